@@ -1,0 +1,104 @@
+"""The one place that decides what a user may see and change.
+
+Every view, export and API endpoint asks here. A user's scope is one LAO, one district, one
+province or the whole country; nothing outside it is visible, and only clerks change records
+(of their own LAO). Executives read everything and change nothing.
+"""
+
+from django.db.models import QuerySet
+
+from accounts.models import Role, User
+from records.models import LAO, District, Province
+
+
+def laos_visible_to(user: User) -> QuerySet[LAO]:
+    """The LAOs a user may read."""
+    qs = LAO.objects.all()
+    if not user.is_authenticated or not user.is_active:
+        return qs.none()
+    if user.role == Role.CLERK:
+        return qs.filter(pk=user.lao_id)
+    if user.role == Role.DISTRICT:
+        return qs.filter(district_id=user.district_id)
+    if user.role == Role.PROVINCE:
+        return qs.filter(district__province_id=user.province_id)
+    if user.is_national:
+        return qs
+    return qs.none()
+
+
+def districts_visible_to(user: User) -> QuerySet[District]:
+    """The districts whose oversight page a user may open (clerks open none)."""
+    qs = District.objects.all()
+    if not user.is_authenticated or not user.is_active:
+        return qs.none()
+    if user.role == Role.DISTRICT:
+        return qs.filter(pk=user.district_id)
+    if user.role == Role.PROVINCE:
+        return qs.filter(province_id=user.province_id)
+    if user.is_national:
+        return qs
+    return qs.none()
+
+
+def provinces_visible_to(user: User) -> QuerySet[Province]:
+    """The provinces whose page a user may open."""
+    qs = Province.objects.all()
+    if not user.is_authenticated or not user.is_active:
+        return qs.none()
+    if user.role == Role.PROVINCE:
+        return qs.filter(pk=user.province_id)
+    if user.is_national:
+        return qs
+    return qs.none()
+
+
+def can_view_lao(user: User, lao: LAO) -> bool:
+    return laos_visible_to(user).filter(pk=lao.pk).exists()
+
+
+def can_edit_lao_record(user: User, lao: LAO) -> bool:
+    """Only the LAO's own clerks fill in its record."""
+    return (
+        user.is_authenticated
+        and user.is_active
+        and user.role == Role.CLERK
+        and user.lao_id == lao.pk
+    )
+
+
+def can_view_district(user: User, district: District) -> bool:
+    return districts_visible_to(user).filter(pk=district.pk).exists()
+
+
+def can_view_province(user: User, province: Province) -> bool:
+    return provinces_visible_to(user).filter(pk=province.pk).exists()
+
+
+def can_see_nation(user: User) -> bool:
+    return user.is_authenticated and user.is_active and user.is_national
+
+
+def can_import_registry(user: User) -> bool:
+    """Department staff and administrators maintain the LAO registry."""
+    return user.is_authenticated and user.is_active and user.role in (Role.DEPARTMENT, Role.ADMIN)
+
+
+def can_manage_users_in(user: User, province: Province | None) -> bool:
+    """Administrators manage everyone; a province officer manages the users of their province."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    if user.role == Role.ADMIN or user.is_superuser:
+        return True
+    return user.role == Role.PROVINCE and province is not None and province.pk == user.province_id
+
+
+def home_url_name(user: User) -> tuple[str, list[str]]:
+    """Where a user lands after logging in: their own scope's page."""
+    if user.role == Role.CLERK:
+        return "records:lao-overview", [user.lao.code]
+    if user.role == Role.DISTRICT:
+        return "records:district", [user.district_id]
+    if user.role == Role.PROVINCE:
+        return "records:province", [user.province_id]
+    return "records:national", []

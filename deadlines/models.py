@@ -1,0 +1,1 @@
+"""Circulars, rounds, submissions and approvals (issue 4)."""

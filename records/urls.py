@@ -1,0 +1,14 @@
+from django.urls import path
+
+from records import views
+
+app_name = "records"
+
+urlpatterns = [
+    path("registry/import/", views.registry_import, name="registry-import"),
+    path("lao/", views.lao_search, name="lao-search"),
+    path("lao/<str:lao_code>/", views.lao_overview, name="lao-overview"),
+    path("district/<str:district_code>/", views.district_detail, name="district"),
+    path("province/<str:province_code>/", views.province_detail, name="province"),
+    path("national/", views.national, name="national"),
+]

@@ -1,0 +1,50 @@
+"""Small hand-written factories: geography comes from the migration, LAOs and users from here."""
+
+import itertools
+
+from accounts.models import Role, User
+from records.models import LAO, District
+
+PASSWORD = "correct-horse-2567"
+_seq = itertools.count(1)
+
+
+def make_lao(
+    district_code: str = "6701", *, type: str = LAO.Type.SAO, name: str = "", **fields
+) -> LAO:
+    n = next(_seq)
+    district = District.objects.get(code=district_code)
+    prefix = {"pao": "2", "city": "3", "town": "4", "subdistrict": "5", "sao": "6", "special": "1"}[
+        type
+    ]
+    code = fields.pop("code", f"{prefix}{district_code}{n % 100:02d}")
+    return LAO.objects.create(
+        code=code, type=type, name_th=name or f"ทดสอบ{n}", district=district, **fields
+    )
+
+
+def make_user(username: str, role: str, **scope) -> User:
+    return User.objects.create_user(username=username, password=PASSWORD, role=role, **scope)
+
+
+def make_personas() -> dict:
+    """The permission matrix's people: two LAOs in one district, a third LAO elsewhere, and one
+    user of every role, with a neighbour at each level who must not see the others."""
+    lao_a = make_lao("6701", type=LAO.Type.SAO, name="นาป่า")
+    lao_b = make_lao("6701", type=LAO.Type.SUBDISTRICT, name="วังชมภู")
+    lao_c = make_lao("6702", type=LAO.Type.SAO, name="ชนแดน")
+    lao_krabi = make_lao("8104", type=LAO.Type.SAO, name="คลองท่อมเหนือ")
+    return {
+        "lao_a": lao_a,
+        "lao_b": lao_b,
+        "lao_c": lao_c,
+        "lao_krabi": lao_krabi,
+        "clerk_a": make_user("clerk_a", Role.CLERK, lao=lao_a),
+        "clerk_b": make_user("clerk_b", Role.CLERK, lao=lao_b),
+        "district_officer": make_user("district_6701", Role.DISTRICT, district_id="6701"),
+        "other_district_officer": make_user("district_6702", Role.DISTRICT, district_id="6702"),
+        "province_officer": make_user("province_67", Role.PROVINCE, province_id="67"),
+        "other_province_officer": make_user("province_81", Role.PROVINCE, province_id="81"),
+        "department": make_user("department", Role.DEPARTMENT),
+        "executive": make_user("executive", Role.EXECUTIVE),
+    }
