@@ -109,7 +109,7 @@ class User(AbstractUser):
         if self.role == Role.DISTRICT and self.district_id:
             return self.district.display_name
         if self.role == Role.PROVINCE and self.province_id:
-            return f"{_('Province')} {self.province.name_th}"
+            return _("Province %(name)s") % {"name": self.province.name_th}
         return str(_("Whole country"))
 
     @property
