@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -199,3 +200,209 @@ class LAO(models.Model):
         return (self.active_from is None or self.active_from <= day) and (
             self.active_until is None or day <= self.active_until
         )
+
+
+# --- The record: schema as data, one record per LAO and fiscal year ---------------------------
+
+
+class Schema(models.Model):
+    """One version of the record's schema, loaded from records/schema/lao-record-v<N>.yaml.
+
+    Versions are never edited in place: a new file makes a new version, and each record keeps
+    the version it was made under, so a new schema never breaks an old record.
+    """
+
+    version = models.PositiveIntegerField(_("version"), unique=True)
+    title_th = models.CharField(_("Thai title"), max_length=200)
+    title_en = models.CharField(_("English title"), max_length=200)
+    source_sha256 = models.CharField(max_length=64)
+    loaded_at = models.DateTimeField(_("loaded"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-version"]
+        verbose_name = _("record schema")
+        verbose_name_plural = _("record schemas")
+
+    def __str__(self) -> str:
+        return f"{self.title_th} v{self.version}"
+
+
+class Section(models.Model):
+    """A section (ด้าน) of the record."""
+
+    schema = models.ForeignKey(Schema, on_delete=models.CASCADE, related_name="sections")
+    code = models.SlugField(_("code"), max_length=40)
+    order = models.PositiveSmallIntegerField(_("order"))
+    label_th = models.CharField(_("Thai label"), max_length=200)
+    label_en = models.CharField(_("English label"), max_length=200)
+
+    class Meta:
+        ordering = ["schema", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["schema", "code"], name="section_code_unique")
+        ]
+        verbose_name = _("section")
+        verbose_name_plural = _("sections")
+
+    def __str__(self) -> str:
+        return self.label_th
+
+
+class Field(models.Model):
+    """A field of a section: its type, unit, bounds and the LAO types it applies to."""
+
+    class Type(models.TextChoices):
+        INTEGER = "integer", _("whole number")
+        DECIMAL = "decimal", _("decimal number")
+        MONEY = "money", _("amount of money")
+        TEXT = "text", _("text")
+        CHOICE = "choice", _("choice")
+        DATE = "date", _("date")
+        BOOLEAN = "boolean", _("yes/no")
+
+    NUMERIC = (Type.INTEGER, Type.DECIMAL, Type.MONEY)
+
+    section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="fields")
+    code = models.SlugField(_("code"), max_length=60)
+    order = models.PositiveSmallIntegerField(_("order"))
+    label_th = models.CharField(_("Thai label"), max_length=300)
+    label_en = models.CharField(_("English label"), max_length=300)
+    type = models.CharField(_("type"), max_length=10, choices=Type.choices)
+    unit_th = models.CharField(_("Thai unit"), max_length=40, blank=True)
+    unit_en = models.CharField(_("English unit"), max_length=40, blank=True)
+    required = models.BooleanField(_("required"), default=False)
+    min_value = models.DecimalField(max_digits=20, decimal_places=2, null=True, blank=True)
+    max_value = models.DecimalField(max_digits=20, decimal_places=2, null=True, blank=True)
+    help_th = models.CharField(max_length=500, blank=True)
+    help_en = models.CharField(max_length=500, blank=True)
+    choices = models.JSONField(default=list, blank=True)
+    applies_to = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["section", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["section", "code"], name="field_code_unique")
+        ]
+        verbose_name = _("field")
+        verbose_name_plural = _("fields")
+
+    def __str__(self) -> str:
+        return self.label_th
+
+    def applies(self, lao_type: str) -> bool:
+        return not self.applies_to or lao_type in self.applies_to
+
+    @property
+    def is_numeric(self) -> bool:
+        return self.type in self.NUMERIC
+
+
+class Rule(models.Model):
+    """A cross-field rule, checked when a section is saved; a failing section is not complete."""
+
+    class Kind(models.TextChoices):
+        SUM = "sum", _("parts add up to the total")
+        REQUIRES_POSITIVE = "requires_positive", _("one needs the other")
+        NOT_GREATER = "not_greater", _("not more than")
+
+    schema = models.ForeignKey(Schema, on_delete=models.CASCADE, related_name="rules")
+    code = models.SlugField(max_length=80)
+    section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="rules")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    params = models.JSONField(default=dict)
+    message_th = models.CharField(max_length=500)
+    message_en = models.CharField(max_length=500)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["schema", "code"], name="rule_code_unique")]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class RecordQuerySet(models.QuerySet):
+    def for_dashboard(self) -> "RecordQuerySet":
+        """Records with their LAO and place, for tables that add up stored completeness."""
+        return self.select_related("lao__district__province")
+
+
+class Record(models.Model):
+    """One LAO's central data for one fiscal year (Buddhist Era)."""
+
+    lao = models.ForeignKey(LAO, on_delete=models.PROTECT, related_name="records")
+    fiscal_year = models.PositiveSmallIntegerField(_("fiscal year (BE)"))
+    schema = models.ForeignKey(Schema, on_delete=models.PROTECT, related_name="records")
+    # Completeness kept with every save, so dashboards add up stored numbers.
+    required_count = models.PositiveSmallIntegerField(default=0)
+    filled_count = models.PositiveSmallIntegerField(default=0)
+    updated_at = models.DateTimeField(null=True, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    objects = RecordQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["lao", "-fiscal_year"]
+        constraints = [
+            models.UniqueConstraint(fields=["lao", "fiscal_year"], name="record_one_per_year")
+        ]
+        verbose_name = _("record")
+        verbose_name_plural = _("records")
+
+    def __str__(self) -> str:
+        return f"{self.lao} {self.fiscal_year}"
+
+    @property
+    def completeness(self) -> float:
+        return self.filled_count / self.required_count if self.required_count else 1.0
+
+
+class SectionEntry(models.Model):
+    """The values of one section of one record, kept together so a section loads and saves in
+    a fixed number of queries whatever its number of fields."""
+
+    record = models.ForeignKey(Record, on_delete=models.CASCADE, related_name="entries")
+    section = models.ForeignKey(Section, on_delete=models.PROTECT, related_name="+")
+    values = models.JSONField(default=dict, blank=True)
+    version = models.PositiveIntegerField(default=0)
+    required_count = models.PositiveSmallIntegerField(default=0)
+    filled_count = models.PositiveSmallIntegerField(default=0)
+    rules_pass = models.BooleanField(default=True)
+    flags = models.JSONField(default=list, blank=True)
+    updated_at = models.DateTimeField(null=True, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["record", "section"], name="entry_one_per_section")
+        ]
+
+    @property
+    def is_complete(self) -> bool:
+        return self.rules_pass and self.filled_count >= self.required_count
+
+
+class ValueChange(models.Model):
+    """One changed value: who, when, old, new, and how (form, import, admin)."""
+
+    class Source(models.TextChoices):
+        FORM = "form", _("form")
+        IMPORT = "import", _("import")
+        ADMIN = "admin", _("administrator")
+
+    record = models.ForeignKey(Record, on_delete=models.CASCADE, related_name="changes")
+    section = models.ForeignKey(Section, on_delete=models.PROTECT, related_name="+")
+    field_code = models.CharField(max_length=60, db_index=True)
+    old_value = models.JSONField(null=True)
+    new_value = models.JSONField(null=True)
+    changed_at = models.DateTimeField(db_index=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    source = models.CharField(max_length=10, choices=Source.choices, default=Source.FORM)
+
+    class Meta:
+        ordering = ["-changed_at", "-id"]

@@ -1,0 +1,187 @@
+"""Writes to records: making a record, saving a section (no lost updates, history, completeness).
+
+Values are stored per section as JSON: numbers as strings of their decimal form ("1500",
+"12.5"), dates as ISO strings, yes/no as true/false, choices as their value, and the marker
+"NA" for "not applicable / no such thing here" (distinct from zero and from "no data", which is
+simply absent).
+"""
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import F, Sum
+from django.utils import timezone
+
+from records.models import LAO, Field, Record, Rule, Section, SectionEntry, ValueChange
+from records.schema import current_schema
+
+NOT_APPLICABLE = "NA"
+
+
+class StaleSectionError(Exception):
+    """The section changed since the page was loaded; nothing was saved."""
+
+    def __init__(self, current: SectionEntry):
+        super().__init__("stale section")
+        self.current = current
+
+
+@dataclass
+class SaveResult:
+    entry: SectionEntry
+    changed: list[str] = field(default_factory=list)
+    rule_messages: list[Rule] = field(default_factory=list)
+
+
+def applicable_fields(section: Section, lao_type: str) -> list[Field]:
+    return [f for f in section.fields.all() if f.applies(lao_type)]
+
+
+def _is_filled(value) -> bool:
+    return value not in (None, "")
+
+
+def _number(value) -> Decimal | None:
+    if value in (None, "", NOT_APPLICABLE) or isinstance(value, bool):
+        return None
+    return Decimal(str(value))
+
+
+def failing_rules(rules: list[Rule], values: dict) -> list[Rule]:
+    """The rules the values break. A rule is checked only once all its fields have a number, so
+    a half-filled section is incomplete but not wrong."""
+    failing = []
+    for rule in rules:
+        p = rule.params
+        if rule.kind == Rule.Kind.SUM:
+            parts = [_number(values.get(code)) for code in p["parts"]]
+            total = _number(values.get(p["total"]))
+            if total is not None and None not in parts and sum(parts) != total:
+                failing.append(rule)
+        elif rule.kind == Rule.Kind.REQUIRES_POSITIVE:
+            needing, needed = _number(values.get(p["if_positive"])), values.get(p["then_positive"])
+            if needing is not None and needing > 0 and _is_filled(needed):
+                if (_number(needed) or 0) <= 0:
+                    failing.append(rule)
+        elif rule.kind == Rule.Kind.NOT_GREATER:
+            value, limit = _number(values.get(p["field"])), _number(values.get(p["limit_field"]))
+            if value is not None and limit is not None and value > limit:
+                failing.append(rule)
+    return failing
+
+
+def completeness(fields: list[Field], values: dict) -> tuple[int, int]:
+    """(required applicable fields, of them filled); "not applicable" counts as filled."""
+    required = [f for f in fields if f.required]
+    return len(required), sum(1 for f in required if _is_filled(values.get(f.code)))
+
+
+@transaction.atomic
+def record_get_or_create(*, lao: LAO, fiscal_year: int) -> Record:
+    """The LAO's record for a fiscal year, made (with an empty entry per section) on first use."""
+    record = Record.objects.filter(lao=lao, fiscal_year=fiscal_year).first()
+    if record:
+        return record
+    schema = current_schema()
+    sections = list(schema.sections.prefetch_related("fields"))
+    record = Record.objects.create(lao=lao, fiscal_year=fiscal_year, schema=schema)
+    entries = []
+    for section in sections:
+        required, filled = completeness(applicable_fields(section, lao.type), {})
+        entries.append(SectionEntry(record=record, section=section, required_count=required))
+    SectionEntry.objects.bulk_create(entries)
+    record.required_count = sum(e.required_count for e in entries)
+    record.save(update_fields=["required_count"])
+    return record
+
+
+@transaction.atomic
+def section_save(
+    *,
+    entry: SectionEntry,
+    values: dict,
+    expected_version: int,
+    by,
+    source: str = ValueChange.Source.FORM,
+    rules: list[Rule] | None = None,
+    fields: list[Field] | None = None,
+) -> SaveResult:
+    """Saves a section's values if nobody saved it since `expected_version` was read.
+
+    A stale save raises StaleSectionError with the current entry and writes nothing. Otherwise
+    the changed values go to the history, completeness is recomputed for the section and the
+    record in the same transaction, and the version goes up by one. The version check is a
+    conditional UPDATE, so of many concurrent saves from one version exactly one wins.
+    """
+    record = entry.record
+    if fields is None:
+        fields = applicable_fields(entry.section, record.lao.type)
+    if rules is None:
+        rules = list(entry.section.rules.all())
+    codes = [f.code for f in fields]
+    merged = {**entry.values, **{c: values.get(c) for c in codes if c in values}}
+    merged = {c: v for c, v in merged.items() if _is_filled(v)}
+    changed = [c for c in codes if entry.values.get(c) != merged.get(c)]
+    failing = failing_rules(rules, merged)
+    required, filled = completeness(fields, merged)
+    now = timezone.now()
+
+    updated = SectionEntry.objects.filter(pk=entry.pk, version=expected_version).update(
+        values=merged,
+        version=F("version") + 1,
+        required_count=required,
+        filled_count=filled,
+        rules_pass=not failing,
+        updated_at=now,
+        updated_by=by,
+    )
+    if not updated:
+        raise StaleSectionError(SectionEntry.objects.get(pk=entry.pk))
+
+    ValueChange.objects.bulk_create(
+        [
+            ValueChange(
+                record=record,
+                section_id=entry.section_id,
+                field_code=code,
+                old_value=entry.values.get(code),
+                new_value=merged.get(code),
+                changed_at=now,
+                changed_by=by,
+                source=source,
+            )
+            for code in changed
+        ]
+    )
+    totals = SectionEntry.objects.filter(record=record).aggregate(
+        required=Sum("required_count"), filled=Sum("filled_count")
+    )
+    Record.objects.filter(pk=record.pk).update(
+        required_count=totals["required"] or 0,
+        filled_count=totals["filled"] or 0,
+        updated_at=now,
+        updated_by=by,
+    )
+    entry.refresh_from_db()
+    return SaveResult(entry=entry, changed=changed, rule_messages=failing)
+
+
+def previous_values(*, record: Record, section: Section) -> dict:
+    """Last fiscal year's values of the same section (matched by section code), or {}."""
+    previous = (
+        SectionEntry.objects.filter(
+            record__lao_id=record.lao_id,
+            record__fiscal_year=record.fiscal_year - 1,
+            section__code=section.code,
+        )
+        .only("values")
+        .first()
+    )
+    return previous.values if previous else {}
+
+
+def is_current(record: Record, since: datetime.date) -> bool:
+    """A record is current when it was updated on or after a round's start."""
+    return record.updated_at is not None and timezone.localdate(record.updated_at) >= since

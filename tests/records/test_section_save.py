@@ -1,0 +1,168 @@
+import threading
+import unittest
+
+from django.db import connection
+from django.test import TransactionTestCase
+
+from records.models import Record, SectionEntry, ValueChange
+from records.schema import schema_load_all
+from records.services import (
+    StaleSectionError,
+    applicable_fields,
+    record_get_or_create,
+    section_save,
+)
+from tests.base import PersonasTestCase
+from tests.factories import make_lao
+
+
+class SectionSaveTestCase(PersonasTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        schema_load_all()
+        cls.record = record_get_or_create(lao=cls.lao_a, fiscal_year=2568)
+
+    def entry(self, code: str) -> SectionEntry:
+        return SectionEntry.objects.select_related("record__lao", "section").get(
+            record=self.record, section__code=code
+        )
+
+    def test_a_new_record_has_an_entry_per_section_and_counts_required_applicable_fields(self):
+        entries = SectionEntry.objects.filter(record=self.record)
+        self.assertEqual(entries.count(), self.record.schema.sections.count())
+        population = self.entry("population")
+        required = population.section.fields.filter(required=True)
+        self.assertEqual(
+            population.required_count, sum(1 for f in required if f.applies(self.lao_a.type))
+        )
+        self.assertEqual(self.record.filled_count, 0)
+
+    def test_a_save_stores_values_counts_completeness_and_keeps_history(self):
+        entry = self.entry("population")
+        result = section_save(
+            entry=entry,
+            values={
+                "population_male": "1200",
+                "population_female": "1300",
+                "population_total": "2500",
+            },
+            expected_version=0,
+            by=self.clerk_a,
+        )
+        entry = result.entry
+        self.assertEqual(entry.version, 1)
+        self.assertEqual(entry.values["population_total"], "2500")
+        self.assertEqual(entry.filled_count, 3)
+        self.assertTrue(entry.rules_pass)
+        changes = ValueChange.objects.filter(record=self.record).order_by("field_code")
+        self.assertEqual(
+            [(c.field_code, c.old_value, c.new_value, c.changed_by) for c in changes],
+            [
+                ("population_female", None, "1300", self.clerk_a),
+                ("population_male", None, "1200", self.clerk_a),
+                ("population_total", None, "2500", self.clerk_a),
+            ],
+        )
+        record = Record.objects.get(pk=self.record.pk)
+        self.assertEqual(record.filled_count, 3)
+        self.assertEqual(record.updated_by, self.clerk_a)
+
+    def test_a_stale_save_is_refused_and_nothing_is_overwritten(self):
+        entry = self.entry("population")
+        section_save(
+            entry=entry, values={"population_total": "2500"}, expected_version=0, by=self.clerk_a
+        )
+        stale = self.entry("population")
+        with self.assertRaises(StaleSectionError) as caught:
+            section_save(
+                entry=stale,
+                values={"population_total": "9999"},
+                expected_version=0,
+                by=self.clerk_a,
+            )
+        self.assertEqual(caught.exception.current.values["population_total"], "2500")
+        self.assertEqual(self.entry("population").values["population_total"], "2500")
+        self.assertEqual(ValueChange.objects.filter(new_value="9999").count(), 0)
+
+    def test_a_broken_rule_saves_but_leaves_the_section_incomplete(self):
+        result = section_save(
+            entry=self.entry("population"),
+            values={
+                "population_male": "1200",
+                "population_female": "1300",
+                "population_total": "2000",
+            },
+            expected_version=0,
+            by=self.clerk_a,
+        )
+        self.assertFalse(result.entry.rules_pass)
+        self.assertFalse(result.entry.is_complete)
+        self.assertIn("population_total_is_sum", [r.code for r in result.rule_messages])
+
+    def test_clearing_a_value_is_a_change_in_the_history(self):
+        entry = self.entry("population")
+        section_save(
+            entry=entry, values={"population_total": "2500"}, expected_version=0, by=self.clerk_a
+        )
+        section_save(
+            entry=self.entry("population"),
+            values={"population_total": None},
+            expected_version=1,
+            by=self.clerk_a,
+        )
+        last = ValueChange.objects.filter(field_code="population_total").first()
+        self.assertEqual((last.old_value, last.new_value), ("2500", None))
+        self.assertNotIn("population_total", self.entry("population").values)
+
+    def test_a_pao_is_not_asked_for_villages(self):
+        pao = make_lao("6701", type="pao", name="เพชรบูรณ์")
+        record = record_get_or_create(lao=pao, fiscal_year=2568)
+        entry = SectionEntry.objects.get(record=record, section__code="administration")
+        pao_codes = [f.code for f in applicable_fields(entry.section, "pao")]
+        self.assertNotIn("villages_count", pao_codes)
+        self.assertIn("districts_count", pao_codes)
+        self.assertEqual(entry.required_count, 10)  # 12 required, less villages and communities
+        self.assertIn("villages_count", [f.code for f in applicable_fields(entry.section, "sao")])
+
+
+@unittest.skipUnless(connection.vendor == "postgresql", "row-level concurrency needs PostgreSQL")
+class ConcurrentSaveTestCase(TransactionTestCase):
+    serialized_rollback = True
+
+    def test_of_many_threads_saving_from_one_version_exactly_one_wins(self):
+        from tests.factories import make_personas
+
+        personas = make_personas()
+        schema_load_all()
+        record = record_get_or_create(lao=personas["lao_a"], fiscal_year=2568)
+        entry_id = SectionEntry.objects.get(record=record, section__code="population").pk
+        outcomes, barrier = [], threading.Barrier(8)
+
+        def save(n: int) -> None:
+            try:
+                entry = SectionEntry.objects.select_related("record__lao", "section").get(
+                    pk=entry_id
+                )
+                barrier.wait()
+                section_save(
+                    entry=entry,
+                    values={"population_total": str(1000 + n)},
+                    expected_version=0,
+                    by=personas["clerk_a"],
+                )
+                outcomes.append("saved")
+            except StaleSectionError:
+                outcomes.append("stale")
+            finally:
+                connection.close()
+
+        threads = [threading.Thread(target=save, args=(n,)) for n in range(8)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        self.assertEqual(sorted(outcomes), ["saved"] + ["stale"] * 7)
+        entry = SectionEntry.objects.get(pk=entry_id)
+        self.assertEqual(entry.version, 1)
+        self.assertEqual(ValueChange.objects.filter(field_code="population_total").count(), 1)
