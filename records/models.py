@@ -380,6 +380,9 @@ class SectionEntry(models.Model):
             models.UniqueConstraint(fields=["record", "section"], name="entry_one_per_section")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.record} {self.section.code}"
+
     @property
     def is_complete(self) -> bool:
         return self.rules_pass and self.filled_count >= self.required_count
@@ -406,3 +409,6 @@ class ValueChange(models.Model):
 
     class Meta:
         ordering = ["-changed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.field_code}: {self.old_value} → {self.new_value}"

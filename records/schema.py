@@ -111,7 +111,11 @@ def schema_load(*, path: Path) -> LoadResult:
     sections = Section.objects.bulk_create(
         [
             Section(
-                schema=schema, code=s["code"], order=i, label_th=s["label_th"], label_en=s["label_en"]
+                schema=schema,
+                code=s["code"],
+                order=i,
+                label_th=s["label_th"],
+                label_en=s["label_en"],
             )
             for i, s in enumerate(doc["sections"], start=1)
         ]
@@ -157,9 +161,10 @@ def schema_load(*, path: Path) -> LoadResult:
     return LoadResult(schema, created=True)
 
 
-def schema_load_all() -> list[LoadResult]:
+def schema_load_all(*, using: str = "default") -> list[LoadResult]:
     """Loads every schema file in the repository, oldest version first."""
-    return [schema_load(path=path) for path in schema_files()]
+    with transaction.atomic(using=using):
+        return [schema_load(path=path) for path in schema_files()]
 
 
 def current_schema() -> Schema:

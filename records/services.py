@@ -62,9 +62,8 @@ def failing_rules(rules: list[Rule], values: dict) -> list[Rule]:
                 failing.append(rule)
         elif rule.kind == Rule.Kind.REQUIRES_POSITIVE:
             needing, needed = _number(values.get(p["if_positive"])), values.get(p["then_positive"])
-            if needing is not None and needing > 0 and _is_filled(needed):
-                if (_number(needed) or 0) <= 0:
-                    failing.append(rule)
+            if needing and needing > 0 and _is_filled(needed) and (_number(needed) or 0) <= 0:
+                failing.append(rule)
         elif rule.kind == Rule.Kind.NOT_GREATER:
             value, limit = _number(values.get(p["field"])), _number(values.get(p["limit_field"]))
             if value is not None and limit is not None and value > limit:
@@ -107,6 +106,7 @@ def section_save(
     source: str = ValueChange.Source.FORM,
     rules: list[Rule] | None = None,
     fields: list[Field] | None = None,
+    flags: list[str] | None = None,
 ) -> SaveResult:
     """Saves a section's values if nobody saved it since `expected_version` was read.
 
@@ -114,6 +114,8 @@ def section_save(
     the changed values go to the history, completeness is recomputed for the section and the
     record in the same transaction, and the version goes up by one. The version check is a
     conditional UPDATE, so of many concurrent saves from one version exactly one wins.
+    `flags` lists the fields whose value jumped far from last year's (kept for a second look;
+    they do not block the save).
     """
     record = entry.record
     if fields is None:
@@ -134,6 +136,7 @@ def section_save(
         required_count=required,
         filled_count=filled,
         rules_pass=not failing,
+        flags=flags or [],
         updated_at=now,
         updated_by=by,
     )

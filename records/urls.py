@@ -6,6 +6,11 @@ app_name = "records"
 
 urlpatterns = [
     path("registry/import/", views.registry_import, name="registry-import"),
+    path(
+        "registry/import/confirm/",
+        views.registry_import_confirm,
+        name="registry-import-confirm",
+    ),
     path("lao/", views.lao_search, name="lao-search"),
     path("lao/<str:lao_code>/", views.lao_overview, name="lao-overview"),
     path("district/<str:district_code>/", views.district_detail, name="district"),

@@ -4,13 +4,18 @@ Every view asks accounts.access; an object outside the user's scope is a 404, so
 tells nothing about what exists.
 """
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from accounts import access
+from records import registry
+from records.forms import RegistryConfirmForm, RegistryUploadForm
 from records.models import LAO, District, Province, active_lao_q
 
 
@@ -136,6 +141,73 @@ def lao_search(request: HttpRequest) -> HttpResponse:
     )
 
 
+# Uploads waiting for confirmation: {token: file name}; only the uploader's session holds them.
+REGISTRY_UPLOADS_SESSION_KEY = "registry_uploads"
+
+
 @login_required
 def registry_import(request: HttpRequest) -> HttpResponse:
-    raise Http404  # built in records/registry.py (issue 2, item 3)
+    """Upload the department's LAO registry and preview what it would change (a dry run)."""
+    if not access.can_import_registry(request.user):
+        raise Http404
+    form = RegistryUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        filename = form.cleaned_data["file"].name
+        try:
+            data = form.read()
+            result = registry.registry_import(
+                data=data, filename=filename, commit=False, by=request.user
+            )
+        except registry.RegistryFileError as exc:
+            form.add_error("file", str(exc))
+        else:
+            token = ""
+            if result.ok:  # keep the file on the server; the confirmation sends only the token
+                token = registry.upload_keep(data)
+                uploads = request.session.get(REGISTRY_UPLOADS_SESSION_KEY, {})
+                request.session[REGISTRY_UPLOADS_SESSION_KEY] = {**uploads, token: filename}
+            return render(
+                request,
+                "records/registry_import_preview.html",
+                {"result": result, "confirm_form": RegistryConfirmForm(initial={"token": token})},
+            )
+    return render(request, "records/registry_import.html", {"form": form})
+
+
+@login_required
+@require_POST
+def registry_import_confirm(request: HttpRequest) -> HttpResponse:
+    """Apply a previewed upload, all or nothing, checking it again against today's database."""
+    if not access.can_import_registry(request.user):
+        raise Http404
+    form = RegistryConfirmForm(request.POST)
+    uploads = request.session.get(REGISTRY_UPLOADS_SESSION_KEY, {})
+    token = form.cleaned_data["token"] if form.is_valid() else ""
+    path = registry.upload_path(token) if token in uploads else None
+    if path is None:
+        messages.error(
+            request, _("This upload has expired or was already imported. Upload it again.")
+        )
+        return redirect("records:registry-import")
+    try:
+        result = registry.registry_import(
+            data=path.read_bytes(), filename=uploads[token], commit=True, by=request.user
+        )
+    except registry.RegistryFileError as exc:
+        messages.error(request, str(exc))
+        return redirect("records:registry-import")
+    if not result.ok:  # the database changed since the preview; nothing was written
+        return render(request, "records/registry_import_preview.html", {"result": result})
+    registry.upload_discard(token)
+    request.session[REGISTRY_UPLOADS_SESSION_KEY] = {
+        key: name for key, name in uploads.items() if key != token
+    }
+    messages.success(
+        request,
+        _(
+            "Registry imported: %(created)s LAOs created, %(updated)s updated, "
+            "%(unchanged)s unchanged."
+        )
+        % {"created": result.created, "updated": result.updated, "unchanged": result.unchanged},
+    )
+    return redirect("records:registry-import")

@@ -1,3 +1,4 @@
+import io
 import tempfile
 from pathlib import Path
 
@@ -11,7 +12,9 @@ from records.schema import SchemaError, schema_files, schema_load
 
 class SchemaLoadTestCase(TestCase):
     def test_the_repository_schema_loads_with_its_sections_fields_and_rules(self):
-        call_command("load_schema", stdout=open("/dev/null", "w"))
+        out = io.StringIO()
+        call_command("load_schema", stdout=out)
+        self.assertIn("already loaded", out.getvalue())
         schema = Schema.objects.get()
         self.assertGreaterEqual(schema.sections.count(), 10)
         self.assertGreaterEqual(Field.objects.filter(section__schema=schema).count(), 150)
@@ -26,12 +29,17 @@ class SchemaLoadTestCase(TestCase):
         rule = Rule.objects.get(code="population_total_is_sum")
         self.assertEqual(rule.params["total"], "population_total")
 
-    def test_loading_again_changes_nothing(self):
-        first = schema_load(path=schema_files()[0])
+    def test_migrate_loads_it_and_loading_again_changes_nothing(self):
+        self.assertEqual(Schema.objects.get().version, 1)  # loaded after migrate
         again = schema_load(path=schema_files()[0])
-        self.assertTrue(first.created)
         self.assertFalse(again.created)
         self.assertEqual(Schema.objects.count(), 1)
+
+    def test_a_new_version_is_loaded_beside_the_old_one(self):
+        original = schema_files()[0].read_text(encoding="utf-8")
+        path = self.write(original.replace("version: 1", "version: 2", 1))
+        self.assertTrue(schema_load(path=path).created)
+        self.assertEqual(list(Schema.objects.values_list("version", flat=True)), [2, 1])
 
     def write(self, text: str) -> Path:
         folder = Path(tempfile.mkdtemp())
@@ -40,7 +48,6 @@ class SchemaLoadTestCase(TestCase):
         return path
 
     def test_a_changed_file_under_the_same_version_is_refused(self):
-        schema_load(path=schema_files()[0])
         original = schema_files()[0].read_text(encoding="utf-8")
         path = self.write(original.replace("title_en:", "# edited\ntitle_en:", 1))
         with self.assertRaisesMessage(SchemaError, "new version number"):
@@ -62,7 +69,7 @@ rules:
         )
         with self.assertRaisesMessage(SchemaError, "'b' is not a numeric field"):
             schema_load(path=path)
-        self.assertFalse(Schema.objects.exists())
+        self.assertFalse(Schema.objects.filter(version=9).exists())
         with self.assertRaises(CommandError):
             call_command("load_schema", str(path))
 

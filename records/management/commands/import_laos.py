@@ -1,0 +1,96 @@
+"""import_laos FILE [--commit]: the department's LAO registry from XLSX or CSV.
+
+A dry run by default: it says what would change and lists every bad row. With --commit it
+applies the file all or nothing. A file with errors ends with a non-zero exit status.
+"""
+
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from records import registry
+
+
+class Command(BaseCommand):
+    help = "Imports the DLA LAO registry (XLSX or CSV). Dry run unless --commit is given."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("file", type=Path, help="The registry file, .xlsx or .csv.")
+        parser.add_argument(
+            "--commit", action="store_true", help="Apply the file (all or nothing)."
+        )
+        parser.add_argument(
+            "--language",
+            choices=[code for code, _name in settings.LANGUAGES],
+            default=settings.LANGUAGE_CODE,
+            help="Language of the messages (default: %(default)s).",
+        )
+
+    def handle(self, *args, file: Path, commit: bool, language: str, **options) -> None:
+        translation.activate(language)
+        try:
+            with file.open("rb") as stream:
+                data = registry.read_limited(stream)
+            result = registry.registry_import(data=data, filename=file.name, commit=commit, by=None)
+        except OSError as exc:
+            raise CommandError(
+                _("Cannot read %(file)s: %(reason)s") % {"file": file, "reason": exc.strerror}
+            ) from None
+        except registry.RegistryFileError as exc:
+            raise CommandError(str(exc)) from None
+        self._report(result, verbosity=options["verbosity"])
+        if not result.ok:
+            raise CommandError(
+                _("%(count)s error(s) in %(file)s; nothing was written.")
+                % {"count": len(result.errors), "file": file.name}
+            )
+
+    def _report(self, result: registry.RegistryImportResult, *, verbosity: int) -> None:
+        counts = {
+            "rows": result.rows,
+            "laos": result.laos,
+            "created": result.created,
+            "updated": result.updated,
+            "unchanged": result.unchanged,
+            "absent": result.not_in_file,
+        }
+        if result.committed:
+            summary = _(
+                "Imported %(rows)s rows, %(laos)s LAOs: %(created)s created, %(updated)s "
+                "updated, %(unchanged)s unchanged. %(absent)s LAOs in the portal are not in "
+                "the file and were left alone."
+            )
+        else:
+            summary = _(
+                "Dry run, nothing written. %(rows)s rows, %(laos)s LAOs: %(created)s would be "
+                "created, %(updated)s updated, %(unchanged)s unchanged. %(absent)s LAOs in the "
+                "portal are not in the file and would be left alone."
+            )
+        self.stdout.write(summary % counts)
+        if verbosity >= 2:
+            self._report_changes(result)
+        if result.errors:
+            self.stdout.write(_("Errors (%(count)s):") % {"count": len(result.errors)})
+            for issue in result.errors:
+                self.stdout.write(f"  {issue}")
+        if result.warnings:
+            self.stdout.write(_("Warnings (%(count)s):") % {"count": len(result.warnings)})
+            for issue in result.warnings:
+                self.stdout.write(f"  {issue}")
+        if result.ok and not result.committed:
+            self.stdout.write(_("Run again with --commit to apply."))
+
+    def _report_changes(self, result: registry.RegistryImportResult) -> None:
+        for change in result.changes:
+            if change.created:
+                self.stdout.write(
+                    _("+ %(code)s %(name)s (%(district)s)")
+                    % {"code": change.code, "name": change.name, "district": change.district}
+                )
+                continue
+            self.stdout.write(f"~ {change.code} {change.name}")
+            for item in change.fields:
+                self.stdout.write(f"    {item.label}: {item.old} → {item.new}")

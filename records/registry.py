@@ -1,0 +1,1010 @@
+"""Importing the department's open-data LAO registry ("ชื่อและที่ตั้งองค์กรปกครองส่วนท้องถิ่น").
+
+The registry has one row per (LAO, subdistrict it covers), so one seven-digit code repeats on
+many rows that must agree with each other. django-import-export's ``Resource`` maps one row to
+one instance, which does not fit grouped rows, so it is used here only for what it is good at:
+reading an XLSX sheet into a tablib ``Dataset``. The grouping, validation and writing are ours.
+
+CSV is read with the ``csv`` module into a ``Dataset`` rather than with tablib's CSV reader,
+because that reader silently drops blank lines (every later line number would be wrong in the
+messages) and fails on a row with too many cells without naming the line.
+
+The flow: ``registry_read`` turns bytes into a ``Dataset`` (or raises ``RegistryFileError``
+for a file that cannot be a registry at all), and ``registry_import`` checks every row,
+compares with the database and, only when there is no error and ``commit`` is true, writes
+everything in one transaction with a history row for each LAO it creates or changes.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import itertools
+import re
+import secrets
+import time
+import zipfile
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, NamedTuple
+
+import geothai
+import tablib
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from import_export.formats.base_formats import XLSX
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from lgdata.thai import parse_number_text, to_arabic_digits
+from records.models import LAO, District, Province, Subdistrict
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+
+class Col:
+    """The registry's column headers, exactly as the department publishes them."""
+
+    PROVINCE = "จังหวัด"
+    DISTRICT = "อำเภอ"
+    SUBDISTRICT = "ตำบล"
+    CODE = "รหัส อปท."
+    TYPE = "ประเภท อปท."
+    NAME = "อปท."
+    HOUSE_NO = "ที่ตั้งสำนักงานเลขที่"
+    MOO = "หมู่ที่"
+    POSTCODE = "รหัสไปรษณีย์"
+    AREA = "ขนาดพื้นที่"
+    LAT = "LAT"
+    LONG = "LONG"
+    WEBSITE = "เว็ปไซต์ของอปท"
+
+
+COLUMNS = (
+    Col.PROVINCE,
+    Col.DISTRICT,
+    Col.SUBDISTRICT,
+    Col.CODE,
+    Col.TYPE,
+    Col.NAME,
+    Col.HOUSE_NO,
+    Col.MOO,
+    Col.POSTCODE,
+    Col.AREA,
+    Col.LAT,
+    Col.LONG,
+    Col.WEBSITE,
+)
+# Headers differ in spacing and case between releases; the website column is misspelt
+# ("เว็ป") in the published file, and a corrected release should still be read.
+_HEADER_ALIASES = {"เว็บไซต์ของอปท": Col.WEBSITE}
+
+ZIP_MAGIC = b"PK\x03\x04"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # the old binary .xls format
+# A real registry XLSX unpacks to a few times its size; far more is a zip bomb.
+XLSX_MAX_EXPANSION = 10
+LAT_RANGE = (Decimal(5), Decimal(21))
+LONG_RANGE = (Decimal(97), Decimal(106))
+AREA_MAX = Decimal("99999999.99")
+EMPTY_MARKS = {"", "-", "--", "—", "–"}
+
+# Excel turns a house number typed as "1/1" into 1 January and shows it as "1-ม.ค."
+# (or "1-Jan" on an English Windows): day/month is the number the LAO typed.
+THAI_MONTHS = ("ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.")
+THAI_MONTHS += ("ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.", "พ.ย.", "ธ.ค.")
+ENGLISH_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun")
+ENGLISH_MONTHS += ("jul", "aug", "sep", "oct", "nov", "dec")
+# Keyed without dots and in lower case, so "ม.ค.", "มค" and "Jan" all match.
+_MONTH_NUMBERS = {
+    **{m.replace(".", ""): i for i, m in enumerate(THAI_MONTHS, 1)},
+    **{m: i for i, m in enumerate(ENGLISH_MONTHS, 1)},
+}
+_EXCEL_DATE = re.compile(r"^([0-9]{1,2})\s*-\s*(\S+)$")
+_MOO_PREFIX = re.compile(r"^(?:หมู่ที่|หมู่|ม\.)\s*")
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_SEVEN_DIGITS = re.compile(r"[0-9]{7}")
+_FIVE_DIGITS = re.compile(r"[0-9]{5}")
+_UPLOAD_TOKEN = re.compile(r"[A-Za-z0-9_-]{20,64}")
+_url_validator = URLValidator(schemes=["http", "https"])
+
+# The LAO fields the registry sets (attribute names); name_en and the active period are left
+# alone, they are not in the registry.
+FIELDS = (
+    "type",
+    "name_th",
+    "district_id",
+    "office_house_no",
+    "office_moo",
+    "office_subdistrict_id",
+    "office_postcode",
+    "area_km2",
+    "latitude",
+    "longitude",
+    "website",
+)
+_MAX_LENGTH = {name: LAO._meta.get_field(name).max_length for name in ("name_th", "website")}
+_MAX_LENGTH["office_house_no"] = LAO._meta.get_field("office_house_no").max_length
+
+
+class RegistryFileError(Exception):
+    """The file cannot be read as a registry at all; the message tells the user why."""
+
+
+@dataclass(frozen=True)
+class RegistryIssue:
+    """One problem found in the file: an error blocks the import, a warning does not."""
+
+    line: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        return _("Line %(line)s, %(column)s: %(message)s") % {
+            "line": self.line,
+            "column": self.column,
+            "message": self.message,
+        }
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    label: str
+    old: str
+    new: str
+
+
+@dataclass
+class LAOChange:
+    """What the import does to one LAO; ``fields`` is empty for a new LAO."""
+
+    code: str
+    name: str
+    district: str
+    created: bool
+    fields: list[FieldChange] = field(default_factory=list)
+
+
+@dataclass
+class RegistryImportResult:
+    """The outcome of a dry run or a commit: counts, changes, errors and warnings."""
+
+    filename: str
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    not_in_file: int = 0
+    committed: bool = False
+    errors: list[RegistryIssue] = field(default_factory=list)
+    warnings: list[RegistryIssue] = field(default_factory=list)
+    changes: list[LAOChange] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def laos(self) -> int:
+        return self.created + self.updated + self.unchanged
+
+
+# --- Reading the file ------------------------------------------------------------------------
+
+
+def read_limited(stream: IO[bytes], *, limit: int | None = None) -> bytes:
+    """Reads an uploaded or opened file, refusing it before reading more than the limit."""
+    limit = settings.IMPORT_MAX_UPLOAD_BYTES if limit is None else limit
+    data = stream.read(limit + 1)
+    if len(data) > limit:
+        raise RegistryFileError(_too_large_message(limit))
+    return data
+
+
+def _too_large_message(limit: int) -> str:
+    return _("The file is larger than %(size)s MB, the most the portal accepts.") % {
+        "size": limit // (1024 * 1024) or 1
+    }
+
+
+def registry_read(data: bytes) -> tablib.Dataset:
+    """Reads a registry file (XLSX, or CSV in UTF-8, UTF-8 with BOM or TIS-620/CP874).
+
+    The format is told by content, not by file name. Raises ``RegistryFileError`` with a message
+    for the user when the file is empty, too large, damaged or not a spreadsheet at all.
+    """
+    limit = settings.IMPORT_MAX_UPLOAD_BYTES
+    if len(data) > limit:
+        raise RegistryFileError(_too_large_message(limit))
+    if not data.strip():
+        raise RegistryFileError(_("The file is empty."))
+    if data.startswith(ZIP_MAGIC):
+        return _read_xlsx(data)
+    if data.startswith(OLE_MAGIC):
+        raise RegistryFileError(
+            _("This is an old Excel (.xls) file. Save it as Excel Workbook (.xlsx) or CSV.")
+        )
+    return _read_csv(_decode(data))
+
+
+def _decode(data: bytes) -> str:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        # Thai Windows and older Excel save CSV as TIS-620; CP874 is its superset.
+        try:
+            text = data.decode("cp874")
+        except UnicodeDecodeError:
+            text = ""
+    if not text or _CONTROL_CHARS.search(text):
+        raise RegistryFileError(
+            _(
+                "This file is neither an Excel workbook (.xlsx) nor a CSV text file. "
+                "Save the registry as .xlsx or as CSV (UTF-8) and upload it again."
+            )
+        )
+    return text
+
+
+def _read_csv(text: str) -> tablib.Dataset:
+    rows = csv.reader(io.StringIO(text, newline=""))
+    dataset = tablib.Dataset(headers=[cell.strip() for cell in next(rows, [])])
+    width = len(dataset.headers)
+    for line, row in enumerate(rows, start=2):
+        if len(row) > width and any(cell.strip() for cell in row[width:]):
+            raise RegistryFileError(
+                _("Line %(line)s has %(count)s cells but the header has %(width)s columns.")
+                % {"line": line, "count": len(row), "width": width}
+            )
+        # Blank lines stay as empty rows so that row i is still line i + 2.
+        dataset.append((row + [""] * width)[:width])
+    return dataset
+
+
+def _read_xlsx(data: bytes) -> tablib.Dataset:
+    _check_zip(data)
+    try:
+        dataset = XLSX().create_dataset(data)
+    except tablib.InvalidDimensions:
+        raise RegistryFileError(
+            _("The first sheet has rows with more cells than the header has columns.")
+        ) from None
+    except Exception:
+        # openpyxl raises many kinds of errors for a damaged workbook (KeyError, ValueError,
+        # XML parse errors...); to the user they all mean the same thing.
+        raise RegistryFileError(_damaged_message()) from None
+    dataset.headers = [_cell_text(h) for h in dataset.headers or []]
+    return dataset
+
+
+def _damaged_message() -> str:
+    return _("The Excel file is damaged or is not a workbook. Open it in Excel and save it again.")
+
+
+def _check_zip(data: bytes) -> None:
+    """Refuses a damaged zip or a zip bomb before openpyxl unpacks anything.
+
+    The declared sizes are a safe bound: zipfile stops reading a member at its declared size.
+    """
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
+            names = {m.filename for m in members}
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError):
+        raise RegistryFileError(_damaged_message()) from None
+    if "xl/workbook.xml" not in names:
+        raise RegistryFileError(_damaged_message())
+    limit = settings.IMPORT_MAX_UPLOAD_BYTES * XLSX_MAX_EXPANSION
+    if sum(m.file_size for m in members) > limit:
+        raise RegistryFileError(
+            _("The Excel file unpacks to more than %(size)s MB; the portal refuses it.")
+            % {"size": limit // (1024 * 1024)}
+        )
+
+
+def _cell_text(value: object) -> str:
+    """An XLSX cell as the text a CSV export of the same sheet would hold."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime.date):
+        # A date cell is a number Excel mangled; give it the text form CSV exports carry so
+        # that one place (_clean_house_no) recovers it.
+        return f"{value.day}-{THAI_MONTHS[value.month - 1]}"
+    return str(value).strip()
+
+
+def _check_header(headers: list[str]) -> dict[str, int]:
+    """The index of every registry column; raises naming missing, repeated or extra columns."""
+    wanted = {_header_key(c): c for c in COLUMNS}
+    wanted |= {_header_key(alias): c for alias, c in _HEADER_ALIASES.items()}
+    found: dict[str, int] = {}
+    repeated, extra = [], []
+    for i, header in enumerate(headers):
+        column = wanted.get(_header_key(header or ""))
+        if column is None:
+            if (header or "").strip():
+                extra.append(header.strip())
+        elif column in found:
+            repeated.append(column)
+        else:
+            found[column] = i
+    missing = [c for c in COLUMNS if c not in found]
+    problems = []
+    if missing:
+        problems.append(_("missing column(s): %(names)s") % {"names": _quoted(missing)})
+    if repeated:
+        problems.append(_("repeated column(s): %(names)s") % {"names": _quoted(repeated)})
+    if extra:
+        problems.append(_("unexpected column(s): %(names)s") % {"names": _quoted(extra)})
+    if problems:
+        raise RegistryFileError(
+            _("The first line is not the registry header (%(problems)s). Expected: %(header)s")
+            % {"problems": "; ".join(problems), "header": ",".join(COLUMNS)}
+        )
+    return found
+
+
+def _header_key(header: str) -> str:
+    return re.sub(r"\s+", "", str(header)).lower()
+
+
+def _quoted(names: Iterable[str]) -> str:
+    return ", ".join(f"“{n}”" for n in names)
+
+
+# --- Geography -------------------------------------------------------------------------------
+
+
+class _Geography:
+    """Provinces, districts and subdistricts in memory (three queries), resolved by Thai name.
+
+    Names are compared in geothai's normal form ("จังหวัด"/"อำเภอ"/"อ."/"เขต" and spaces removed),
+    and geothai's own rules decide the rest ("เมือง" alone is the capital district XX01).
+    Each distinct name is resolved once: the national file repeats them tens of thousands of times.
+    """
+
+    def __init__(self) -> None:
+        self.provinces = list(Province.objects.all())
+        self.province_names = _by_names(self.provinces)
+        self.district_by_id: dict[str, District] = {}
+        self.districts_by_province: dict[str, list[District]] = {}
+        for d in District.objects.all():
+            self.district_by_id[d.pk] = d
+            self.districts_by_province.setdefault(d.province_id, []).append(d)
+        self.district_names = {
+            code: _by_names(items) for code, items in self.districts_by_province.items()
+        }
+        self.subdistrict_by_id: dict[str, Subdistrict] = {}
+        self.subdistrict_names: dict[str, dict[str, Subdistrict]] = {}
+        for s in Subdistrict.objects.all():
+            self.subdistrict_by_id[s.pk] = s
+            names = self.subdistrict_names.setdefault(s.district_id, {})
+            for name in (s.name_th, s.name_en):
+                names.setdefault(geothai.normalize(name), s)
+        self._cache: dict[tuple, Province | District | Subdistrict | None] = {}
+
+    def province(self, name: str) -> Province | None:
+        key = ("p", name)
+        if key not in self._cache:
+            self._cache[key] = self._find_province(geothai.normalize(name))
+        return self._cache[key]
+
+    def district(self, province: Province, name: str) -> District | None:
+        key = ("d", province.pk, name)
+        if key not in self._cache:
+            self._cache[key] = self._find_district(province, geothai.normalize(name))
+        return self._cache[key]
+
+    def subdistrict(self, district: District, name: str) -> Subdistrict | None:
+        key = ("s", district.pk, name)
+        if key not in self._cache:
+            names = self.subdistrict_names.get(district.pk, {})
+            self._cache[key] = names.get(geothai.normalize(name))
+        return self._cache[key]
+
+    def _find_province(self, name: str) -> Province | None:
+        found = self.province_names.get(name)
+        if found is None and name:  # short forms people write: "กทม", "อยุธยา"
+            found = next(
+                (
+                    p
+                    for p in self.provinces
+                    if (g := geothai.province(p.code)) and geothai.is_province(g, name)
+                ),
+                None,
+            )
+        return found
+
+    def _find_district(self, province: Province, name: str) -> District | None:
+        found = self.district_names.get(province.pk, {}).get(name)
+        if found is None and name:  # "เมือง" alone: the capital district
+            found = next(
+                (
+                    d
+                    for d in self.districts_by_province.get(province.pk, [])
+                    if (g := geothai.district(d.code)) and geothai.is_district(g, name)
+                ),
+                None,
+            )
+        return found
+
+
+def _by_names(items: Iterable[Province | District]) -> dict:
+    names: dict = {}
+    for item in items:
+        for name in (item.name_th, item.name_en):
+            names.setdefault(geothai.normalize(name), item)
+    return names
+
+
+# --- Cleaning the office fields --------------------------------------------------------------
+
+
+class _Office(NamedTuple):
+    """The office fields of one row, cleaned; rows of one LAO must agree on all of them."""
+
+    house_no: str
+    moo: int | None
+    postcode: str
+    area: Decimal | None
+    latitude: Decimal | None
+    longitude: Decimal | None
+    website: str
+
+
+_OFFICE_COLUMNS = (Col.HOUSE_NO, Col.MOO, Col.POSTCODE, Col.AREA, Col.LAT, Col.LONG, Col.WEBSITE)
+_OFFICE_FIELDS = dict(zip(_OFFICE_COLUMNS, _Office._fields, strict=True))
+
+
+@dataclass
+class _Cleaned:
+    office: _Office
+    errors: list[tuple[str, str]]  # (column, message)
+    warnings: list[tuple[str, str]]
+
+
+def _clean_office(raw: tuple[str, ...]) -> _Cleaned:
+    house_raw, moo_raw, postcode_raw, area_raw, lat_raw, long_raw, website_raw = raw
+    errors: list[tuple[str, str]] = []
+    warnings: list[tuple[str, str]] = []
+    house_no = _clean_house_no(house_raw, errors, warnings)
+    moo = _clean_moo(moo_raw, warnings)
+    postcode = _clean_postcode(postcode_raw, warnings)
+    area = _clean_decimal(area_raw, Col.AREA, Decimal("0.01"), (Decimal(0), AREA_MAX), errors)
+    latitude = _clean_decimal(lat_raw, Col.LAT, Decimal("0.000001"), LAT_RANGE, errors)
+    longitude = _clean_decimal(long_raw, Col.LONG, Decimal("0.000001"), LONG_RANGE, errors)
+    website = _clean_website(website_raw, warnings)
+    office = _Office(house_no, moo, postcode, area, latitude, longitude, website)
+    return _Cleaned(office, errors, warnings)
+
+
+def _is_empty(value: str) -> bool:
+    return value.strip() in EMPTY_MARKS
+
+
+def _clean_house_no(value: str, errors: list, warnings: list) -> str:
+    if _is_empty(value):
+        return ""
+    value = to_arabic_digits(value.strip())
+    match = _EXCEL_DATE.match(value)
+    month = match and _MONTH_NUMBERS.get(match[2].replace(".", "").lower())
+    if month and 1 <= int(match[1]) <= 31:
+        fixed = f"{int(match[1])}/{month}"
+        warnings.append(
+            (
+                Col.HOUSE_NO,
+                _("“%(value)s” looks like a date made by Excel; read as house number “%(fixed)s”")
+                % {"value": value, "fixed": fixed},
+            )
+        )
+        return fixed
+    if len(value) > _MAX_LENGTH["office_house_no"]:
+        errors.append((Col.HOUSE_NO, _("“%(value)s” is too long") % {"value": value}))
+    return value
+
+
+def _clean_moo(value: str, warnings: list) -> int | None:
+    if _is_empty(value):
+        return None
+    text = _MOO_PREFIX.sub("", to_arabic_digits(value.strip()))
+    if text.endswith(".0"):
+        text = text[:-2]
+    if text.isascii() and text.isdigit() and 0 < int(text) < 1000:
+        return int(text)
+    warnings.append(
+        (Col.MOO, _("“%(value)s” is not a village number; left empty") % {"value": value})
+    )
+    return None
+
+
+def _clean_postcode(value: str, warnings: list) -> str:
+    if _is_empty(value):
+        return ""
+    text = to_arabic_digits(value.strip())
+    if _FIVE_DIGITS.fullmatch(text):
+        return text
+    warnings.append(
+        (Col.POSTCODE, _("“%(value)s” is not a five-digit postcode; left empty") % {"value": value})
+    )
+    return ""
+
+
+def _clean_decimal(
+    value: str, column: str, places: Decimal, bounds: tuple[Decimal, Decimal], errors: list
+) -> Decimal | None:
+    if _is_empty(value):
+        return None
+    try:
+        number = Decimal(parse_number_text(value))
+    except InvalidOperation:
+        number = None
+    if number is None or not number.is_finite():
+        errors.append((column, _("“%(value)s” is not a number") % {"value": value}))
+        return None
+    low, high = bounds
+    if not low <= number <= high:
+        errors.append(
+            (
+                column,
+                _("%(value)s is outside %(low)s to %(high)s")
+                % {"value": value, "low": low, "high": high},
+            )
+        )
+        return None
+    # Rounded to what the database keeps, so that a second import compares equal.
+    return number.quantize(places)
+
+
+def _clean_website(value: str, warnings: list) -> str:
+    if _is_empty(value):
+        return ""
+    fixed, guessed = _repair_url(value)
+    try:
+        _url_validator(fixed)
+    except ValidationError:
+        fixed = ""
+    if not fixed or len(fixed) > _MAX_LENGTH["website"]:
+        warnings.append(
+            (Col.WEBSITE, _("“%(value)s” is not a web address; left empty") % {"value": value})
+        )
+        return ""
+    if guessed:
+        warnings.append(
+            (
+                Col.WEBSITE,
+                _("“%(value)s” read as “%(fixed)s”") % {"value": value, "fixed": fixed},
+            )
+        )
+    return fixed
+
+
+def _repair_url(value: str) -> tuple[str, bool]:
+    """Undoes the usual typing slips ("www,tlpm.go.th", "WWW..x.go.th", "www.x go.th").
+
+    Returns the address and whether a slip was repaired (a guess the user should see); adding
+    "http://" and lower-casing the host are not guesses.
+    """
+    text = value.strip()
+    scheme, sep, rest = text.partition("://")
+    if not sep:
+        scheme, rest = "http", text
+    raw_host, slash, path = rest.partition("/")
+    # A space between letters of a host stands for a missing dot ("www.Khlongphon go.th" is
+    # khlongphon.go.th); any other space is dropped, so "ไม่มี เว็บ" (none) is not an address.
+    host = re.sub(r"(?<=[A-Za-z0-9])\s+(?=[A-Za-z0-9])|,+", ".", raw_host.strip())
+    host = re.sub(r"\s+", "", host)
+    host = re.sub(r"\.{2,}", ".", host).strip(".")
+    path = re.sub(r"\s+", "", path)
+    guessed = host != raw_host or path != rest.partition("/")[2]
+    return f"{scheme.lower()}://{host.lower()}{slash}{path}", guessed
+
+
+# --- Checking rows ---------------------------------------------------------------------------
+
+
+@dataclass
+class _Row:
+    line: int
+    code: str
+    type: str
+    name: str
+    district: District
+    subdistrict: Subdistrict
+    office: _Office
+    warnings: list[RegistryIssue]
+
+
+@dataclass
+class _Target:
+    """What one LAO should look like after the import, from all of its rows."""
+
+    code: str
+    rows: list[_Row]
+    subdistrict_ids: set[str] = field(default_factory=set)
+    values: dict = field(default_factory=dict)  # LAO attribute name -> value, as in FIELDS
+
+
+class _Checker:
+    """Turns the dataset's rows into LAO targets, collecting every error and warning."""
+
+    def __init__(self, dataset: tablib.Dataset, columns: dict[str, int], geo: _Geography):
+        self.dataset = dataset
+        self.columns = columns
+        self.geo = geo
+        self.rows = 0
+        self.errors: list[RegistryIssue] = []
+        self.warnings: list[RegistryIssue] = []
+        self._office_cache: dict[tuple[str, ...], _Cleaned] = {}
+
+    def error(self, line: int, column: str, message: str) -> None:
+        self.errors.append(RegistryIssue(line, column, message))
+
+    def targets(self) -> dict[str, _Target]:
+        targets: dict[str, _Target] = {}
+        for line, cells in self._rows():
+            self.rows += 1
+            row = self._check_row(line, cells)
+            if row is None:
+                continue
+            target = targets.get(row.code)
+            if target is None:
+                targets[row.code] = _Target(row.code, [row])
+                # Later rows of the code repeat the same values, and so the same warnings.
+                self.warnings.extend(row.warnings)
+            elif self._agrees(target.rows[0], row):
+                target.rows.append(row)
+        for target in targets.values():
+            _settle(target)
+        return targets
+
+    def _rows(self) -> Iterable[tuple[int, list[str]]]:
+        indexes = [self.columns[c] for c in COLUMNS]
+        for line, row in enumerate(self.dataset, start=2):
+            cells = [row[i] if isinstance(row[i], str) else _cell_text(row[i]) for i in indexes]
+            if any(cell.strip() for cell in cells):
+                yield line, cells
+
+    def _check_row(self, line: int, cells: list[str]) -> _Row | None:
+        province_raw, district_raw, subdistrict_raw, code_raw, type_raw, name_raw = cells[:6]
+        before = len(self.errors)
+        code = to_arabic_digits(code_raw.strip())
+        if not _SEVEN_DIGITS.fullmatch(code):
+            self.error(
+                line, Col.CODE, _("“%(value)s” is not a seven-digit code") % {"value": code_raw}
+            )
+        lao_type = LAO.REGISTRY_WORDS.get(type_raw.strip())
+        if lao_type is None:
+            self.error(
+                line,
+                Col.TYPE,
+                _("unknown type “%(value)s”; expected one of %(words)s")
+                % {"value": type_raw, "words": _quoted(LAO.REGISTRY_WORDS)},
+            )
+        name = " ".join(name_raw.split())
+        if not name:
+            self.error(line, Col.NAME, _("the LAO name is empty"))
+        elif len(name) > _MAX_LENGTH["name_th"]:
+            self.error(line, Col.NAME, _("the LAO name is too long"))
+        places = self._check_places(line, province_raw, district_raw, subdistrict_raw)
+        cleaned = self._clean_office(cells[6:])
+        for column, message in cleaned.errors:
+            self.error(line, column, message)
+        if len(self.errors) > before or places is None:
+            return None
+        warnings = [RegistryIssue(line, column, message) for column, message in cleaned.warnings]
+        district, subdistrict = places
+        return _Row(line, code, lao_type, name, district, subdistrict, cleaned.office, warnings)
+
+    def _check_places(
+        self, line: int, province_raw: str, district_raw: str, subdistrict_raw: str
+    ) -> tuple[District, Subdistrict] | None:
+        province = self.geo.province(province_raw)
+        if province is None:
+            self.error(
+                line, Col.PROVINCE, _("unknown province “%(name)s”") % {"name": province_raw}
+            )
+            return None
+        district = self.geo.district(province, district_raw)
+        if district is None:
+            self.error(
+                line,
+                Col.DISTRICT,
+                _("unknown district “%(name)s” in province %(province)s")
+                % {"name": district_raw, "province": province.name_th},
+            )
+            return None
+        subdistrict = self.geo.subdistrict(district, subdistrict_raw)
+        if subdistrict is None:
+            # Not a warning: the LAO's coverage would silently be wrong.
+            self.error(
+                line,
+                Col.SUBDISTRICT,
+                _("unknown subdistrict “%(name)s” in %(district)s")
+                % {"name": subdistrict_raw, "district": district.display_name},
+            )
+            return None
+        return district, subdistrict
+
+    def _clean_office(self, raw: list[str]) -> _Cleaned:
+        # Each LAO repeats its office fields on every row it has; clean each distinct set once.
+        key = tuple(raw)
+        cleaned = self._office_cache.get(key)
+        if cleaned is None:
+            cleaned = self._office_cache[key] = _clean_office(key)
+        return cleaned
+
+    def _agrees(self, first: _Row, row: _Row) -> bool:
+        """Rows of one code must agree; every disagreement is an error naming both lines."""
+        if (first.name, first.type, first.office) == (row.name, row.type, row.office):
+            return True  # the usual case, checked cheaply
+        pairs = [(Col.NAME, first.name, row.name), (Col.TYPE, first.type, row.type)]
+        pairs += [
+            (column, getattr(first.office, name), getattr(row.office, name))
+            for column, name in _OFFICE_FIELDS.items()
+        ]
+        agrees = True
+        for column, old, new in pairs:
+            if old != new:
+                agrees = False
+                self.error(
+                    row.line,
+                    column,
+                    _("code %(code)s gives “%(new)s” here but “%(old)s” on line %(first)s")
+                    % {
+                        "code": row.code,
+                        "new": _show_value(new),
+                        "old": _show_value(old),
+                        "first": first.line,
+                    },
+                )
+        return agrees
+
+
+def _settle(target: _Target) -> None:
+    """Sets the LAO's values from its first row, and its district and office from all rows."""
+    first = target.rows[0]
+    districts = {row.district.pk: row.district for row in target.rows}
+    # An LAO covering subdistricts of two districts belongs to the one its code names
+    # (digits 2-5 of "5810401" are district 8104), else to the one on its first row.
+    district = districts.get(target.code[1:5], first.district)
+    covered = {row.subdistrict.pk: row.subdistrict for row in target.rows}
+    target.subdistrict_ids = set(covered)
+    office_subdistrict = _office_subdistrict(first.name, covered.values(), district)
+    office = first.office
+    target.values = {
+        "type": first.type,
+        "name_th": first.name,
+        "district_id": district.pk,
+        "office_house_no": office.house_no,
+        "office_moo": office.moo,
+        "office_subdistrict_id": office_subdistrict.pk if office_subdistrict else None,
+        "office_postcode": office.postcode,
+        "area_km2": office.area,
+        "latitude": office.latitude,
+        "longitude": office.longitude,
+        "website": office.website,
+    }
+
+
+def _office_subdistrict(
+    name: str, covered: Iterable[Subdistrict], district: District
+) -> Subdistrict | None:
+    """The covered subdistrict that shares the LAO's name (preferring the LAO's district)."""
+    key = geothai.normalize(name)
+    same_name = [s for s in covered if geothai.normalize(s.name_th) == key]
+    same_name.sort(key=lambda s: (s.district_id != district.pk, s.pk))
+    return same_name[0] if same_name else None
+
+
+def _show_value(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str) and value in LAO.Type.values:
+        return str(LAO.Type(value).label)
+    return str(value)
+
+
+# --- Comparing and writing -------------------------------------------------------------------
+
+
+@dataclass
+class _Plan:
+    to_create: list[LAO] = field(default_factory=list)
+    to_update: list[LAO] = field(default_factory=list)
+    fields: set[str] = field(default_factory=set)  # attribute names changed on any LAO
+    coverage_changed: list[LAO] = field(default_factory=list)  # updated LAOs whose coverage changed
+
+
+class _Differ:
+    """Compares targets with the LAOs in the database (two queries) and lists the changes."""
+
+    def __init__(self, geo: _Geography) -> None:
+        self.geo = geo
+        self.existing = {lao.code: lao for lao in LAO.objects.all()}
+        self.coverage: dict[int, set[str]] = {}
+        through = LAO.subdistricts.through
+        for lao_id, subdistrict_id in through.objects.values_list("lao_id", "subdistrict_id"):
+            self.coverage.setdefault(lao_id, set()).add(subdistrict_id)
+
+    def plan(self, targets: dict[str, _Target], result: RegistryImportResult) -> _Plan:
+        plan = _Plan()
+        for code, target in targets.items():
+            lao = self.existing.get(code)
+            if lao is None:
+                lao = LAO(code=code, **target.values)
+                plan.to_create.append(lao)
+                result.changes.append(
+                    LAOChange(code, lao.display_name, self._district(lao), created=True)
+                )
+                continue
+            change = LAOChange(code, lao.display_name, self._district(lao), created=False)
+            change.fields = self._changes(lao, target, plan)
+            if not change.fields:
+                result.unchanged += 1
+                continue
+            plan.to_update.append(lao)
+            result.changes.append(change)
+        result.created, result.updated = len(plan.to_create), len(plan.to_update)
+        result.not_in_file = len(self.existing.keys() - targets.keys())
+        return plan
+
+    def _changes(self, lao: LAO, target: _Target, plan: _Plan) -> list[FieldChange]:
+        """Sets the target's values on the LAO, returning what differed (old -> new)."""
+        changes = []
+        for name in FIELDS:
+            old, new = getattr(lao, name), target.values[name]
+            if old != new:
+                changes.append(
+                    FieldChange(_label(name), self._show(name, old), self._show(name, new))
+                )
+                setattr(lao, name, new)
+                plan.fields.add(name)
+        covered_now = self.coverage.get(lao.pk, set())
+        if covered_now != target.subdistrict_ids:
+            plan.coverage_changed.append(lao)
+            changes.append(
+                FieldChange(
+                    _label("subdistricts"),
+                    self._coverage(covered_now),
+                    self._coverage(target.subdistrict_ids),
+                )
+            )
+        return changes
+
+    def _show(self, name: str, value: object) -> str:
+        if value is not None and name == "district_id":
+            return self.geo.district_by_id[value].display_name
+        if value is not None and name == "office_subdistrict_id":
+            return self.geo.subdistrict_by_id[value].name_th
+        return _show_value(value)
+
+    def _coverage(self, ids: Iterable[str]) -> str:
+        return ", ".join(sorted(self.geo.subdistrict_by_id[i].name_th for i in ids))
+
+    def _district(self, lao: LAO) -> str:
+        return self.geo.district_by_id[lao.district_id].display_name
+
+
+def _label(name: str) -> str:
+    return str(LAO._meta.get_field(name.removesuffix("_id")).verbose_name)
+
+
+def _write(plan: _Plan, targets: dict[str, _Target], *, by: User | None, reason: str) -> None:
+    """Writes the plan in bulk, with one history row for every LAO created or updated."""
+    created = bulk_create_with_history(
+        plan.to_create, LAO, batch_size=500, default_user=by, default_change_reason=reason
+    )
+    if plan.to_update:
+        now = timezone.now()
+        for lao in plan.to_update:
+            lao.updated_at = now  # bulk_update does not apply auto_now
+        fields = sorted(name.removesuffix("_id") for name in plan.fields) + ["updated_at"]
+        bulk_update_with_history(
+            plan.to_update,
+            LAO,
+            fields,
+            batch_size=500,
+            default_user=by,
+            default_change_reason=reason,
+        )
+    _write_coverage(created, plan.coverage_changed, targets)
+
+
+def _write_coverage(
+    created: list[LAO], coverage_changed: list[LAO], targets: dict[str, _Target]
+) -> None:
+    """Sets the covered subdistricts of new LAOs and replaces those of LAOs whose coverage
+    changed, in bulk on the through table."""
+    through = LAO.subdistricts.through
+    updated_ids = [lao.pk for lao in coverage_changed]
+    for start in range(0, len(updated_ids), 500):  # stays under SQLite's variable limit
+        through.objects.filter(lao_id__in=updated_ids[start : start + 500]).delete()
+    links = (
+        through(lao_id=lao.pk, subdistrict_id=subdistrict_id)
+        for lao in [*created, *coverage_changed]
+        for subdistrict_id in sorted(targets[lao.code].subdistrict_ids)
+    )
+    # In slices: 80,000 unsaved model instances at once would cost ~100 MB for nothing.
+    while batch := list(itertools.islice(links, 2000)):
+        through.objects.bulk_create(batch)
+
+
+@transaction.atomic
+def registry_import(
+    *,
+    data: bytes | tablib.Dataset,
+    filename: str,
+    commit: bool,
+    by: User | None = None,
+) -> RegistryImportResult:
+    """Checks a registry file against the database and, if asked and it has no error, applies it.
+
+    All or nothing: any error (unknown place, bad code or type, rows of one code that disagree,
+    coordinates outside Thailand...) means nothing is written. With ``commit`` and no error, LAOs
+    are created or updated in bulk, their covered subdistricts replaced, and a history row is
+    kept for each (user ``by``, reason "registry import <filename>"). LAOs that are not in the
+    file are left alone and counted. Raises ``RegistryFileError`` when the file cannot be read
+    as a registry at all (damaged, empty, not a spreadsheet, wrong header).
+    """
+    started = time.perf_counter()
+    dataset = data if isinstance(data, tablib.Dataset) else registry_read(data)
+    columns = _check_header(list(dataset.headers or []))
+    geo = _Geography()
+    checker = _Checker(dataset, columns, geo)
+    targets = checker.targets()
+    if not checker.rows:
+        raise RegistryFileError(_("The file has the registry header but no rows."))
+    result = RegistryImportResult(filename=filename, rows=checker.rows)
+    result.errors, result.warnings = checker.errors, checker.warnings
+    plan = _Differ(geo).plan(targets, result)
+    if commit and result.ok:
+        _write(plan, targets, by=by, reason=f"registry import {filename}"[:100])
+        result.committed = True
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+# --- Keeping an upload between the preview and the confirmation ------------------------------
+
+
+def _upload_dir() -> Path:
+    return Path(settings.MEDIA_ROOT) / "imports"
+
+
+def upload_keep(data: bytes) -> str:
+    """Stores an uploaded registry file on the server and returns the token that names it.
+
+    Files older than a day (previews nobody confirmed) are removed on the way.
+    """
+    directory = _upload_dir()
+    directory.mkdir(parents=True, exist_ok=True)
+    cutoff = time.time() - 24 * 60 * 60
+    for old in directory.glob("*.upload"):
+        if old.stat().st_mtime < cutoff:
+            old.unlink(missing_ok=True)
+    token = secrets.token_urlsafe(24)
+    (directory / f"{token}.upload").write_bytes(data)
+    return token
+
+
+def upload_path(token: str) -> Path | None:
+    """The stored file for a token, or None if the token is malformed or its file is gone."""
+    if not _UPLOAD_TOKEN.fullmatch(token or ""):
+        return None
+    path = _upload_dir() / f"{token}.upload"
+    return path if path.is_file() else None
+
+
+def upload_discard(token: str) -> None:
+    path = upload_path(token)
+    if path is not None:
+        path.unlink(missing_ok=True)
