@@ -171,13 +171,11 @@ def section_save(
     return SaveResult(entry=entry, changed=changed, rule_messages=failing)
 
 
-def previous_values(*, record: Record, section: Section) -> dict:
+def previous_values(*, lao: LAO, fiscal_year: int, section_code: str) -> dict:
     """Last fiscal year's values of the same section (matched by section code), or {}."""
     previous = (
         SectionEntry.objects.filter(
-            record__lao_id=record.lao_id,
-            record__fiscal_year=record.fiscal_year - 1,
-            section__code=section.code,
+            record__lao=lao, record__fiscal_year=fiscal_year - 1, section__code=section_code
         )
         .only("values")
         .first()

@@ -13,6 +13,12 @@ urlpatterns = [
     ),
     path("lao/", views.lao_search, name="lao-search"),
     path("lao/<str:lao_code>/", views.lao_overview, name="lao-overview"),
+    path("lao/<str:lao_code>/<int:year>/history/", views.record_history, name="history"),
+    path(
+        "lao/<str:lao_code>/<int:year>/<slug:section_code>/",
+        views.section_edit,
+        name="section-edit",
+    ),
     path("district/<str:district_code>/", views.district_detail, name="district"),
     path("province/<str:province_code>/", views.province_detail, name="province"),
     path("national/", views.national, name="national"),

@@ -6,17 +6,40 @@ tells nothing about what exists.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from accounts import access
+from lgdata.thai import fiscal_year_of
 from records import registry
-from records.forms import RegistryConfirmForm, RegistryUploadForm
-from records.models import LAO, District, Province, active_lao_q
+from records.forms import RegistryConfirmForm, RegistryUploadForm, SectionForm, show_value
+from records.models import (
+    LAO,
+    District,
+    Field,
+    Province,
+    Record,
+    Section,
+    SectionEntry,
+    active_lao_q,
+)
+from records.schema import current_schema
+from records.services import (
+    SaveResult,
+    StaleSectionError,
+    applicable_fields,
+    failing_rules,
+    previous_values,
+    record_get_or_create,
+    section_save,
+)
 
 
 def _get_lao_for_user(request: HttpRequest, code: str) -> LAO:
@@ -57,21 +80,6 @@ def _search_laos(qs: QuerySet[LAO], request: HttpRequest) -> tuple[QuerySet[LAO]
 def home(request: HttpRequest) -> HttpResponse:
     name, args = access.home_url_name(request.user)
     return redirect(name, *args)
-
-
-@login_required
-def lao_overview(request: HttpRequest, lao_code: str) -> HttpResponse:
-    lao = _get_lao_for_user(request, lao_code)
-    subdistricts = lao.subdistricts.order_by("code")
-    return render(
-        request,
-        "records/lao_overview.html",
-        {
-            "lao": lao,
-            "subdistricts": subdistricts,
-            "can_edit": access.can_edit_lao_record(request.user, lao),
-        },
-    )
 
 
 @login_required
@@ -211,3 +219,253 @@ def registry_import_confirm(request: HttpRequest) -> HttpResponse:
         % {"created": result.created, "updated": result.updated, "unchanged": result.unchanged},
     )
     return redirect("records:registry-import")
+
+
+# --- The record: overview, section forms, history (issue 3) ---------------------------------
+
+
+def _fiscal_year_or_404(year: int) -> int:
+    """Fiscal years from 2540 to next year exist; anything else is a mistyped URL."""
+    if not 2540 <= year <= fiscal_year_of(timezone.localdate()) + 1:
+        raise Http404
+    return year
+
+
+def _language(request: HttpRequest) -> str:
+    return "en" if getattr(request, "LANGUAGE_CODE", "th") == "en" else "th"
+
+
+def _section_rows(record: Record | None, sections, lao: LAO) -> list[dict]:
+    """Per section: its entry, completeness and the required fields still missing."""
+    entries = {e.section_id: e for e in record.entries.all()} if record else {}
+    rows = []
+    for section in sections:
+        entry = entries.get(section.pk)
+        values = entry.values if entry else {}
+        fields = applicable_fields(section, lao.type)
+        missing = [f for f in fields if f.required and values.get(f.code) in (None, "")]
+        required = sum(1 for f in fields if f.required)
+        rows.append(
+            {
+                "section": section,
+                "entry": entry,
+                "required": required,
+                "filled": required - len(missing),
+                "percent": round(100 * (required - len(missing)) / required) if required else 100,
+                "missing": missing,
+                "complete": not missing and (entry is None or entry.rules_pass),
+            }
+        )
+    return rows
+
+
+@login_required
+def lao_overview(request: HttpRequest, lao_code: str) -> HttpResponse:
+    lao = _get_lao_for_user(request, lao_code)
+    this_year = fiscal_year_of(timezone.localdate())
+    years = sorted(
+        set(lao.records.values_list("fiscal_year", flat=True)) | {this_year}, reverse=True
+    )
+    try:
+        year = int(request.GET.get("year", this_year))
+    except ValueError:
+        year = this_year
+    if year not in years:
+        year = this_year
+    record = lao.records.select_related("schema", "updated_by").filter(fiscal_year=year).first()
+    schema = record.schema if record else current_schema()
+    sections = schema.sections.prefetch_related("fields")
+    rows = _section_rows(record, sections, lao)
+    required = sum(r["required"] for r in rows)
+    filled = sum(r["filled"] for r in rows)
+    return render(
+        request,
+        "records/lao_overview.html",
+        {
+            "lao": lao,
+            "subdistricts": lao.subdistricts.order_by("code"),
+            "can_edit": access.can_edit_lao_record(request.user, lao),
+            "years": years,
+            "year": year,
+            "record": record,
+            "rows": rows,
+            "percent": round(100 * filled / required) if required else 100,
+            "filled": filled,
+            "required": required,
+        },
+    )
+
+
+@login_required
+def section_edit(request: HttpRequest, lao_code: str, year: int, section_code: str) -> HttpResponse:
+    lao = _get_lao_for_user(request, lao_code)
+    year = _fiscal_year_or_404(year)
+    can_edit = access.can_edit_lao_record(request.user, lao)
+    if request.method == "POST" and not can_edit:
+        raise PermissionDenied
+    record = Record.objects.filter(lao=lao, fiscal_year=year).select_related("schema").first()
+    if record is None and can_edit:
+        record = record_get_or_create(lao=lao, fiscal_year=year)
+    schema = record.schema if record else current_schema()
+    section = get_object_or_404(
+        Section.objects.prefetch_related("fields", "rules"), schema=schema, code=section_code
+    )
+    entry = (
+        SectionEntry.objects.select_related("updated_by")
+        .filter(record=record, section=section)
+        .first()
+        if record
+        else None
+    )
+    fields = applicable_fields(section, lao.type)
+    previous = previous_values(lao=lao, fiscal_year=year, section_code=section.code)
+    language = _language(request)
+    form_args = {"schema_fields": fields, "previous": previous, "language": language}
+    conflict = None
+
+    if request.method == "POST":
+        form = SectionForm(request.POST, **form_args)
+        if form.is_valid():
+            try:
+                result = section_save(
+                    entry=entry,
+                    values=form.stored_values(),
+                    expected_version=form.cleaned_data["version"],
+                    by=request.user,
+                    rules=list(section.rules.all()),
+                    fields=fields,
+                    flags=form.outliers,
+                )
+            except StaleSectionError as stale:
+                conflict = _conflict_rows(fields, form.stored_values(), stale.current, language)
+                entry = stale.current
+                form = SectionForm(
+                    initial={**request.POST.dict(), "version": stale.current.version}, **form_args
+                )
+            else:
+                _report_save(request, result, fields, language)
+                return redirect(
+                    "records:section-edit", lao_code=lao.code, year=year, section_code=section.code
+                )
+    else:
+        values = entry.values if entry else {}
+        form = SectionForm(
+            initial=SectionForm.initial_for(values, fields, entry.version if entry else 0),
+            **form_args,
+        )
+    sections = schema.sections.all()
+    return render(
+        request,
+        "records/section_form.html",
+        {
+            "lao": lao,
+            "year": year,
+            "record": record,
+            "section": section,
+            "sections": sections,
+            "entry": entry,
+            "form": form,
+            "can_edit": can_edit,
+            "conflict": conflict,
+            "failing_rules": _failing_messages(section, entry, language),
+        },
+        status=409 if conflict else 200,
+    )
+
+
+def _conflict_rows(fields, mine: dict, current: SectionEntry, language: str) -> list[dict]:
+    """Field by field, the user's values beside the ones saved meanwhile (differences first)."""
+    rows = []
+    for f in fields:
+        theirs = current.values.get(f.code)
+        rows.append(
+            {
+                "label": f.label_th if language == "th" else f.label_en,
+                "mine": show_value(mine.get(f.code), f, language),
+                "theirs": show_value(theirs, f, language),
+                "differs": mine.get(f.code) != theirs,
+            }
+        )
+    return sorted(rows, key=lambda row: not row["differs"])
+
+
+def _failing_messages(section: Section, entry: SectionEntry | None, language: str) -> list[str]:
+    if entry is None or entry.rules_pass:
+        return []
+    return [
+        r.message_th if language == "th" else r.message_en
+        for r in failing_rules(list(section.rules.all()), entry.values)
+    ]
+
+
+def _report_save(request: HttpRequest, result: SaveResult, fields, language: str) -> None:
+    labels = {f.code: (f.label_th if language == "th" else f.label_en) for f in fields}
+    if result.changed:
+        messages.success(
+            request,
+            ngettext(
+                "Saved: %(count)d value changed.",
+                "Saved: %(count)d values changed.",
+                len(result.changed),
+            )
+            % {"count": len(result.changed)},
+        )
+    else:
+        messages.info(request, _("Nothing changed."))
+    for rule in result.rule_messages:
+        messages.warning(request, rule.message_th if language == "th" else rule.message_en)
+    if result.entry.flags:
+        names = ", ".join(labels[c] for c in result.entry.flags if c in labels)
+        messages.warning(
+            request,
+            _("Please check these values, they are far from last year's: %(names)s")
+            % {"names": names},
+        )
+
+
+@login_required
+def record_history(request: HttpRequest, lao_code: str, year: int) -> HttpResponse:
+    lao = _get_lao_for_user(request, lao_code)
+    year = _fiscal_year_or_404(year)
+    record = get_object_or_404(Record.objects.select_related("schema"), lao=lao, fiscal_year=year)
+    language = _language(request)
+    fields = {
+        f.code: f
+        for f in Field.objects.filter(section__schema=record.schema).select_related("section")
+    }
+    changes = record.changes.select_related("changed_by", "section")
+    section_code = request.GET.get("section", "")
+    field_code = request.GET.get("field", "")
+    if section_code:
+        changes = changes.filter(section__code=section_code)
+    if field_code:
+        changes = changes.filter(field_code=field_code)
+    page = Paginator(changes, 100).get_page(request.GET.get("page"))
+    rows = []
+    for change in page.object_list:
+        f = fields.get(change.field_code)
+        rows.append(
+            {
+                "change": change,
+                "label": (f.label_th if language == "th" else f.label_en)
+                if f
+                else change.field_code,
+                "old": show_value(change.old_value, f, language) if f else change.old_value,
+                "new": show_value(change.new_value, f, language) if f else change.new_value,
+            }
+        )
+    return render(
+        request,
+        "records/history.html",
+        {
+            "lao": lao,
+            "year": year,
+            "record": record,
+            "rows": rows,
+            "page": page,
+            "sections": record.schema.sections.all(),
+            "section_code": section_code,
+            "field_code": field_code,
+            "field_label": rows[0]["label"] if field_code and rows else field_code,
+        },
+    )

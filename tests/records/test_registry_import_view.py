@@ -105,7 +105,8 @@ class WhoMayImportTestCase(RegistryImportViewTestCase):
     def test_a_token_from_another_session_imports_nothing(self):
         self.login(self.department)
         token = self.upload(ao_luek_rows()).context["confirm_form"].initial["token"]
-        self.client.logout()
+        self.client.logout()  # which also drops the language cookie
+        self.client.cookies["django_language"] = "en"
         self.login(make_user("admin", Role.ADMIN))
         response = self.client.post(CONFIRM_URL, {"token": token}, follow=True)
         self.assertContains(response, "This upload has expired or was already imported")

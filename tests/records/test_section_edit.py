@@ -1,0 +1,188 @@
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from records.models import Field, Record, SectionEntry, ValueChange
+from records.services import record_get_or_create, section_save
+from tests.base import PersonasTestCase
+
+YEAR = 2568
+
+
+class SectionEditTestCase(PersonasTestCase):
+    def url(self, lao=None, section="population", year=YEAR) -> str:
+        return f"/lao/{(lao or self.lao_a).code}/{year}/{section}/"
+
+    def entry(self, section="population") -> SectionEntry:
+        return SectionEntry.objects.get(
+            record__lao=self.lao_a, record__fiscal_year=YEAR, section__code=section
+        )
+
+    def post(self, data: dict, version: int = 0, section="population"):
+        return self.client.post(self.url(section=section), {"version": version, **data})
+
+    # Who may and who may not
+
+    def test_the_clerk_sees_the_section_form_with_labels_units_and_help(self):
+        self.login(self.clerk_a)
+        response = self.client.get(self.url())
+        self.assertContains(response, "ประชากรชาย")
+        self.assertContains(response, "คน")
+        self.assertContains(response, 'name="population_total"')
+        self.assertContains(response, "บันทึก")
+
+    def test_readers_in_scope_see_it_read_only_and_may_not_post(self):
+        self.login(self.clerk_a)
+        self.post({"population_total": "2500"})
+        for persona in ["district_officer", "province_officer", "department", "executive"]:
+            with self.subTest(persona=persona):
+                self.login(getattr(self, persona))
+                response = self.client.get(self.url())
+                self.assertContains(response, 'value="2,500"')
+                self.assertNotContains(response, 'type="submit" class="btn btn-primary"')
+                response = self.post({"population_total": "1"}, version=1)
+                self.assertEqual(response.status_code, 403)
+        self.assertEqual(self.entry().values["population_total"], "2500")
+
+    def test_a_clerk_of_another_lao_guessing_the_url_gets_not_found(self):
+        for persona in ["clerk_b", "other_district_officer", "other_province_officer"]:
+            with self.subTest(persona=persona):
+                self.login(getattr(self, persona))
+                self.assertEqual(self.client.get(self.url()).status_code, 404)
+                self.assertEqual(self.post({"population_total": "1"}).status_code, 404)
+        self.assertFalse(Record.objects.filter(lao=self.lao_a).exists())
+
+    def test_an_unknown_section_or_year_is_not_found(self):
+        self.login(self.clerk_a)
+        self.assertEqual(self.client.get(self.url(section="no_such")).status_code, 404)
+        self.assertEqual(self.client.get(self.url(year=1999)).status_code, 404)
+
+    # Values
+
+    def test_thai_digits_and_thousands_separators_are_stored_as_numbers(self):
+        self.login(self.clerk_a)
+        response = self.post(
+            {
+                "population_male": "๑,๒๐๐",
+                "population_female": "1 300",
+                "population_total": "๒๕๐๐",
+            }
+        )
+        self.assertRedirects(response, self.url())
+        values = self.entry().values
+        self.assertEqual(
+            (values["population_male"], values["population_female"], values["population_total"]),
+            ("1200", "1300", "2500"),
+        )
+
+    def test_each_kind_of_bad_value_is_refused_with_its_message_and_the_form_keeps_the_rest(self):
+        self.login(self.clerk_a)
+        cases = {
+            "population_male": ("สิบ", "กรอกตัวเลข"),
+            "population_female": ("12.5", "จำนวนเต็ม"),
+            "population_total": ("-5", "ไม่น้อยกว่า"),
+            "houses_registered": ("๑๒๓", None),
+        }
+        response = self.post({code: value for code, (value, _) in cases.items()})
+        self.assertEqual(response.status_code, 200)
+        for value, message in cases.values():
+            self.assertContains(response, f'value="{value}"')
+            if message:
+                self.assertContains(response, message)
+        self.assertEqual(self.entry().values, {})
+        self.assertFalse(ValueChange.objects.exists())
+
+    def test_a_value_above_its_bound_is_refused(self):
+        self.login(self.clerk_a)
+        field = Field.objects.get(code="population_total")
+        response = self.post({"population_total": str(int(field.max_value) + 1)})
+        self.assertContains(response, "ไม่เกิน")
+        self.assertEqual(self.entry().values, {})
+
+    def test_not_applicable_is_not_zero_and_not_missing(self):
+        self.login(self.clerk_a)
+        self.post({"population_total": "0", "houses_registered__na": "on"})
+        entry = self.entry()
+        self.assertEqual(entry.values["population_total"], "0")
+        self.assertEqual(entry.values["houses_registered"], "NA")
+        self.assertNotIn("population_male", entry.values)
+        response = self.client.get(self.url())
+        self.assertContains(
+            response,
+            'name="houses_registered__na" class="form-check-input" '
+            'id="id_houses_registered__na" checked',
+        )
+
+    def test_a_value_and_not_applicable_together_are_refused(self):
+        self.login(self.clerk_a)
+        response = self.post({"population_total": "5", "population_total__na": "on"})
+        self.assertContains(response, "ไม่เกี่ยวข้อง")
+        self.assertEqual(self.entry().values, {})
+
+    def test_a_broken_cross_field_rule_is_shown_and_the_section_stays_incomplete(self):
+        self.login(self.clerk_a)
+        response = self.post(
+            {"population_male": "1", "population_female": "1", "population_total": "5"},
+        )
+        response = self.client.get(self.url())
+        self.assertContains(response, "ประชากรชายรวมกับหญิง")
+        self.assertFalse(self.entry().is_complete)
+
+    def test_a_jump_from_last_year_is_flagged_but_saved(self):
+        record = record_get_or_create(lao=self.lao_a, fiscal_year=YEAR - 1)
+        entry = SectionEntry.objects.get(record=record, section__code="population")
+        section_save(
+            entry=entry, values={"population_total": "2500"}, expected_version=0, by=self.clerk_a
+        )
+        self.login(self.clerk_a)
+        response = self.client.get(self.url())
+        self.assertContains(response, "ปีที่แล้ว: 2,500 คน")
+        response = self.post(
+            {"population_total": "25000"},
+        )
+        self.assertEqual(self.entry().values["population_total"], "25000")
+        self.assertEqual(self.entry().flags, ["population_total"])
+        response = self.client.get(self.url())
+        self.assertContains(response, "ต่างจากค่าของปีที่แล้วมาก")
+
+    def test_it_shows_who_changed_the_section_last_and_when_in_the_buddhist_era(self):
+        self.clerk_a.first_name, self.clerk_a.last_name = "สมศรี", "ใจดี"
+        self.clerk_a.save()
+        self.login(self.clerk_a)
+        self.post({"population_total": "2500"})
+        response = self.client.get(self.url())
+        self.assertContains(response, "สมศรี ใจดี")
+        self.assertRegex(response.content.decode(), r"\d+ [ก-๙.]+ 25\d\d \d\d:\d\d")
+
+    # No lost updates
+
+    def test_a_stale_page_is_refused_with_both_versions_side_by_side(self):
+        self.login(self.clerk_a)
+        self.post({"population_total": "2500"}, version=0)
+        response = self.post({"population_total": "3000"}, version=0)
+        self.assertEqual(response.status_code, 409)
+        self.assertContains(response, "3,000 คน", status_code=409)
+        self.assertContains(response, "2,500 คน", status_code=409)
+        self.assertEqual(self.entry().values["population_total"], "2500")
+        # Re-applying from the conflict page (which carries the new version) saves the user's value.
+        self.assertContains(response, 'name="version" value="1"', status_code=409)
+        response = self.post({"population_total": "3000"}, version=1)
+        self.assertEqual(self.entry().values["population_total"], "3000")
+
+    # Query counts
+
+    def test_a_section_get_and_post_cost_the_same_queries_for_5_or_40_fields(self):
+        self.login(self.clerk_a)
+        self.client.get(self.url(section="population"))  # makes the record
+        counts = {}
+        for section in ("population", "economy"):
+            fields = Field.objects.filter(section__schema__version=1, section__code=section)
+            with CaptureQueriesContext(connection) as get:
+                self.client.get(self.url(section=section))
+            data = {f.code: "1" for f in fields if f.is_numeric}
+            with CaptureQueriesContext(connection) as post:
+                self.post(data, version=self.entry(section).version, section=section)
+            counts[section] = (fields.count(), len(get), len(post))
+        (small, get_small, post_small), (large, get_large, post_large) = counts.values()
+        self.assertLess(small, large)
+        self.assertEqual(get_small, get_large)
+        self.assertEqual(post_small, post_large)
