@@ -29,7 +29,7 @@ def users_in_province(province_id: str) -> Q:
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
-    list_display = ["username", "get_full_name", "role", "scope_label", "is_active", "last_login"]
+    list_display = ["username", "full_name", "role", "scope", "is_active", "last_login"]
     list_filter = ["role", "is_active", "is_staff"]
     search_fields = ["username", "first_name", "last_name", "email", "lao__name_th", "lao__code"]
     list_select_related = ["lao", "district", "province"]
@@ -45,6 +45,14 @@ class UserAdmin(DjangoUserAdmin):
         (None, {"fields": ["username", "password1", "password2"]}),
         (_("Role and scope"), {"fields": ["role", "lao", "district", "province"]}),
     ]
+
+    @admin.display(description=_("name"), ordering="first_name")
+    def full_name(self, obj: User) -> str:
+        return obj.get_full_name()
+
+    @admin.display(description=_("scope"))
+    def scope(self, obj: User) -> str:
+        return obj.scope_label
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)

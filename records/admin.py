@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -29,16 +30,21 @@ class SubdistrictAdmin(admin.ModelAdmin):
 
 @admin.register(LAO)
 class LAOAdmin(ExportMixin, SimpleHistoryAdmin):
-    list_display = ["code", "display_name", "type", "district", "active_from", "active_until"]
+    list_display = ["code", "name", "type", "district", "active_from", "active_until"]
     list_filter = ["type", "district__province", "active_until"]
     search_fields = ["code", "name_th", "name_en"]
     list_select_related = ["district"]
     autocomplete_fields = ["district", "office_subdistrict", "subdistricts"]
     readonly_fields = ["updated_at"]
+
+    @admin.display(description=_("name"), ordering="name_th")
+    def name(self, obj: LAO) -> str:
+        return obj.display_name
+
     fieldsets = [
         (None, {"fields": ["code", "type", "name_th", "name_en", "district", "subdistricts"]}),
         (
-            "Office",
+            _("Office"),
             {
                 "fields": [
                     "office_house_no",
@@ -49,6 +55,6 @@ class LAOAdmin(ExportMixin, SimpleHistoryAdmin):
                 ]
             },
         ),
-        ("Geography", {"fields": ["area_km2", "latitude", "longitude"]}),
-        ("Lifetime", {"fields": ["active_from", "active_until", "updated_at"]}),
+        (_("Geography"), {"fields": ["area_km2", "latitude", "longitude"]}),
+        (_("Lifetime"), {"fields": ["active_from", "active_until", "updated_at"]}),
     ]

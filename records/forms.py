@@ -185,7 +185,9 @@ class SectionForm(forms.Form):
                     **common,
                 )
             elif f.type == Field.Type.DATE:
-                self.fields[f.code] = BuddhistDateField(**common)
+                self.fields[f.code] = BuddhistDateField(
+                    widget=forms.TextInput(attrs={"placeholder": _("dd/mm/yyyy (BE)")}), **common
+                )
             elif f.type == Field.Type.BOOLEAN:
                 self.fields[f.code] = forms.ChoiceField(
                     choices=[("", "—"), ("yes", _("yes")), ("no", _("no"))], **common

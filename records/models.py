@@ -24,6 +24,11 @@ class Province(models.Model):
     def __str__(self) -> str:
         return self.name_th
 
+    @property
+    def display_name(self) -> str:
+        """ "จังหวัดเพชรบูรณ์"; Bangkok is not a จังหวัด."""
+        return self.name_th if self.code == "10" else f"จังหวัด{self.name_th}"
+
 
 class District(models.Model):
     """A district (อำเภอ, or เขต in Bangkok), keyed by its four-digit DOPA code."""
