@@ -31,6 +31,7 @@ test: install
 	$(PY) -m pytest -q $(PYTEST_ARGS)
 
 lint: install
+	mkdir -p var
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run
