@@ -67,6 +67,27 @@ def can_edit_lao_record(user: User, lao: LAO) -> bool:
     )
 
 
+def can_review_lao(user: User, lao: LAO) -> bool:
+    """District officers of the LAO's district and province officers of its province approve,
+    return, remind and grant lock exceptions; nobody else does."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    if user.role == Role.DISTRICT:
+        return lao.district_id == user.district_id
+    if user.role == Role.PROVINCE:
+        return lao.district.province_id == user.province_id
+    return False
+
+
+def can_issue_circular(user: User, level: str) -> bool:
+    """Department staff issue circulars; province and district officers forward them."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    return {"department": Role.DEPARTMENT, "province": Role.PROVINCE, "district": Role.DISTRICT}.get(
+        level
+    ) == user.role or (level == "department" and user.role == Role.ADMIN)
+
+
 def can_view_district(user: User, district: District) -> bool:
     return districts_visible_to(user).filter(pk=district.pk).exists()
 

@@ -2,6 +2,18 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
+def _record_edit_guard(lao, fiscal_year, today):
+    from deadlines.services import record_edit_block
+
+    block = record_edit_block(lao=lao, fiscal_year=fiscal_year, today=today)
+    return block.reason if block else None
+
+
 class DeadlinesConfig(AppConfig):
     name = "deadlines"
     verbose_name = _("Circulars and deadlines")
+
+    def ready(self) -> None:
+        from records.hooks import register_edit_guard
+
+        register_edit_guard(_record_edit_guard)

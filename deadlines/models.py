@@ -1,1 +1,307 @@
-"""Circulars, rounds, submissions and approvals (issue 4)."""
+"""Circulars, the rounds they open, and each LAO's way through a round.
+
+A department circular opens a round (fiscal year, sections, LAO types, deadline, optional lock
+date). Province and district letters forward it: they are circulars too, each pointing to the
+letter it forwards. Every targeted LAO has one RoundLAO that carries its workflow state; every
+change of state is a Transition (who, when, comment).
+"""
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from records.models import LAO, District, Province
+
+
+class CircularQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "CircularQuerySet":
+        """Department circulars for everyone; a province's or district's letters for the people
+        of that province or district and those above them."""
+        if not (user.is_authenticated and user.is_active):
+            return self.none()
+        if user.is_national:
+            return self
+        department = models.Q(level="department")
+        if user.role == "province":
+            return self.filter(
+                department
+                | models.Q(province_id=user.province_id)
+                | models.Q(district__province_id=user.province_id)
+            )
+        district_id = user.district_id if user.role == "district" else user.lao.district_id
+        province_id = district_id[:2]
+        return self.filter(
+            department
+            | models.Q(level="province", province_id=province_id)
+            | models.Q(district_id=district_id)
+        )
+
+
+class Circular(models.Model):
+    """A letter (หนังสือ): the department's circular or a province's or district's forwarding one."""
+
+    class Level(models.TextChoices):
+        DEPARTMENT = "department", _("Department")
+        PROVINCE = "province", _("Province")
+        DISTRICT = "district", _("District")
+
+    level = models.CharField(_("level"), max_length=10, choices=Level.choices)
+    reference = models.CharField(_("reference number"), max_length=100)
+    reference_normalised = models.CharField(max_length=100, db_index=True)
+    date = models.DateField(_("date"))
+    subject = models.CharField(_("subject"), max_length=500)
+    issuer = models.CharField(_("issuer"), max_length=300, blank=True)
+    addressees = models.JSONField(_("addressees"), default=list, blank=True)
+    references = models.JSONField(_("references"), default=list, blank=True)
+    enclosures = models.JSONField(_("enclosures"), default=list, blank=True)
+    body = models.TextField(_("text"), blank=True)
+    deadline = models.DateField(_("deadline"), null=True, blank=True)
+    forwards = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="forwarded_by",
+        verbose_name=_("forwards"),
+    )
+    linked = models.ManyToManyField(
+        "self", symmetrical=False, blank=True, related_name="cited_by", verbose_name=_("cites")
+    )
+    province = models.ForeignKey(
+        Province, on_delete=models.PROTECT, null=True, blank=True, related_name="circulars"
+    )
+    district = models.ForeignKey(
+        District, on_delete=models.PROTECT, null=True, blank=True, related_name="circulars"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = CircularQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date", "-id"]
+        verbose_name = _("circular")
+        verbose_name_plural = _("circulars")
+        constraints = [
+            models.CheckConstraint(
+                name="circular_issuer_matches_level",
+                condition=models.Q(level="department", province__isnull=True, district__isnull=True)
+                | models.Q(level="province", province__isnull=False, district__isnull=True)
+                | models.Q(level="district", district__isnull=False),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} ({self.subject})"
+
+    @property
+    def department_circular(self) -> "Circular":
+        """The department circular at the top of this letter's chain."""
+        letter = self
+        while letter.forwards_id:
+            letter = letter.forwards
+        return letter
+
+    def chain(self) -> list["Circular"]:
+        """This letter and the letters it forwards, department first."""
+        letters = [self]
+        while letters[-1].forwards_id:
+            letters.append(letters[-1].forwards)
+        return list(reversed(letters))
+
+
+def attachment_path(instance: "Attachment", filename: str) -> str:
+    return f"circulars/{instance.circular_id}/{filename}"
+
+
+class Attachment(models.Model):
+    """A PDF attached to a circular (the signed letter, an enclosure)."""
+
+    circular = models.ForeignKey(Circular, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(_("file"), upload_to=attachment_path)
+    name = models.CharField(_("name"), max_length=200)
+    size = models.PositiveIntegerField()
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Round(models.Model):
+    """What one department circular asks for: which LAOs, which year, which sections, by when."""
+
+    circular = models.OneToOneField(
+        Circular, on_delete=models.PROTECT, related_name="round", verbose_name=_("circular")
+    )
+    fiscal_year = models.PositiveSmallIntegerField(_("fiscal year (BE)"))
+    section_codes = models.JSONField(_("required sections"), default=list)
+    lao_types = models.JSONField(_("LAO types"), default=list, blank=True)
+    starts_on = models.DateField(_("starts on"))
+    deadline = models.DateField(_("deadline for on-time submission"))
+    lock_date = models.DateField(
+        _("lock date"),
+        null=True,
+        blank=True,
+        help_text=_("After this day the record can only be changed with an exception."),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-deadline", "-id"]
+        verbose_name = _("round")
+        verbose_name_plural = _("rounds")
+        constraints = [
+            models.CheckConstraint(
+                name="round_lock_after_deadline",
+                condition=models.Q(lock_date__isnull=True)
+                | models.Q(lock_date__gte=models.F("deadline")),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.circular.reference} FY{self.fiscal_year}"
+
+    def is_overdue(self, today: datetime.date) -> bool:
+        """Past the deadline: the deadline day itself is still on time."""
+        return today > self.deadline
+
+    def is_locked(self, today: datetime.date) -> bool:
+        return self.lock_date is not None and today > self.lock_date
+
+
+class RoundLAOQuerySet(models.QuerySet):
+    def for_dashboard(self) -> "RoundLAOQuerySet":
+        """Participations with the LAO, its place and its record's stored completeness."""
+        return self.select_related("lao__district__province", "round")
+
+
+class RoundLAO(models.Model):
+    """One LAO's participation in a round: where it stands in the workflow."""
+
+    class State(models.TextChoices):
+        OPEN = "open", _("open")
+        SUBMITTED = "submitted", _("submitted")
+        RETURNED = "returned", _("returned")
+        DISTRICT_APPROVED = "district_approved", _("approved by the district")
+        APPROVED = "approved", _("approved")
+
+    class Status(models.TextChoices):
+        """What people read: DESIGN §3's statuses, derived from the state and the dates."""
+
+        NOT_STARTED = "not_started", _("not started")
+        IN_PROGRESS = "in_progress", _("in progress")
+        SUBMITTED_ON_TIME = "submitted_on_time", _("submitted on time")
+        SUBMITTED_LATE = "submitted_late", _("submitted late")
+        RETURNED = "returned", _("returned")
+        APPROVED = "approved", _("approved")
+        OVERDUE = "overdue", _("overdue")
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="participants")
+    lao = models.ForeignKey(LAO, on_delete=models.PROTECT, related_name="rounds")
+    state = models.CharField(max_length=20, choices=State.choices, default=State.OPEN)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    on_time = models.BooleanField(null=True)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    return_comment = models.TextField(blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = RoundLAOQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["round", "lao"], name="round_lao_unique"),
+        ]
+        indexes = [models.Index(fields=["round", "state"])]
+
+    def __str__(self) -> str:
+        return f"{self.lao} / {self.round}"
+
+    def status(self, *, today: datetime.date, started: bool) -> str:
+        """The status a person reads; `started` is whether the record has any value yet."""
+        if self.state == self.State.APPROVED or self.state == self.State.DISTRICT_APPROVED:
+            return self.Status.APPROVED
+        if self.state == self.State.SUBMITTED:
+            return self.Status.SUBMITTED_ON_TIME if self.on_time else self.Status.SUBMITTED_LATE
+        if self.round.is_overdue(today):
+            return self.Status.OVERDUE
+        if self.state == self.State.RETURNED:
+            return self.Status.RETURNED
+        return self.Status.IN_PROGRESS if started else self.Status.NOT_STARTED
+
+
+class Transition(models.Model):
+    """A change of a participation's state: who, when, and the comment given."""
+
+    participant = models.ForeignKey(RoundLAO, on_delete=models.CASCADE, related_name="transitions")
+    from_state = models.CharField(max_length=20, choices=RoundLAO.State.choices)
+    to_state = models.CharField(max_length=20, choices=RoundLAO.State.choices)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True)
+    at = models.DateTimeField(default=timezone.now)
+    comment = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.from_state} → {self.to_state}"
+
+
+class LockException(models.Model):
+    """Permission to change a locked record, granted by the district or province with a reason."""
+
+    participant = models.ForeignKey(RoundLAO, on_delete=models.CASCADE, related_name="exceptions")
+    reason = models.TextField(_("reason"))
+    until = models.DateField(_("until"))
+    granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True)
+    granted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-granted_at"]
+
+    def __str__(self) -> str:
+        return f"{self.participant} until {self.until}"
+
+
+class Reminder(models.Model):
+    """A reminder sent (by e-mail and as a notice in the portal); one per person, kind and day."""
+
+    class Kind(models.TextChoices):
+        BEFORE = "before", _("before the deadline")
+        ON_DAY = "on_day", _("on the deadline")
+        AFTER = "after", _("after the deadline")
+        DIGEST = "digest", _("district digest")
+        MANUAL = "manual", _("sent by an officer")
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="reminders")
+    participant = models.ForeignKey(
+        RoundLAO, on_delete=models.CASCADE, null=True, blank=True, related_name="reminders"
+    )
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders"
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    day = models.DateField()
+    subject = models.CharField(max_length=300)
+    text = models.TextField()
+    emailed = models.BooleanField(default=False)
+    read_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "recipient", "kind", "day"], name="reminder_once_a_day"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.subject

@@ -17,6 +17,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("", include("records.urls")),
+    path("", include("deadlines.urls")),
 ]
 
 if settings.DEBUG:

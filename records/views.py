@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from accounts import access
 from lgdata.thai import fiscal_year_of
-from records import registry
+from records import hooks, registry
 from records.forms import RegistryConfirmForm, RegistryUploadForm, SectionForm, show_value
 from records.models import (
     LAO,
@@ -38,6 +38,7 @@ from records.services import (
     failing_rules,
     previous_values,
     record_get_or_create,
+    record_progress,
     section_save,
 )
 
@@ -235,30 +236,6 @@ def _language(request: HttpRequest) -> str:
     return "en" if getattr(request, "LANGUAGE_CODE", "th") == "en" else "th"
 
 
-def _section_rows(record: Record | None, sections, lao: LAO) -> list[dict]:
-    """Per section: its entry, completeness and the required fields still missing."""
-    entries = {e.section_id: e for e in record.entries.all()} if record else {}
-    rows = []
-    for section in sections:
-        entry = entries.get(section.pk)
-        values = entry.values if entry else {}
-        fields = applicable_fields(section, lao.type)
-        missing = [f for f in fields if f.required and values.get(f.code) in (None, "")]
-        required = sum(1 for f in fields if f.required)
-        rows.append(
-            {
-                "section": section,
-                "entry": entry,
-                "required": required,
-                "filled": required - len(missing),
-                "percent": round(100 * (required - len(missing)) / required) if required else 100,
-                "missing": missing,
-                "complete": not missing and (entry is None or entry.rules_pass),
-            }
-        )
-    return rows
-
-
 @login_required
 def lao_overview(request: HttpRequest, lao_code: str) -> HttpResponse:
     lao = _get_lao_for_user(request, lao_code)
@@ -273,11 +250,9 @@ def lao_overview(request: HttpRequest, lao_code: str) -> HttpResponse:
     if year not in years:
         year = this_year
     record = lao.records.select_related("schema", "updated_by").filter(fiscal_year=year).first()
-    schema = record.schema if record else current_schema()
-    sections = schema.sections.prefetch_related("fields")
-    rows = _section_rows(record, sections, lao)
-    required = sum(r["required"] for r in rows)
-    filled = sum(r["filled"] for r in rows)
+    rows = record_progress(lao=lao, record=record)
+    required = sum(r.required for r in rows)
+    filled = sum(r.filled for r in rows)
     return render(
         request,
         "records/lao_overview.html",
@@ -301,8 +276,9 @@ def section_edit(request: HttpRequest, lao_code: str, year: int, section_code: s
     lao = _get_lao_for_user(request, lao_code)
     year = _fiscal_year_or_404(year)
     can_edit = access.can_edit_lao_record(request.user, lao)
-    if request.method == "POST" and not can_edit:
-        raise PermissionDenied
+    blocked = hooks.edit_blocked_reason(lao, year, timezone.localdate()) if can_edit else None
+    if request.method == "POST" and (not can_edit or blocked):
+        raise PermissionDenied(blocked or "")
     record = Record.objects.filter(lao=lao, fiscal_year=year).select_related("schema").first()
     if record is None and can_edit:
         record = record_get_or_create(lao=lao, fiscal_year=year)
@@ -365,7 +341,8 @@ def section_edit(request: HttpRequest, lao_code: str, year: int, section_code: s
             "sections": sections,
             "entry": entry,
             "form": form,
-            "can_edit": can_edit,
+            "can_edit": can_edit and not blocked,
+            "blocked": blocked,
             "conflict": conflict,
             "failing_rules": _failing_messages(section, entry, language),
         },

@@ -48,3 +48,57 @@ def make_personas() -> dict:
         "department": make_user("department", Role.DEPARTMENT),
         "executive": make_user("executive", Role.EXECUTIVE),
     }
+
+
+def make_round(
+    *, deadline=None, lock_date=None, fiscal_year=2568, sections=("population",), by=None
+):
+    """A department circular and the round it opens for every LAO that exists then."""
+    import datetime
+
+    from deadlines.models import Circular
+    from deadlines.services import circular_create, round_open
+
+    circular = circular_create(
+        level=Circular.Level.DEPARTMENT,
+        reference="มท ๐๘๐๖/ว ๓๑๓๗",
+        date=datetime.date(2024, 11, 19),
+        subject="การปรับปรุงข้อมูลกลางองค์กรปกครองส่วนท้องถิ่น",
+        issuer="อธิบดีกรมส่งเสริมการปกครองท้องถิ่น",
+        addressees=["ผู้ว่าราชการจังหวัด ทุกจังหวัด"],
+        deadline=deadline or datetime.date(2024, 12, 30),
+        by=by,
+    )
+    return round_open(
+        circular=circular,
+        fiscal_year=fiscal_year,
+        section_codes=list(sections),
+        deadline=deadline or datetime.date(2024, 12, 30),
+        lock_date=lock_date,
+    )
+
+
+def fill_section(lao, fiscal_year, section_code, by, values=None):
+    """Fills every required applicable field of a section with valid values (through the service)."""
+    from records.models import SectionEntry
+    from records.services import applicable_fields, record_get_or_create, section_save
+
+    record = record_get_or_create(lao=lao, fiscal_year=fiscal_year)
+    entry = SectionEntry.objects.select_related("section", "record__lao").get(
+        record=record, section__code=section_code
+    )
+    if values is None:
+        values = {f.code: "1" for f in applicable_fields(entry.section, lao.type) if f.required}
+    return section_save(entry=entry, values=values, expected_version=entry.version, by=by)
+
+
+POPULATION = {
+    "population_as_of": "2024-09-30",
+    "population_male": "1200",
+    "population_female": "1300",
+    "population_total": "2500",
+    "population_age_0_14": "500",
+    "population_age_15_59": "1500",
+    "population_age_60_plus": "500",
+    "households_total": "800",
+}

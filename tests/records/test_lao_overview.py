@@ -28,12 +28,12 @@ class RecordOverviewTestCase(PersonasTestCase):
     def test_it_shows_each_section_with_completeness_and_what_is_missing(self):
         self.login(self.clerk_a)
         response = self.client.get(f"/lao/{self.lao_a.code}/")
-        rows = {row["section"].code: row for row in response.context["rows"]}
+        rows = {row.section.code: row for row in response.context["rows"]}
         self.assertGreaterEqual(len(rows), 10)
         population = rows["population"]
-        self.assertEqual(population["filled"], 3)
-        self.assertEqual(population["required"], population["entry"].required_count)
-        missing = [f.code for f in population["missing"]]
+        self.assertEqual(population.filled, 3)
+        self.assertEqual(population.required, population.entry.required_count)
+        missing = [f.code for f in population.missing]
         self.assertIn("households_total", missing)
         self.assertNotIn("population_total", missing)
         self.assertContains(

@@ -1,0 +1,257 @@
+"""Writes of the deadlines app: circulars, rounds, acknowledgement, submission, approval.
+
+Each function is keyword-only and atomic. Workflow moves are conditional updates (the state must
+still be the one the user saw), so two officers acting at once cannot both succeed, and each
+move leaves a Transition with who and when.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Role, User
+from deadlines.models import Circular, LockException, Round, RoundLAO, Transition
+from lgdata.thai import be_date, to_arabic_digits
+from records.models import LAO, District, Province, Record
+from records.services import SectionProgress, record_progress
+
+
+class WorkflowError(Exception):
+    """A move that is not allowed now; the message says why, in the user's language."""
+
+
+class SubmissionIncomplete(WorkflowError):
+    def __init__(self, missing: list[SectionProgress]):
+        super().__init__(_("The record is not complete yet."))
+        self.missing = missing
+
+
+def normalise_reference(reference: str) -> str:
+    """ "มท ๐๘๐๖/ว ๓๑๓๗" → "มท 0806/ว 3137": Arabic digits, single spaces."""
+    return " ".join(to_arabic_digits(reference).split())
+
+
+@transaction.atomic
+def circular_create(
+    *,
+    level: str,
+    reference: str,
+    date: datetime.date,
+    subject: str,
+    by: User | None,
+    issuer: str = "",
+    addressees: list[str] | None = None,
+    references: list[str] | None = None,
+    enclosures: list[str] | None = None,
+    body: str = "",
+    deadline: datetime.date | None = None,
+    forwards: Circular | None = None,
+    province: Province | None = None,
+    district: District | None = None,
+) -> Circular:
+    """Saves a letter and links it to the letters in the portal that its อ้างถึง cites."""
+    circular = Circular.objects.create(
+        level=level,
+        reference=reference.strip(),
+        reference_normalised=normalise_reference(reference),
+        date=date,
+        subject=subject.strip(),
+        issuer=issuer.strip(),
+        addressees=addressees or [],
+        references=references or [],
+        enclosures=enclosures or [],
+        body=body,
+        deadline=deadline,
+        forwards=forwards,
+        province=province,
+        district=district,
+        created_by=by,
+    )
+    cited = [normalise_reference(text) for text in circular.references]
+    if forwards:
+        circular.linked.add(forwards)
+    if cited:
+        candidates = Circular.objects.exclude(pk=circular.pk).only("reference_normalised")
+        circular.linked.add(
+            *[c for c in candidates if any(c.reference_normalised in text for text in cited)]
+        )
+    return circular
+
+
+@transaction.atomic
+def round_open(
+    *,
+    circular: Circular,
+    fiscal_year: int,
+    section_codes: list[str],
+    deadline: datetime.date,
+    lao_types: list[str] | None = None,
+    lock_date: datetime.date | None = None,
+) -> Round:
+    """Opens the round a department circular asks for, with a participation for every active
+    LAO of the targeted types (all types when none are given)."""
+    if circular.level != Circular.Level.DEPARTMENT:
+        raise WorkflowError(_("Only a department circular opens a round."))
+    round_ = Round.objects.create(
+        circular=circular,
+        fiscal_year=fiscal_year,
+        section_codes=section_codes,
+        lao_types=lao_types or [],
+        starts_on=circular.date,
+        deadline=deadline,
+        lock_date=lock_date,
+    )
+    laos = LAO.objects.active_on(circular.date)
+    if lao_types:
+        laos = laos.filter(type__in=lao_types)
+    RoundLAO.objects.bulk_create(
+        [RoundLAO(round=round_, lao_id=pk) for pk in laos.values_list("pk", flat=True)],
+        batch_size=2000,
+    )
+    return round_
+
+
+def _move(
+    participant: RoundLAO, *, allowed_from: tuple[str, ...], to: str, by: User, comment: str = ""
+) -> RoundLAO:
+    """Moves a participation to `to` if it is still in one of `allowed_from`; logs the move."""
+    now = timezone.now()
+    before = participant.state
+    if before not in allowed_from:
+        raise WorkflowError(_("This record is no longer in a state that allows this."))
+    fields = {"state": to, "updated_at": now}
+    if to == RoundLAO.State.SUBMITTED:
+        fields["submitted_at"] = now
+        fields["on_time"] = timezone.localdate(now) <= participant.round.deadline
+    if to == RoundLAO.State.RETURNED:
+        fields["return_comment"] = comment
+    moved = RoundLAO.objects.filter(pk=participant.pk, state=before).update(**fields)
+    if not moved:
+        raise WorkflowError(_("Someone else acted on this record just now; reload the page."))
+    Transition.objects.create(
+        participant=participant, from_state=before, to_state=to, by=by, at=now, comment=comment
+    )
+    participant.refresh_from_db()
+    return participant
+
+
+def submission_missing(participant: RoundLAO) -> list[SectionProgress]:
+    """The round's sections that are not complete in the LAO's record (empty when ready)."""
+    record = Record.objects.filter(
+        lao=participant.lao, fiscal_year=participant.round.fiscal_year
+    ).first()
+    progress = record_progress(
+        lao=participant.lao, record=record, section_codes=participant.round.section_codes
+    )
+    return [p for p in progress if not p.complete]
+
+
+@transaction.atomic
+def round_acknowledge(*, participant: RoundLAO, by: User) -> RoundLAO:
+    """The LAO confirms it has received the chain of letters (once; later calls change nothing)."""
+    RoundLAO.objects.filter(pk=participant.pk, acknowledged_at__isnull=True).update(
+        acknowledged_at=timezone.now(), acknowledged_by=by
+    )
+    participant.refresh_from_db()
+    return participant
+
+
+@transaction.atomic
+def round_submit(*, participant: RoundLAO, by: User) -> RoundLAO:
+    """The clerk submits the record; refused, with what is missing, until it is complete."""
+    missing = submission_missing(participant)
+    if missing:
+        raise SubmissionIncomplete(missing)
+    return _move(
+        participant,
+        allowed_from=(RoundLAO.State.OPEN, RoundLAO.State.RETURNED),
+        to=RoundLAO.State.SUBMITTED,
+        by=by,
+    )
+
+
+@transaction.atomic
+def round_approve(*, participant: RoundLAO, by: User, comment: str = "") -> RoundLAO:
+    """The district approves a submission; the province may then confirm it (second level)."""
+    if by.role == Role.PROVINCE:
+        return _move(
+            participant,
+            allowed_from=(RoundLAO.State.DISTRICT_APPROVED,),
+            to=RoundLAO.State.APPROVED,
+            by=by,
+            comment=comment,
+        )
+    return _move(
+        participant,
+        allowed_from=(RoundLAO.State.SUBMITTED,),
+        to=RoundLAO.State.DISTRICT_APPROVED,
+        by=by,
+        comment=comment,
+    )
+
+
+@transaction.atomic
+def round_return(*, participant: RoundLAO, by: User, comment: str) -> RoundLAO:
+    """Sends a submission back to the clerk with the reason; a comment is required."""
+    if not comment.strip():
+        raise WorkflowError(_("Say why the record is returned."))
+    allowed = (RoundLAO.State.SUBMITTED,)
+    if by.role == Role.PROVINCE:
+        allowed = (RoundLAO.State.SUBMITTED, RoundLAO.State.DISTRICT_APPROVED)
+    return _move(
+        participant, allowed_from=allowed, to=RoundLAO.State.RETURNED, by=by, comment=comment
+    )
+
+
+@transaction.atomic
+def lock_exception_grant(
+    *, participant: RoundLAO, by: User, reason: str, until: datetime.date
+) -> LockException:
+    """Lets the LAO change its record after the lock date, until `until`, for a stated reason."""
+    if not reason.strip():
+        raise WorkflowError(_("Give the reason for the exception."))
+    if until < timezone.localdate():
+        raise WorkflowError(_("The exception must last until today or later."))
+    return LockException.objects.create(
+        participant=participant, reason=reason.strip(), until=until, granted_by=by
+    )
+
+
+@dataclass
+class EditBlock:
+    reason: str
+
+
+def record_edit_block(*, lao: LAO, fiscal_year: int, today: datetime.date) -> EditBlock | None:
+    """Why the LAO may not change its record for a fiscal year now, or None.
+
+    Called by the records app through its edit-guard hook (records.hooks): a submitted or
+    approved record waits for the officers; after a round's lock date only an exception opens it.
+    """
+    for participant in RoundLAO.objects.filter(
+        lao=lao, round__fiscal_year=fiscal_year
+    ).select_related("round"):
+        if participant.state in (
+            RoundLAO.State.SUBMITTED,
+            RoundLAO.State.DISTRICT_APPROVED,
+            RoundLAO.State.APPROVED,
+        ):
+            return EditBlock(
+                _(
+                    "The record was submitted for circular %(ref)s; it can be changed again "
+                    "only if it is returned."
+                )
+                % {"ref": participant.round.circular.reference}
+            )
+        if (
+            participant.round.is_locked(today)
+            and not participant.exceptions.filter(until__gte=today).exists()
+        ):
+            return EditBlock(
+                _("The record is locked since %(date)s; ask your district for an exception.")
+                % {"date": be_date(participant.round.lock_date)}
+            )
+    return None

@@ -1,0 +1,36 @@
+from django.urls import path
+
+from deadlines import views
+
+app_name = "deadlines"
+
+urlpatterns = [
+    path("rounds/<int:round_id>/", views.round_detail, name="round"),
+    path("rounds/<int:round_id>/lao/<str:lao_code>/", views.participant_detail, name="participant"),
+    path(
+        "rounds/<int:round_id>/lao/<str:lao_code>/acknowledge/",
+        views.participant_acknowledge,
+        name="acknowledge",
+    ),
+    path(
+        "rounds/<int:round_id>/lao/<str:lao_code>/submit/", views.participant_submit, name="submit"
+    ),
+    path(
+        "rounds/<int:round_id>/lao/<str:lao_code>/approve/",
+        views.participant_approve,
+        name="approve",
+    ),
+    path(
+        "rounds/<int:round_id>/lao/<str:lao_code>/return/", views.participant_return, name="return"
+    ),
+    path(
+        "rounds/<int:round_id>/lao/<str:lao_code>/exception/",
+        views.participant_exception,
+        name="exception",
+    ),
+    path(
+        "rounds/<int:round_id>/lao/<str:lao_code>/letter/",
+        views.reminder_letter,
+        name="reminder-letter",
+    ),
+]

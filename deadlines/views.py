@@ -1,0 +1,255 @@
+"""Rounds as people work them: an LAO's page in a round (chain of letters, acknowledgement,
+submission), the officers' approve / return / exception actions, and the printable reminder.
+
+Access is asked of accounts.access; a participation outside the user's scope is a 404.
+"""
+
+import datetime
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from accounts import access
+from deadlines import services
+from deadlines.models import Circular, Round, RoundLAO
+from lgdata.thai import parse_number_text
+from records.models import Record
+
+
+def _get_participant_for_user(request: HttpRequest, round_id: int, lao_code: str) -> RoundLAO:
+    return get_object_or_404(
+        RoundLAO.objects.select_related("round__circular", "lao__district__province"),
+        round_id=round_id,
+        lao__code=lao_code,
+        lao__in=access.laos_visible_to(request.user),
+    )
+
+
+def _get_round_for_user(request: HttpRequest, round_id: int) -> Round:
+    return get_object_or_404(
+        Round.objects.select_related("circular").filter(
+            circular__in=Circular.objects.visible_to(request.user)
+        ),
+        pk=round_id,
+    )
+
+
+class ReturnForm(forms.Form):
+    comment = forms.CharField(
+        label=gettext_lazy("Why is it returned?"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+    )
+
+
+class ExceptionForm(forms.Form):
+    reason = forms.CharField(
+        label=gettext_lazy("Reason"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+    )
+    days = forms.CharField(label=gettext_lazy("For how many days"), initial="7")
+
+    def clean_days(self) -> int:
+        text = parse_number_text(self.cleaned_data["days"])
+        if not text.isdigit() or not 1 <= int(text) <= 90:
+            raise forms.ValidationError(_("Enter a number of days from 1 to 90."))
+        return int(text)
+
+
+def _chain_for(participant: RoundLAO) -> list[Circular]:
+    """The department circular and the letters forwarding it to this LAO's province and district."""
+    circular = participant.round.circular
+    lao = participant.lao
+    forwarding = Circular.objects.filter(
+        Q(level=Circular.Level.PROVINCE, province_id=lao.district.province_id)
+        | Q(level=Circular.Level.DISTRICT, district_id=lao.district_id)
+    ).filter(Q(forwards=circular) | Q(forwards__forwards=circular))
+    return [circular, *sorted(forwarding, key=lambda c: (c.level != "province", c.date))]
+
+
+@login_required
+def participant_detail(request: HttpRequest, round_id: int, lao_code: str) -> HttpResponse:
+    participant = _get_participant_for_user(request, round_id, lao_code)
+    today = timezone.localdate()
+    record = Record.objects.filter(
+        lao=participant.lao, fiscal_year=participant.round.fiscal_year
+    ).first()
+    is_clerk = access.can_edit_lao_record(request.user, participant.lao)
+    can_review = access.can_review_lao(request.user, participant.lao)
+    missing = services.submission_missing(participant) if is_clerk else []
+    return render(
+        request,
+        "deadlines/participant_detail.html",
+        {
+            "participant": participant,
+            "round": participant.round,
+            "lao": participant.lao,
+            "chain": _chain_for(participant),
+            "status": participant.status(today=today, started=bool(record and record.filled_count)),
+            "status_label": RoundLAO.Status,
+            "record": record,
+            "missing": missing,
+            "is_clerk": is_clerk,
+            "can_review": can_review,
+            "transitions": participant.transitions.select_related("by"),
+            "exceptions": participant.exceptions.select_related("granted_by"),
+            "return_form": ReturnForm(),
+            "exception_form": ExceptionForm(),
+            "locked": participant.round.is_locked(today),
+            "today": today,
+        },
+    )
+
+
+def _act(request: HttpRequest, participant: RoundLAO, action, success: str) -> HttpResponse:
+    try:
+        action()
+    except services.SubmissionIncomplete as incomplete:
+        names = ", ".join(p.section.label_th for p in incomplete.missing)
+        messages.error(
+            request,
+            _("Not submitted: these sections are not complete: %(names)s") % {"names": names},
+        )
+    except services.WorkflowError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, success)
+    return redirect("deadlines:participant", participant.round_id, participant.lao.code)
+
+
+@login_required
+@require_POST
+def participant_acknowledge(request: HttpRequest, round_id: int, lao_code: str) -> HttpResponse:
+    participant = _get_participant_for_user(request, round_id, lao_code)
+    if not access.can_edit_lao_record(request.user, participant.lao):
+        raise PermissionDenied
+    return _act(
+        request,
+        participant,
+        lambda: services.round_acknowledge(participant=participant, by=request.user),
+        _("Receipt acknowledged."),
+    )
+
+
+@login_required
+@require_POST
+def participant_submit(request: HttpRequest, round_id: int, lao_code: str) -> HttpResponse:
+    participant = _get_participant_for_user(request, round_id, lao_code)
+    if not access.can_edit_lao_record(request.user, participant.lao):
+        raise PermissionDenied
+    return _act(
+        request,
+        participant,
+        lambda: services.round_submit(participant=participant, by=request.user),
+        _("Submitted to the district for approval."),
+    )
+
+
+@login_required
+@require_POST
+def participant_approve(request: HttpRequest, round_id: int, lao_code: str) -> HttpResponse:
+    participant = _get_participant_for_user(request, round_id, lao_code)
+    if not access.can_review_lao(request.user, participant.lao):
+        raise PermissionDenied
+    return _act(
+        request,
+        participant,
+        lambda: services.round_approve(participant=participant, by=request.user),
+        _("Approved."),
+    )
+
+
+@login_required
+@require_POST
+def participant_return(request: HttpRequest, round_id: int, lao_code: str) -> HttpResponse:
+    participant = _get_participant_for_user(request, round_id, lao_code)
+    if not access.can_review_lao(request.user, participant.lao):
+        raise PermissionDenied
+    form = ReturnForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Say why the record is returned."))
+        return redirect("deadlines:participant", round_id, lao_code)
+    return _act(
+        request,
+        participant,
+        lambda: services.round_return(
+            participant=participant, by=request.user, comment=form.cleaned_data["comment"]
+        ),
+        _("Returned to the LAO with your comment."),
+    )
+
+
+@login_required
+@require_POST
+def participant_exception(request: HttpRequest, round_id: int, lao_code: str) -> HttpResponse:
+    participant = _get_participant_for_user(request, round_id, lao_code)
+    if not access.can_review_lao(request.user, participant.lao):
+        raise PermissionDenied
+    form = ExceptionForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
+        return redirect("deadlines:participant", round_id, lao_code)
+    until = timezone.localdate() + datetime.timedelta(days=form.cleaned_data["days"])
+    return _act(
+        request,
+        participant,
+        lambda: services.lock_exception_grant(
+            participant=participant,
+            by=request.user,
+            reason=form.cleaned_data["reason"],
+            until=until,
+        ),
+        _("Exception granted: the LAO can change its record until the date shown."),
+    )
+
+
+@login_required
+def reminder_letter(request: HttpRequest, round_id: int, lao_code: str) -> HttpResponse:
+    participant = _get_participant_for_user(request, round_id, lao_code)
+    if not access.can_review_lao(request.user, participant.lao):
+        raise PermissionDenied
+    from deadlines.reminders import reminder_letter_context
+
+    context = reminder_letter_context(participant=participant, today=timezone.localdate())
+    return render(request, "deadlines/reminder_letter.html", context)
+
+
+@login_required
+def round_detail(request: HttpRequest, round_id: int) -> HttpResponse:
+    """The round's LAOs in the user's scope: status, acknowledgement, links to act."""
+    round_ = _get_round_for_user(request, round_id)
+    today = timezone.localdate()
+    participants = (
+        round_.participants.filter(lao__in=access.laos_visible_to(request.user))
+        .select_related("lao__district")
+        .order_by("lao__district_id", "lao__code")
+    )
+    started = set(
+        Record.objects.filter(
+            fiscal_year=round_.fiscal_year, filled_count__gt=0, lao__rounds__round=round_
+        ).values_list("lao_id", flat=True)
+    )
+    rows = [(p, p.status(today=today, started=p.lao_id in started)) for p in participants]
+    counts = participants.aggregate(
+        total=Count("pk"), acknowledged=Count("pk", filter=Q(acknowledged_at__isnull=False))
+    )
+    return render(
+        request,
+        "deadlines/round_detail.html",
+        {
+            "round": round_,
+            "rows": rows,
+            "counts": counts,
+            "statuses": RoundLAO.Status,
+            "today": today,
+        },
+    )

@@ -1,0 +1,178 @@
+import datetime
+from unittest import mock
+
+from deadlines.models import LockException, RoundLAO, Transition
+from deadlines.services import (
+    SubmissionIncomplete,
+    WorkflowError,
+    lock_exception_grant,
+    round_acknowledge,
+    round_approve,
+    round_return,
+    round_submit,
+)
+from records.hooks import edit_blocked_reason
+from records.models import LAO
+from tests.base import PersonasTestCase
+from tests.factories import POPULATION, fill_section, make_lao, make_round
+
+DEADLINE = datetime.date(2024, 12, 30)
+
+
+def on(day: datetime.date):
+    """Freezes "now" at noon Bangkok time on a day (the workflow reads the clock)."""
+    moment = datetime.datetime.combine(day, datetime.time(12), tzinfo=datetime.UTC)
+    return mock.patch("django.utils.timezone.now", return_value=moment)
+
+
+class RoundOpenTestCase(PersonasTestCase):
+    def test_a_round_reaches_every_active_lao_of_the_targeted_types(self):
+        make_lao("6701", name="ยุบแล้ว", active_until=datetime.date(2020, 1, 1))
+        round_ = make_round()
+        self.assertEqual(
+            round_.participants.count(), LAO.objects.active_on(round_.starts_on).count()
+        )
+        self.assertEqual(round_.participants.count(), 4)
+        self.assertFalse(round_.participants.filter(lao__name_th="ยุบแล้ว").exists())
+
+
+class SubmitTestCase(PersonasTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.round = make_round(deadline=DEADLINE)
+
+    def participant(self, lao=None) -> RoundLAO:
+        return RoundLAO.objects.select_related("round", "lao").get(
+            round=self.round, lao=lao or self.lao_a
+        )
+
+    def test_submit_is_refused_while_required_sections_are_missing_and_lists_them(self):
+        with self.assertRaises(SubmissionIncomplete) as caught:
+            round_submit(participant=self.participant(), by=self.clerk_a)
+        missing = caught.exception.missing
+        self.assertEqual([p.section.code for p in missing], ["population"])
+        self.assertIn("households_total", [f.code for f in missing[0].missing])
+        self.assertEqual(self.participant().state, RoundLAO.State.OPEN)
+
+    def test_a_section_that_breaks_a_rule_blocks_submission(self):
+        fill_section(
+            self.lao_a, 2568, "population", self.clerk_a, {**POPULATION, "population_total": "9"}
+        )
+        with self.assertRaises(SubmissionIncomplete):
+            round_submit(participant=self.participant(), by=self.clerk_a)
+
+    def test_on_the_deadline_day_is_on_time_and_the_day_after_is_late(self):
+        fill_section(self.lao_a, 2568, "population", self.clerk_a, POPULATION)
+        fill_section(self.lao_b, 2568, "population", self.clerk_b, POPULATION)
+        with on(DEADLINE):
+            a = round_submit(participant=self.participant(self.lao_a), by=self.clerk_a)
+        with on(DEADLINE + datetime.timedelta(days=1)):
+            b = round_submit(participant=self.participant(self.lao_b), by=self.clerk_b)
+        self.assertTrue(a.on_time)
+        self.assertEqual(a.status(today=DEADLINE, started=True), RoundLAO.Status.SUBMITTED_ON_TIME)
+        self.assertFalse(b.on_time)
+        self.assertEqual(b.status(today=DEADLINE, started=True), RoundLAO.Status.SUBMITTED_LATE)
+
+    def test_statuses_before_and_after_the_deadline(self):
+        p = self.participant()
+        self.assertEqual(p.status(today=DEADLINE, started=False), RoundLAO.Status.NOT_STARTED)
+        self.assertEqual(p.status(today=DEADLINE, started=True), RoundLAO.Status.IN_PROGRESS)
+        after = DEADLINE + datetime.timedelta(days=1)
+        self.assertEqual(p.status(today=after, started=True), RoundLAO.Status.OVERDUE)
+
+    def test_district_returns_clerk_resubmits_district_and_province_approve(self):
+        fill_section(self.lao_a, 2568, "population", self.clerk_a, POPULATION)
+        with on(DEADLINE - datetime.timedelta(days=5)):
+            p = round_submit(participant=self.participant(), by=self.clerk_a)
+            p = round_return(
+                participant=p, by=self.district_officer, comment="ตรวจจำนวนครัวเรือนอีกครั้ง"
+            )
+            self.assertEqual(p.state, RoundLAO.State.RETURNED)
+            self.assertEqual(p.return_comment, "ตรวจจำนวนครัวเรือนอีกครั้ง")
+            self.assertIsNone(edit_blocked_reason(self.lao_a, 2568, DEADLINE))
+            p = round_submit(participant=p, by=self.clerk_a)
+            p = round_approve(participant=p, by=self.district_officer)
+            self.assertEqual(p.state, RoundLAO.State.DISTRICT_APPROVED)
+            p = round_approve(participant=p, by=self.province_officer)
+            self.assertEqual(p.state, RoundLAO.State.APPROVED)
+        moves = [(t.from_state, t.to_state, t.by) for t in Transition.objects.filter(participant=p)]
+        self.assertEqual(
+            moves,
+            [
+                ("open", "submitted", self.clerk_a),
+                ("submitted", "returned", self.district_officer),
+                ("returned", "submitted", self.clerk_a),
+                ("submitted", "district_approved", self.district_officer),
+                ("district_approved", "approved", self.province_officer),
+            ],
+        )
+
+    def test_the_province_cannot_approve_before_the_district_and_a_return_needs_a_reason(self):
+        fill_section(self.lao_a, 2568, "population", self.clerk_a, POPULATION)
+        p = round_submit(participant=self.participant(), by=self.clerk_a)
+        with self.assertRaises(WorkflowError):
+            round_approve(participant=p, by=self.province_officer)
+        with self.assertRaises(WorkflowError):
+            round_return(participant=p, by=self.district_officer, comment="  ")
+        self.assertEqual(self.participant().state, RoundLAO.State.SUBMITTED)
+
+    def test_a_stale_officer_action_is_refused(self):
+        fill_section(self.lao_a, 2568, "population", self.clerk_a, POPULATION)
+        round_submit(participant=self.participant(), by=self.clerk_a)
+        first, second = self.participant(), self.participant()
+        round_approve(participant=first, by=self.district_officer)
+        with self.assertRaises(WorkflowError):
+            round_return(participant=second, by=self.district_officer, comment="ช้าไป")
+        self.assertEqual(self.participant().state, RoundLAO.State.DISTRICT_APPROVED)
+
+    def test_a_submitted_record_cannot_be_edited_until_returned(self):
+        fill_section(self.lao_a, 2568, "population", self.clerk_a, POPULATION)
+        round_submit(participant=self.participant(), by=self.clerk_a)
+        self.assertIn("มท ๐๘๐๖/ว ๓๑๓๗", edit_blocked_reason(self.lao_a, 2568, DEADLINE))
+        self.assertIsNone(edit_blocked_reason(self.lao_a, 2569, DEADLINE))
+
+    def test_acknowledging_twice_keeps_the_first_time(self):
+        with on(DEADLINE - datetime.timedelta(days=20)):
+            first = round_acknowledge(
+                participant=self.participant(), by=self.clerk_a
+            ).acknowledged_at
+        with on(DEADLINE):
+            again = round_acknowledge(
+                participant=self.participant(), by=self.clerk_a
+            ).acknowledged_at
+        self.assertEqual(first, again)
+
+
+class LockTestCase(PersonasTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.round = make_round(deadline=DEADLINE, lock_date=datetime.date(2025, 1, 15))
+
+    def test_after_the_lock_date_editing_needs_an_exception(self):
+        self.assertIsNone(edit_blocked_reason(self.lao_a, 2568, datetime.date(2025, 1, 15)))
+        locked_day = datetime.date(2025, 1, 16)
+        self.assertIn("ปิดการแก้ไข", edit_blocked_reason(self.lao_a, 2568, locked_day) or "")
+        participant = RoundLAO.objects.get(round=self.round, lao=self.lao_a)
+        with on(locked_day):
+            lock_exception_grant(
+                participant=participant,
+                by=self.district_officer,
+                reason="แก้ไขจำนวนประชากร",
+                until=datetime.date(2025, 1, 20),
+            )
+        self.assertIsNone(edit_blocked_reason(self.lao_a, 2568, locked_day))
+        self.assertIsNotNone(edit_blocked_reason(self.lao_a, 2568, datetime.date(2025, 1, 21)))
+        self.assertIsNotNone(edit_blocked_reason(self.lao_b, 2568, locked_day))
+
+    def test_an_exception_needs_a_reason(self):
+        participant = RoundLAO.objects.get(round=self.round, lao=self.lao_a)
+        with self.assertRaises(WorkflowError):
+            lock_exception_grant(
+                participant=participant,
+                by=self.district_officer,
+                reason="",
+                until=datetime.date(2099, 1, 1),
+            )
+        self.assertFalse(LockException.objects.exists())
