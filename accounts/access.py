@@ -83,9 +83,8 @@ def can_issue_circular(user: User, level: str) -> bool:
     """Department staff issue circulars; province and district officers forward them."""
     if not (user.is_authenticated and user.is_active):
         return False
-    return {"department": Role.DEPARTMENT, "province": Role.PROVINCE, "district": Role.DISTRICT}.get(
-        level
-    ) == user.role or (level == "department" and user.role == Role.ADMIN)
+    issuers = {"department": Role.DEPARTMENT, "province": Role.PROVINCE, "district": Role.DISTRICT}
+    return issuers.get(level) == user.role or (level == "department" and user.role == Role.ADMIN)
 
 
 def can_view_district(user: User, district: District) -> bool:

@@ -79,7 +79,7 @@ def make_round(
 
 
 def fill_section(lao, fiscal_year, section_code, by, values=None):
-    """Fills every required applicable field of a section with valid values (through the service)."""
+    """Fills a section through the service: the given values, or "1" in every required field."""
     from records.models import SectionEntry
     from records.services import applicable_fields, record_get_or_create, section_save
 

@@ -13,7 +13,8 @@ class ParticipantPageTestCase(PersonasTestCase):
         cls.round = make_round(deadline=datetime.date(2099, 12, 30))
 
     def url(self, lao=None, action="") -> str:
-        return f"/rounds/{self.round.pk}/lao/{(lao or self.lao_a).code}/{action + '/' if action else ''}"
+        suffix = f"{action}/" if action else ""
+        return f"/rounds/{self.round.pk}/lao/{(lao or self.lao_a).code}/{suffix}"
 
     def participant(self) -> RoundLAO:
         return RoundLAO.objects.get(round=self.round, lao=self.lao_a)
