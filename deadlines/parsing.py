@@ -44,13 +44,8 @@ import re
 from collections.abc import Iterable
 
 from django.utils.translation import gettext as _
-from pythainlp.util import (
-    remove_repeat_vowels,
-    remove_zw,
-    thai_abbr_months,
-    thai_full_months,
-    thai_strptime,
-)
+from pythainlp.util import remove_repeat_vowels, remove_zw
+from pythainlp.util.date import thai_abbr_months, thai_full_months, thai_strptime
 
 from lgdata.thai import be_date, to_arabic_digits
 
@@ -137,6 +132,7 @@ def _field_order(name: str) -> int:
 # --- Patterns ---------------------------------------------------------------------------------
 
 _DIGIT = "[0-9๐-๙]"
+_DIGITS = re.compile(_DIGIT)
 # Thai vowels and tone marks written above or below the consonant.
 _MARKS = "\u0e31\u0e34-\u0e3a\u0e47-\u0e4e"
 _THAI_LETTER = re.compile("[\u0e01-\u0e4e]")
@@ -179,20 +175,34 @@ _REFERENCE = re.compile(
     rf"(?P<circular>ว\s*\.?\s*)?(?P<serial>{_DIGIT}{{1,6}})(?!{_DIGIT})"
 )
 
+# A number typed without its serial, left to be filled in by hand: "ที่ มท ๐๘๐๖/ว".
+_UNNUMBERED = re.compile(
+    rf"(?P<prefix>[ก-ฮ]{{1,4}}(?:\.[ก-ฮ]{{1,3}})*\.?)\s*"
+    rf"(?P<number>{_DIGIT}{{1,6}}(?:\s*\.\s*{_DIGIT}{{1,4}})*)\s*/\s*(?P<circular>ว)?(?=\s{{2,}}|\s*$)"
+)
+
 _MONTHS = {name: index for index, name in enumerate(thai_full_months, start=1)}
+# A common misspelling, with ฏ for ฎ.
+_MONTHS["กรกฏาคม"] = 7
+
+
+def _abbreviation_key(abbr: str) -> str:
+    return re.sub(r"[.\s]", "", abbr)
+
+
 _ABBREVIATIONS = {
-    re.sub(r"\W", "", name): index for index, name in enumerate(thai_abbr_months, start=1)
+    _abbreviation_key(name): index for index, name in enumerate(thai_abbr_months, start=1)
 }
 
 
 def _abbreviation_pattern(abbr: str) -> str:
     # "ธ.ค." is also written "ธ.ค", "ธค." or "ธ. ค." — the dots are optional, as are the spaces.
-    letters = [re.escape(char) for char in re.sub(r"\W", "", abbr)]
-    return r"\.?\s?".join(letters) + r"\.?"
+    parts = [re.escape(part) for part in abbr.replace(".", " ").split()]
+    return r"\.?\s?".join(parts) + r"\.?"
 
 
 _MONTH = "|".join(
-    [re.escape(name) for name in sorted(thai_full_months, key=len, reverse=True)]
+    [re.escape(name) for name in sorted(_MONTHS, key=len, reverse=True)]
     + [_abbreviation_pattern(abbr) for abbr in thai_abbr_months]
 )
 _DATE = re.compile(
@@ -205,18 +215,23 @@ _STAMP = re.compile(
     rf"รับที่|เลขรับ|เลขที่รับ|ทะเบียนรับ|วันที่รับ|ลงรับ|รับวันที่|"
     rf"เวลา\s*{_DIGIT}{{1,2}}\s*[.:]\s*{_DIGIT}{{2}}|{_DIGIT}{{1,2}}[.:]{_DIGIT}{{2}}\s*น\."
 )
+_MONTH_YEAR = re.compile(
+    rf"(?<![0-9๐-๙]\s)(?<![0-9๐-๙])(?P<month>{_MONTH})\s*(?P<year>{_DIGIT}{{4}})"
+)
 _DATE_LINE_PREFIX = re.compile(r"^\s*(?:ลง)?(?:วันที่|วัน)?\s*[:：]?\s*$")
 
-_DEADLINE_TRIGGER = re.compile(
-    r"(?:ภาย\s?ใน|ให้แล้วเสร็จ|ไม่เกิน\s*วันที่|ก่อน\s*วันที่|ไม่เกิน\s*วัน|ก่อน\s*วัน)"
-)
+_DEADLINE_TRIGGER = re.compile(r"ภาย\s?ใน|ให้แล้วเสร็จ|ไม่เกิน\s*วัน|ก่อน\s*วัน")
 _RELATIVE_DEADLINE = re.compile(rf"ภาย\s?ใน\s*{_DIGIT}{{1,3}}\s*วัน(?:ทำการ)?")
 _TRIGGER_GAP = 30
+# "ภายในระบบตั้งแต่วันที่ ..." names a start, not a deadline.
+_NOT_A_DEADLINE = re.compile(r"ตั้งแต่|เริ่ม|นับแต่|นับจาก|ลงวันที่|หนังสือ|ณ\s")
 
 _CLOSING = re.compile(r"จึง\s?เรียน\s?มา|จึงเรียนเพื่อ")
 _REGARDS = re.compile(r"^\s*ขอแสดงความนับถือ")
+# The signer's name in brackets: two to four words, no digits ("(นายสมชาย ใจดี)").
 _SIGNATURE_NAME = re.compile(
-    r"^\s*\(\s*(?!ลงชื่อ|ลายมือชื่อ|ลายเซ็น|สำเนา|ครุฑ|ตรา)[^()]{3,70}\)\s*$"
+    r"^\s*\(\s*(?!ลงชื่อ|ลายมือชื่อ|ลายเซ็น|สำเนา|ครุฑ|ตรา)(?=[^()0-9๐-๙]{3,60}\)\s*$)"
+    r"(?:\S+\s+){1,3}\S+\s*\)\s*$"
 )
 _SIGNED_BY = re.compile(r"^\s*\(?\s*(?:ลงชื่อ|ลายมือชื่อ)\s*\)?")
 _PERSON = re.compile(r"^\s*(?:นาย|นาง|นางสาว|น\.ส\.|ว่าที่|ดร\.|[ก-ฮ]\.[ก-ฮ]\.)")
@@ -225,7 +240,6 @@ _POSITION = re.compile(
     r"ท้องถิ่น|ผู้อำนวยการ|นายก|รองนายก|หัวหน้า|เลขาธิการ|รัฐมนตรี|ผู้ช่วย)"
 )
 _CONTACT = re.compile(r"โทร|โทรสาร|ไปรษณีย์อิเล็กทรอนิกส์|อีเมล|e-?mail|www\.|http", re.IGNORECASE)
-_OFFICE_UNIT = re.compile(r"^\s*(?:สำนัก|กอง|ส่วน|กลุ่ม|ฝ่าย|งาน|ศูนย์|ที่ทำการ)")
 _ON_BEHALF = re.compile(r"(?:แทน|รักษาราชการแทน)\s*$")
 
 _NUMBERED = re.compile(rf"^\s*\(?(?P<n>{_DIGIT}{{1,2}})\s*[.)]\s*")
@@ -256,7 +270,7 @@ def decode_circular(data: bytes) -> str:
     or TIS-620/CP874 as older Thai Windows saves it.
 
     Raises ``CircularError`` for an empty, too large or binary file and for a PDF, whose Thai
-    text layer does not survive extraction (see ``PDF_MESSAGE``).
+    text layer does not survive extraction (see ``pdf_message``).
     """
     if len(data) > MAX_TEXT_BYTES:
         raise CircularError(
@@ -396,12 +410,37 @@ def _reference_line(line: str) -> re.Match | None:
     return match if match and (match["prefix"] or match["circular"]) else None
 
 
+def _reference_end(line: str) -> int:
+    """Where the reference number (whole or without its serial) ends on its line."""
+    match = _reference_line(line)
+    if match:
+        return match.end()
+    label = _REFERENCE_LABEL.match(line)
+    partial = label and _UNNUMBERED.match(line, label.end())
+    return partial.end() if partial else 0
+
+
 def _read_reference(lines: list[str], header_end: int, result: ParsedCircular) -> int | None:
     for index in range(header_end):
         match = _reference_line(lines[index])
         if match:
             result.reference = _squeeze(match.group(0))
             result.reference_normalised = _normalise_match(match)
+            return index
+    for index in range(header_end):
+        label = _REFERENCE_LABEL.match(lines[index])
+        match = label and _UNNUMBERED.match(lines[index], label.end())
+        if match:
+            number = re.sub(r"\s+", "", to_arabic_digits(match["number"]))
+            result.reference = _squeeze(match.group(0))
+            result.reference_normalised = (
+                f"{match['prefix']} {number}/{'ว' if match['circular'] else ''}"
+            )
+            result._doubt(
+                "reference",
+                _("The reference %(reference)s has no serial number; it may be filled in by hand.")
+                % {"reference": result.reference},
+            )
             return index
     return None
 
@@ -434,9 +473,9 @@ def _note_second_letter(lines: list[str], start: int, result: ParsedCircular) ->
             "was read."
         ) % {"reference": reference, "line": start + 1}
     else:
-        reason = _(
-            "Another letter follows from line %(line)s; only the first letter was read."
-        ) % {"line": start + 1}
+        reason = _("Another letter follows from line %(line)s; only the first letter was read.") % {
+            "line": start + 1
+        }
     result._note(LETTER_NOTE, reason)
 
 
@@ -461,7 +500,7 @@ def _to_date(match: re.Match) -> tuple[datetime.date | None, bool]:
         year += 2500
     if not 2400 <= year <= 2700:
         return None, short
-    month = _MONTHS.get(match["month"]) or _ABBREVIATIONS.get(re.sub(r"\W", "", match["month"]))
+    month = _MONTHS.get(match["month"]) or _ABBREVIATIONS.get(_abbreviation_key(match["month"]))
     day = int(to_arabic_digits(match["day"]))
     try:
         value = thai_strptime(f"{day} {thai_full_months[month - 1]} {year}", "%d %B %Y")
@@ -474,12 +513,20 @@ def _is_stamp(lines: list[str], index: int, date: _Date) -> bool:
     line = lines[index]
     if _STAMP.search(line):
         return True
-    # A stamp's own date line ("วันที่ ๒๑ พ.ย. ๕๕") stands between its number and time lines.
-    if not _DATE_LINE_PREFIX.match(line[: date.start]) or line[date.end :].strip():
+    # A stamp's own date line ("วันที่ ๒๑ พ.ย. ๕๕") stands between its number and time lines;
+    # the letter's date line has no วันที่ (or, in a memo, shares the ที่ line).
+    prefix = line[: date.start]
+    if "วัน" not in prefix or not _DATE_LINE_PREFIX.match(prefix) or line[date.end :].strip():
         return False
-    for other in range(max(0, index - 2), min(len(lines), index + 3)):
-        if other != index and _STAMP.search(lines[other]) and not _reference_line(lines[other]):
-            return True
+    for step in (-1, 1):
+        other = index + step
+        while 0 <= other < len(lines) and abs(other - index) <= 2:
+            neighbour = lines[other]
+            if _reference_line(neighbour) or _header_label(neighbour) or _DATE.search(neighbour):
+                break
+            if _STAMP.search(neighbour):
+                return True
+            other += step
     return False
 
 
@@ -491,7 +538,7 @@ def _read_date(
         line = lines[index]
         start = 0
         if index == reference_at:
-            start = _reference_line(line).end()
+            start = _reference_end(line)
         for date in _dates_in(line, index, start):
             (stamps if _is_stamp(lines, index, date) else candidates).append(date)
     if not candidates:
@@ -503,6 +550,11 @@ def _read_date(
                     "own date."
                 )
                 % {"dates": ", ".join(date.text for date in stamps)},
+            )
+        elif partial := _month_year(lines, reference_at, header_end):
+            result._doubt(
+                "date",
+                _("The date %(text)s has no day; it may be filled in by hand.") % {"text": partial},
             )
         else:
             result._doubt("date", _("No date was found under the letterhead."))
@@ -518,7 +570,7 @@ def _read_date(
             _("The date %(date)s stands above the reference number, not under it.")
             % {"date": chosen.text},
         )
-    elif len({date.value for date in pool}) > 1:
+    if len({date.value for date in pool}) > 1:
         result._doubt(
             "date",
             _("Several dates in the letterhead (%(dates)s); took %(date)s.")
@@ -526,6 +578,14 @@ def _read_date(
         )
     if chosen.short_year:
         result._doubt("date", _short_year_note(chosen))
+
+
+def _month_year(lines: list[str], reference_at: int | None, header_end: int) -> str:
+    for line in lines[reference_at or 0 : header_end]:
+        match = _MONTH_YEAR.search(line)
+        if match and not line[: match.start()].strip():
+            return _squeeze(match.group(0))
+    return ""
 
 
 def _likeliest_date(lines: list[str], pool: list[_Date]) -> _Date:
@@ -580,9 +640,7 @@ def _header_label(line: str) -> tuple[str, re.Match] | None:
     return None
 
 
-def _read_header_blocks(
-    lines: list[str], subject_at: int | None, result: ParsedCircular
-) -> int:
+def _read_header_blocks(lines: list[str], subject_at: int | None, result: ParsedCircular) -> int:
     """Reads เรื่อง, เรียน, อ้างถึง and สิ่งที่ส่งมาด้วย from the subject line on; returns the index
     of the body's first line."""
     start = subject_at
@@ -648,10 +706,8 @@ def _continues(block: str, items: list[list[str]], line: str, lines: list[str], 
         return _next_number(items, line)
     if _BODY_OPENER.match(line):
         return False
-    item = _squeeze(" ".join(last))
-    if _NUMBERED.match(item) and len(items) == 1 and not _ITEM_DONE.search(item):
-        return True
-    return not _ITEM_DONE.search(item)
+    # A reference ends with its date, an enclosure with its count ("จำนวน ๑ ชุด").
+    return not _ITEM_DONE.search(_squeeze(" ".join(last)))
 
 
 def _next_number(items: list[list[str]], line: str) -> bool:
@@ -666,8 +722,7 @@ def _next_number(items: list[list[str]], line: str) -> bool:
 def _items(blocks: list[list[str]]) -> list[str]:
     items = []
     for block in blocks:
-        text = _join(block)
-        text = _NUMBERED.sub("", text, count=1) if len(blocks) > 1 or _NUMBERED.match(text) else text
+        text = _NUMBERED.sub("", _join(block), count=1)
         if text:
             items.append(text)
     return items
@@ -708,9 +763,7 @@ def _read_body(lines: list[str], body_at: int, result: ParsedCircular) -> int:
                 else:
                     paragraphs[-1].append(before)
             break
-        if _PAGE_MARK.match(line) or _CATCHWORD.match(line):
-            continue
-        if not line.strip():
+        if not line.strip() or _PAGE_MARK.match(line) or _CATCHWORD.match(line):
             if paragraphs and paragraphs[-1]:
                 paragraphs.append([])
             continue
@@ -728,9 +781,7 @@ def _new_paragraph(line: str, paragraphs: list[list[str]]) -> bool:
     return line.startswith(("  ", "\u3000")) or bool(_NUMBERED.match(line))
 
 
-def _read_deadline(
-    lines: list[str], body_at: int, closing_at: int, result: ParsedCircular
-) -> None:
+def _read_deadline(lines: list[str], body_at: int, closing_at: int, result: ParsedCircular) -> None:
     # The closing sentence may carry the deadline too ("...ให้แล้วเสร็จภายใน ...").
     end = closing_at
     while end < len(lines) and not (
@@ -741,12 +792,16 @@ def _read_deadline(
     candidates: list[_Date] = []
     for date in _dates_in(text, 0):
         before = text[max(0, date.start - _TRIGGER_GAP - 12) : date.start]
-        trigger = None
-        for trigger in _DEADLINE_TRIGGER.finditer(before):
-            pass
-        if trigger and not _DIGITS.search(before[trigger.end() :]):
-            if len(before) - trigger.end() <= _TRIGGER_GAP:
-                candidates.append(date)
+        triggers = list(_DEADLINE_TRIGGER.finditer(before))
+        trigger = triggers[-1] if triggers else None
+        gap = before[trigger.end() :] if trigger else ""
+        if (
+            trigger
+            and len(gap) <= _TRIGGER_GAP
+            and not _DIGITS.search(gap)
+            and not _NOT_A_DEADLINE.search(gap)
+        ):
+            candidates.append(date)
     if not candidates:
         relative = _RELATIVE_DEADLINE.search(text)
         if relative:
@@ -779,9 +834,6 @@ def _read_deadline(
         )
 
 
-_DIGITS = re.compile(_DIGIT)
-
-
 def _read_issuer(
     lines: list[str], closing_at: int, reference_at: int | None, result: ParsedCircular
 ) -> None:
@@ -803,8 +855,10 @@ def _read_issuer(
             if index < len(lines) and _POSITION.match(lines[index]):
                 issuer, rest_at = _position_lines(lines, index)
     if rest_at is not None:
-        contact = []
+        contact: list[str] = []
         for line in lines[rest_at:]:
+            if not line.strip() and not contact:
+                continue
             if not line.strip() or _STAMP.search(line):
                 break
             contact.append(_squeeze(line))
@@ -812,8 +866,13 @@ def _read_issuer(
     if issuer:
         result.issuer = _squeeze(" ".join(issuer))
         if name_at is None:
-            result._doubt("issuer", _("No name in brackets under the signature; read the line "
-                                      "under ขอแสดงความนับถือ as the position."))
+            result._doubt(
+                "issuer",
+                _(
+                    "No name in brackets under the signature; read the line "
+                    "under ขอแสดงความนับถือ as the position."
+                ),
+            )
         return
     office = _office(lines, reference_at)
     if office:
@@ -833,11 +892,14 @@ def _position_lines(lines: list[str], start: int) -> tuple[list[str], int]:
     position: list[str] = []
     while index < len(lines) and len(position) < 3:
         line = lines[index]
+        # "... ปฏิบัติราชการแทน" always goes on to the office it acts for.
+        on_behalf = bool(position) and bool(_ON_BEHALF.search(position[-1]))
+        if not line.strip() and on_behalf:
+            index += 1
+            continue
         if not line.strip() or _CONTACT.search(line) or _STAMP.search(line):
             break
-        if position and not _ON_BEHALF.search(position[-1]) and _OFFICE_UNIT.match(line):
-            break
-        if position and not _ON_BEHALF.search(position[-1]) and not _POSITION.match(line):
+        if position and not on_behalf and not _POSITION.match(line):
             break
         position.append(line)
         index += 1
@@ -848,7 +910,7 @@ def _office(lines: list[str], reference_at: int | None) -> str:
     """The office beside the reference number, or a memo's ส่วนราชการ."""
     if reference_at is not None:
         line = lines[reference_at]
-        rest = line[_reference_line(line).end() :]
+        rest = line[_reference_end(line) :]
         if rest.strip() and not _DATE.search(rest):
             return _squeeze(rest)
     for line in lines[: reference_at or 10]:

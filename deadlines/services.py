@@ -14,7 +14,8 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
 from deadlines.models import Circular, LockException, Round, RoundLAO, Transition
-from lgdata.thai import be_date, to_arabic_digits
+from deadlines.parsing import ParsedCircular, normalise_reference
+from lgdata.thai import be_date
 from records.models import LAO, District, Province, Record
 from records.services import SectionProgress, record_progress
 
@@ -27,11 +28,6 @@ class SubmissionIncomplete(WorkflowError):
     def __init__(self, missing: list[SectionProgress]):
         super().__init__(_("The record is not complete yet."))
         self.missing = missing
-
-
-def normalise_reference(reference: str) -> str:
-    """ "มท ๐๘๐๖/ว ๓๑๓๗" → "มท 0806/ว 3137": Arabic digits, single spaces."""
-    return " ".join(to_arabic_digits(reference).split())
 
 
 @transaction.atomic
@@ -70,13 +66,12 @@ def circular_create(
         district=district,
         created_by=by,
     )
-    cited = [normalise_reference(text) for text in circular.references]
     if forwards:
         circular.linked.add(forwards)
+    cited = ParsedCircular(references=circular.references).cited_references()
     if cited:
-        candidates = Circular.objects.exclude(pk=circular.pk).only("reference_normalised")
         circular.linked.add(
-            *[c for c in candidates if any(c.reference_normalised in text for text in cited)]
+            *Circular.objects.exclude(pk=circular.pk).filter(reference_normalised__in=cited)
         )
     return circular
 
@@ -255,3 +250,39 @@ def record_edit_block(*, lao: LAO, fiscal_year: int, today: datetime.date) -> Ed
                 % {"date": be_date(participant.round.lock_date)}
             )
     return None
+
+
+@transaction.atomic
+def circular_publish(
+    *,
+    level: str,
+    letter: dict,
+    by: User,
+    attachment=None,
+    round_fields: dict | None = None,
+    forwards: Circular | None = None,
+) -> Circular:
+    """Saves a checked letter from the portal: a department circular with the round it opens,
+    or a province's or district's letter forwarding another, with its signed PDF if given."""
+    circular = circular_create(
+        level=level,
+        by=by,
+        forwards=forwards,
+        province=by.province if level == Circular.Level.PROVINCE else None,
+        district=by.district if level == Circular.Level.DISTRICT else None,
+        **letter,
+    )
+    if attachment is not None:
+        circular.attachments.create(
+            file=attachment, name=attachment.name[:200], size=attachment.size
+        )
+    if round_fields is not None:
+        round_open(
+            circular=circular,
+            fiscal_year=round_fields["fiscal_year"],
+            section_codes=list(round_fields["sections"]),
+            lao_types=list(round_fields["lao_types"]),
+            deadline=round_fields["round_deadline"],
+            lock_date=round_fields["lock_date"],
+        )
+    return circular

@@ -5,6 +5,15 @@ from deadlines import views
 app_name = "deadlines"
 
 urlpatterns = [
+    path("notices/", views.notices, name="notices"),
+    path("circulars/", views.circular_list, name="circulars"),
+    path("circulars/new/", views.circular_new, name="circular-new"),
+    path("circulars/<int:circular_id>/", views.circular_detail, name="circular"),
+    path(
+        "circulars/<int:circular_id>/files/<int:attachment_id>/",
+        views.attachment_download,
+        name="attachment",
+    ),
     path("rounds/<int:round_id>/", views.round_detail, name="round"),
     path("rounds/<int:round_id>/lao/<str:lao_code>/", views.participant_detail, name="participant"),
     path(

@@ -10,8 +10,9 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse
+from django.core.paginator import Paginator
+from django.db.models import Count, Q, QuerySet
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,8 +20,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts import access
+from accounts.models import Role
 from deadlines import services
+from deadlines.forms import CircularForm, CircularSourceForm, ForwardChoiceForm, RoundForm
 from deadlines.models import Circular, Round, RoundLAO
+from deadlines.parsing import CircularError, parse_circular
+from deadlines.reminders import letter_chain, reminder_letter_context
 from lgdata.thai import parse_number_text
 from records.models import Record
 
@@ -64,17 +69,6 @@ class ExceptionForm(forms.Form):
         return int(text)
 
 
-def _chain_for(participant: RoundLAO) -> list[Circular]:
-    """The department circular and the letters forwarding it to this LAO's province and district."""
-    circular = participant.round.circular
-    lao = participant.lao
-    forwarding = Circular.objects.filter(
-        Q(level=Circular.Level.PROVINCE, province_id=lao.district.province_id)
-        | Q(level=Circular.Level.DISTRICT, district_id=lao.district_id)
-    ).filter(Q(forwards=circular) | Q(forwards__forwards=circular))
-    return [circular, *sorted(forwarding, key=lambda c: (c.level != "province", c.date))]
-
-
 @login_required
 def participant_detail(request: HttpRequest, round_id: int, lao_code: str) -> HttpResponse:
     participant = _get_participant_for_user(request, round_id, lao_code)
@@ -92,7 +86,7 @@ def participant_detail(request: HttpRequest, round_id: int, lao_code: str) -> Ht
             "participant": participant,
             "round": participant.round,
             "lao": participant.lao,
-            "chain": _chain_for(participant),
+            "chain": letter_chain(participant),
             "status": participant.status(today=today, started=bool(record and record.filled_count)),
             "status_label": RoundLAO.Status,
             "record": record,
@@ -217,7 +211,6 @@ def reminder_letter(request: HttpRequest, round_id: int, lao_code: str) -> HttpR
     participant = _get_participant_for_user(request, round_id, lao_code)
     if not access.can_review_lao(request.user, participant.lao):
         raise PermissionDenied
-    from deadlines.reminders import reminder_letter_context
 
     context = reminder_letter_context(participant=participant, today=timezone.localdate())
     return render(request, "deadlines/reminder_letter.html", context)
@@ -253,3 +246,160 @@ def round_detail(request: HttpRequest, round_id: int) -> HttpResponse:
             "today": today,
         },
     )
+
+
+# --- Circulars: list, detail, new (paste or upload → check what was read → save) -------------
+
+LEVEL_OF_ROLE = {
+    Role.DEPARTMENT: Circular.Level.DEPARTMENT,
+    Role.ADMIN: Circular.Level.DEPARTMENT,
+    Role.PROVINCE: Circular.Level.PROVINCE,
+    Role.DISTRICT: Circular.Level.DISTRICT,
+}
+
+
+def _get_circular_for_user(request: HttpRequest, circular_id: int) -> Circular:
+    return get_object_or_404(
+        Circular.objects.visible_to(request.user).select_related(
+            "forwards", "province", "district"
+        ),
+        pk=circular_id,
+    )
+
+
+def _forwardable(user) -> QuerySet[Circular]:
+    """The letters a province or district officer may forward: the department's circulars, and
+    for a district also its province's letters."""
+    department = Q(level=Circular.Level.DEPARTMENT)
+    if user.role == Role.PROVINCE:
+        return Circular.objects.filter(department)
+    if user.role == Role.DISTRICT:
+        return Circular.objects.filter(
+            department | Q(level=Circular.Level.PROVINCE, province_id=user.district.province_id)
+        )
+    return Circular.objects.none()
+
+
+@login_required
+def circular_list(request: HttpRequest) -> HttpResponse:
+    circulars = Circular.objects.visible_to(request.user).select_related(
+        "round", "province", "district"
+    )
+    page = Paginator(circulars, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "deadlines/circular_list.html",
+        {"page": page, "can_add": request.user.role in LEVEL_OF_ROLE},
+    )
+
+
+@login_required
+def circular_detail(request: HttpRequest, circular_id: int) -> HttpResponse:
+    circular = _get_circular_for_user(request, circular_id)
+    visible = Circular.objects.visible_to(request.user)
+    round_ = getattr(circular.department_circular, "round", None)
+    return render(
+        request,
+        "deadlines/circular_detail.html",
+        {
+            "circular": circular,
+            "chain": circular.chain(),
+            "forwarded_by": visible.filter(forwards=circular),
+            "linked": visible.filter(pk__in=circular.linked.values("pk")),
+            "cited_by": visible.filter(pk__in=circular.cited_by.values("pk")),
+            "attachments": circular.attachments.all(),
+            "round": round_,
+            "can_forward": _forwardable(request.user).filter(pk=circular.pk).exists(),
+        },
+    )
+
+
+@login_required
+def attachment_download(request: HttpRequest, circular_id: int, attachment_id: int):
+    circular = _get_circular_for_user(request, circular_id)
+    attachment = get_object_or_404(circular.attachments, pk=attachment_id)
+    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.name)
+
+
+@login_required
+def circular_new(request: HttpRequest) -> HttpResponse:
+    level = LEVEL_OF_ROLE.get(request.user.role)
+    if level is None:
+        raise Http404
+    forwardable = _forwardable(request.user)
+    step = request.POST.get("step", "")
+    context = {"level": level, "forwardable": forwardable}
+
+    if request.method != "POST" or step not in ("read", "save"):
+        forward_form = ForwardChoiceForm(
+            queryset=forwardable, initial={"forwards": request.GET.get("forwards")}
+        )
+        return render(
+            request,
+            "deadlines/circular_new.html",
+            {**context, "source_form": CircularSourceForm(), "forward_form": forward_form},
+        )
+
+    forward_form = ForwardChoiceForm(request.POST, queryset=forwardable)
+    if step == "read":
+        source_form = CircularSourceForm(request.POST, request.FILES)
+        forwards_ok = level == Circular.Level.DEPARTMENT or forward_form.is_valid()
+        if not (source_form.is_valid() and forwards_ok):
+            return render(
+                request,
+                "deadlines/circular_new.html",
+                {**context, "source_form": source_form, "forward_form": forward_form},
+            )
+        try:
+            parsed = parse_circular(source_form.cleaned_data["text"])
+        except CircularError as error:
+            source_form.add_error(None, str(error))
+            return render(
+                request,
+                "deadlines/circular_new.html",
+                {**context, "source_form": source_form, "forward_form": forward_form},
+            )
+        return render(
+            request,
+            "deadlines/circular_check.html",
+            {
+                **context,
+                "form": CircularForm(initial=CircularForm.initial_from(parsed)),
+                "round_form": RoundForm(initial=RoundForm.initial_from(parsed))
+                if level == Circular.Level.DEPARTMENT
+                else None,
+                "forward_form": forward_form,
+                "parsed": parsed,
+            },
+        )
+
+    form = CircularForm(request.POST, request.FILES)
+    round_form = RoundForm(request.POST) if level == Circular.Level.DEPARTMENT else None
+    forwards_ok = level == Circular.Level.DEPARTMENT or forward_form.is_valid()
+    if not (form.is_valid() and forwards_ok and (round_form is None or round_form.is_valid())):
+        return render(
+            request,
+            "deadlines/circular_check.html",
+            {**context, "form": form, "round_form": round_form, "forward_form": forward_form},
+        )
+    circular = services.circular_publish(
+        level=level,
+        letter=form.letter_fields(),
+        attachment=form.cleaned_data["attachment"],
+        round_fields=round_form.cleaned_data if round_form else None,
+        forwards=forward_form.cleaned_data["forwards"]
+        if level != Circular.Level.DEPARTMENT
+        else None,
+        by=request.user,
+    )
+    messages.success(request, _("The letter is saved."))
+    return redirect("deadlines:circular", circular.pk)
+
+
+@login_required
+def notices(request: HttpRequest) -> HttpResponse:
+    """The user's reminders as notices in the portal; opening the page marks them read."""
+    mine = request.user.reminders.select_related("round__circular", "participant__lao")[:100]
+    rows = list(mine)
+    request.user.reminders.filter(read_at__isnull=True).update(read_at=timezone.now())
+    return render(request, "deadlines/notices.html", {"notices": rows})

@@ -1,0 +1,183 @@
+"""Forms of the deadlines app: reading a circular, checking what was read, opening a round."""
+
+import datetime
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from deadlines.models import Circular
+from deadlines.parsing import CircularError, decode_circular
+from lgdata import thai
+from records.forms import BuddhistDateField
+from records.models import LAO
+from records.schema import current_schema
+
+MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
+
+
+def _be(day: datetime.date | None) -> str:
+    return f"{day.day}/{day.month}/{thai.be_year(day)}" if day else ""
+
+
+def _lines(value: str) -> list[str]:
+    return [line.strip() for line in (value or "").splitlines() if line.strip()]
+
+
+class CircularSourceForm(forms.Form):
+    """Step 1: the letter's text, pasted or uploaded."""
+
+    text = forms.CharField(
+        label=_("Paste the letter's text"),
+        widget=forms.Textarea(attrs={"rows": 14}),
+        required=False,
+        max_length=200_000,
+    )
+    file = forms.FileField(
+        label=_("or upload it as a text file"),
+        required=False,
+        help_text=_(
+            "Plain text in UTF-8 or TIS-620. A scanned PDF cannot be read: paste its text."
+        ),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        upload = cleaned.get("file")
+        if upload:
+            if upload.size > 1024 * 1024:
+                raise forms.ValidationError(_("The file is larger than 1 MB."))
+            try:
+                cleaned["text"] = decode_circular(upload.read())
+            except CircularError as error:
+                raise forms.ValidationError(str(error)) from None
+        if not (cleaned.get("text") or "").strip():
+            raise forms.ValidationError(_("Paste the letter's text or upload it."))
+        return cleaned
+
+
+class CircularForm(forms.Form):
+    """Step 2: what was read, for the user to check and correct before saving."""
+
+    reference = forms.CharField(label=_("Reference number (ที่)"), max_length=100)
+    date = BuddhistDateField(label=_("Date of the letter"), required=True)
+    subject = forms.CharField(label=_("Subject (เรื่อง)"), max_length=500)
+    addressees = forms.CharField(
+        label=_("Addressees (เรียน), one per line"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+    )
+    references = forms.CharField(
+        label=_("References (อ้างถึง), one per line"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+    )
+    enclosures = forms.CharField(
+        label=_("Enclosures (สิ่งที่ส่งมาด้วย), one per line"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+    )
+    deadline = BuddhistDateField(label=_("Deadline in the letter"), required=False)
+    issuer = forms.CharField(label=_("Issuer"), max_length=300, required=False)
+    body = forms.CharField(
+        label=_("Text"), widget=forms.Textarea(attrs={"rows": 6}), required=False
+    )
+    attachment = forms.FileField(
+        label=_("Signed letter (PDF, optional)"), required=False, help_text=_("At most 10 MB.")
+    )
+
+    @classmethod
+    def initial_from(cls, parsed) -> dict:
+        return {
+            "reference": parsed.reference,
+            "date": _be(parsed.date),
+            "subject": parsed.subject,
+            "addressees": "\n".join(parsed.addressees),
+            "references": "\n".join(parsed.references),
+            "enclosures": "\n".join(parsed.enclosures),
+            "deadline": _be(parsed.deadline),
+            "issuer": parsed.issuer,
+            "body": parsed.body,
+        }
+
+    def clean_attachment(self):
+        upload = self.cleaned_data.get("attachment")
+        if not upload:
+            return None
+        if upload.size > MAX_ATTACHMENT_BYTES:
+            raise forms.ValidationError(_("The file is larger than 10 MB."))
+        head = upload.read(5)
+        upload.seek(0)
+        # Checked by content, not by name: a PDF starts with "%PDF-".
+        if head != b"%PDF-":
+            raise forms.ValidationError(_("This file is not a PDF."))
+        return upload
+
+    def letter_fields(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "reference": data["reference"],
+            "date": data["date"],
+            "subject": data["subject"],
+            "addressees": _lines(data["addressees"]),
+            "references": _lines(data["references"]),
+            "enclosures": _lines(data["enclosures"]),
+            "deadline": data["deadline"],
+            "issuer": data["issuer"],
+            "body": data["body"],
+        }
+
+
+class RoundForm(forms.Form):
+    """Step 2, for a department circular: the round it opens."""
+
+    fiscal_year = forms.IntegerField(label=_("Fiscal year (BE)"), min_value=2540, max_value=2700)
+    round_deadline = BuddhistDateField(label=_("Deadline for on-time submission"), required=True)
+    lock_date = BuddhistDateField(
+        label=_("Lock date (optional)"),
+        required=False,
+        help_text=_("After this day changes need an exception from the district or province."),
+    )
+    sections = forms.MultipleChoiceField(
+        label=_("Sections required"), widget=forms.CheckboxSelectMultiple
+    )
+    lao_types = forms.MultipleChoiceField(
+        label=_("LAO types"),
+        choices=LAO.Type.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("None ticked means every type."),
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["sections"].choices = [
+            (s.code, s.label_th) for s in current_schema().sections.all()
+        ]
+
+    @classmethod
+    def initial_from(cls, parsed) -> dict:
+        sections = list(current_schema().sections.values_list("code", flat=True))
+        return {
+            "fiscal_year": thai.fiscal_year_of(parsed.date) if parsed.date else "",
+            "round_deadline": _be(parsed.deadline),
+            "sections": sections,
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        deadline, lock = cleaned.get("round_deadline"), cleaned.get("lock_date")
+        if deadline and lock and lock < deadline:
+            self.add_error("lock_date", _("The lock date cannot be before the deadline."))
+        return cleaned
+
+
+class ForwardChoiceForm(forms.Form):
+    """Which letter a province or district letter forwards."""
+
+    forwards = forms.ModelChoiceField(queryset=Circular.objects.none(), label=_("Forwards"))
+
+    def __init__(self, *args, queryset=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["forwards"].queryset = (
+            queryset if queryset is not None else Circular.objects.none()
+        )

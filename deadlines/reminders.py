@@ -1,0 +1,649 @@
+"""Reminders to the LAOs that are behind a round's deadline, and the printable reminder letter.
+
+When. Reminders go out on set days only: 7 and 3 days before the deadline, on the deadline day,
+and after it on days 1, 8, 15 … (every 7 days). A round reminds from its start (`starts_on`) until
+the earliest of its lock date and 60 days after its deadline: after the lock date the clerk can
+no longer change the record alone (an exception is needed, which the district grants), and after
+two months a daily cron should not go on mailing people; the printed letter (หนังสือเตือน) takes
+over from there.
+
+Who. For each LAO behind (state open or returned), every active clerk of the LAO gets a notice:
+a Reminder row, which is the notice in the portal, and an e-mail when the clerk has an address.
+Every active district officer whose district has LAOs behind gets one digest (kind DIGEST) that
+lists them with their status and the days left or late.
+
+Once. Reminder rows are unique per (round, recipient, kind, day). A run skips the recipients that
+already have their row today and claims each new row (get_or_create) before e-mailing, so running
+twice in a day, or two runs at once, never send anything twice. Rows are written in a short
+transaction and the e-mails sent after it, so a slow mail server does not hold the database's
+write lock; an e-mail that fails leaves its row with `emailed` False and is not retried (at most
+one e-mail a day per person), and the command reports it.
+
+E-mails and letters are Thai official text, whatever the language of the person running the job.
+"""
+
+import datetime
+import logging
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.mail import EmailMessage, get_connection
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from pythainlp.util import arabic_digit_to_thai_digit
+
+from accounts.models import Role, User
+from deadlines.models import Circular, Reminder, Round, RoundLAO
+from deadlines.services import submission_missing
+from lgdata.thai import be_date
+from records.models import LAO, Record, SectionEntry, active_lao_q
+from records.schema import current_schema
+
+logger = logging.getLogger(__name__)
+
+# The schedule, in days relative to the deadline.
+BEFORE_DAYS = (7, 3)
+AFTER_FIRST_DAY = 1
+AFTER_EVERY_DAYS = 7
+# A round stops reminding this many days after its deadline (or at its lock date, if earlier).
+AFTER_MAX_DAYS = 60
+
+# Participations that still owe their record: not submitted, or sent back to the clerk.
+BEHIND_STATES = (RoundLAO.State.OPEN, RoundLAO.State.RETURNED)
+
+DEFAULT_PORTAL_URL = "http://127.0.0.1:8000"
+
+LETTER_SUBJECT = "ขอให้เร่งรัดการปรับปรุงข้อมูลกลางองค์กรปกครองส่วนท้องถิ่น"
+DEPARTMENT_NAME = "กรมส่งเสริมการปกครองท้องถิ่น"
+BLANK = "................"
+
+# Status words for the e-mails and letters, which are always Thai (not taken from the catalogue,
+# so a missing translation can never put English into an official text).
+STATUS_TH = {
+    RoundLAO.Status.NOT_STARTED: "ยังไม่เริ่มกรอกข้อมูล",
+    RoundLAO.Status.IN_PROGRESS: "กำลังกรอกข้อมูล",
+    RoundLAO.Status.SUBMITTED_ON_TIME: "ส่งข้อมูลแล้วภายในกำหนด",
+    RoundLAO.Status.SUBMITTED_LATE: "ส่งข้อมูลแล้วหลังกำหนด",
+    RoundLAO.Status.RETURNED: "ถูกส่งคืนให้แก้ไข",
+    RoundLAO.Status.APPROVED: "อนุมัติแล้ว",
+    RoundLAO.Status.OVERDUE: "เลยกำหนดส่ง",
+}
+
+# The LAO's full name by type, and the title of its head (the addressee of a letter).
+LAO_TYPE_WORDS = {
+    LAO.Type.PAO: "องค์การบริหารส่วนจังหวัด",
+    LAO.Type.CITY: "เทศบาลนคร",
+    LAO.Type.TOWN: "เทศบาลเมือง",
+    LAO.Type.SUBDISTRICT: "เทศบาลตำบล",
+    LAO.Type.SAO: "องค์การบริหารส่วนตำบล",
+    LAO.Type.SPECIAL: "",
+}
+LAO_HEAD_TITLES = {
+    LAO.Type.PAO: "นายกองค์การบริหารส่วนจังหวัด",
+    LAO.Type.CITY: "นายกเทศมนตรีนคร",
+    LAO.Type.TOWN: "นายกเทศมนตรีเมือง",
+    LAO.Type.SUBDISTRICT: "นายกเทศมนตรีตำบล",
+    LAO.Type.SAO: "นายกองค์การบริหารส่วนตำบล",
+}
+BANGKOK = "กรุงเทพมหานคร"
+BANGKOK_PROVINCE = "10"
+
+
+# --- Who is behind, and when to remind --------------------------------------------------------
+
+
+def participants_behind(*, round: Round, today: datetime.date) -> QuerySet[RoundLAO]:
+    """The round's participations that still owe their record today (open or returned), of LAOs
+    that still exist, with the LAO and its place, ordered by district and LAO code.
+
+    Each row carries `is_started` (the LAO's record for the round's year has a value) for
+    `RoundLAO.status(today=, started=)`. One query whatever the number of LAOs.
+    """
+    started = Record.objects.filter(
+        lao=OuterRef("lao"), fiscal_year=round.fiscal_year, filled_count__gt=0
+    )
+    return (
+        RoundLAO.objects.filter(round=round, state__in=BEHIND_STATES)
+        .filter(active_lao_q(today, prefix="lao__"))
+        .select_related("round__circular", "lao__district__province")
+        .annotate(is_started=Exists(started))
+        .order_by("lao__district_id", "lao__code")
+    )
+
+
+def reminding_until(round: Round) -> datetime.date:
+    """The last day a round sends reminders: its lock date or 60 days after the deadline."""
+    last = round.deadline + datetime.timedelta(days=AFTER_MAX_DAYS)
+    return min(last, round.lock_date) if round.lock_date else last
+
+
+def rounds_reminding(*, today: datetime.date) -> QuerySet[Round]:
+    """Rounds whose reminder window is open today (started, neither locked nor long past)."""
+    return (
+        Round.objects.filter(
+            starts_on__lte=today,
+            deadline__gte=today - datetime.timedelta(days=AFTER_MAX_DAYS),
+        )
+        .filter(Q(lock_date__isnull=True) | Q(lock_date__gte=today))
+        .select_related("circular")
+        .order_by("deadline", "pk")
+    )
+
+
+def reminder_kind(*, round: Round, today: datetime.date) -> str | None:
+    """The kind of reminder a round sends today (BEFORE, ON_DAY, AFTER), or None on other days
+    and outside the round's reminder window."""
+    if today < round.starts_on or today > reminding_until(round):
+        return None
+    days_left = (round.deadline - today).days
+    if days_left in BEFORE_DAYS:
+        return Reminder.Kind.BEFORE
+    if days_left == 0:
+        return Reminder.Kind.ON_DAY
+    days_late = -days_left
+    if days_late >= AFTER_FIRST_DAY and (days_late - AFTER_FIRST_DAY) % AFTER_EVERY_DAYS == 0:
+        return Reminder.Kind.AFTER
+    return None
+
+
+# --- What is sent ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Notice:
+    """One reminder to one person: stored as a Reminder row, e-mailed when `email` is set."""
+
+    round_id: int
+    circular_reference: str
+    kind: str
+    recipient_id: int
+    recipient: str
+    email: str
+    subject: str
+    text: str
+    participant_id: int | None
+    lao_code: str  # for a digest: the district's code
+    lao_name: str  # for a digest: the district's name
+    laos: tuple[str, ...] = ()  # for a digest: the codes of the LAOs listed
+
+
+@dataclass
+class Summary:
+    """What a run sent, or in a dry run would send: the same notices either way."""
+
+    day: datetime.date
+    dry_run: bool
+    notices: list[Notice] = field(default_factory=list)
+    emails_sent: int = 0
+    failed: list[Notice] = field(default_factory=list)
+
+    @property
+    def emails(self) -> list[Notice]:
+        """The notices that go (or would go) out by e-mail."""
+        return [n for n in self.notices if n.email]
+
+
+def portal_url(path: str) -> str:
+    """An absolute link into the portal for an e-mail (settings.PORTAL_URL when set)."""
+    return getattr(settings, "PORTAL_URL", DEFAULT_PORTAL_URL).rstrip("/") + path
+
+
+def lao_full_name(lao: LAO) -> str:
+    """ "องค์การบริหารส่วนตำบลนาป่า", "เทศบาลตำบลวังชมภู", "กรุงเทพมหานคร"."""
+    return f"{LAO_TYPE_WORDS[lao.type]}{lao.name_th}"
+
+
+def lao_head_title(lao: LAO) -> str:
+    """Whom a letter to the LAO is addressed to: "นายกองค์การบริหารส่วนตำบลนาป่า"."""
+    if lao.type == LAO.Type.SPECIAL:
+        return f"ผู้ว่าราชการ{BANGKOK}" if lao.name_th == BANGKOK else f"นายก{lao.name_th}"
+    return f"{LAO_HEAD_TITLES[lao.type]}{lao.name_th}"
+
+
+def _status_th(participant: RoundLAO, today: datetime.date, started: bool) -> str:
+    status = participant.status(today=today, started=started)
+    text = STATUS_TH[status]
+    if status == RoundLAO.Status.OVERDUE:
+        # "Overdue" alone hides what the officer needs to know: has the LAO begun at all?
+        if participant.state == RoundLAO.State.RETURNED:
+            detail = STATUS_TH[RoundLAO.Status.RETURNED]
+        elif started:
+            detail = STATUS_TH[RoundLAO.Status.IN_PROGRESS]
+        else:
+            detail = STATUS_TH[RoundLAO.Status.NOT_STARTED]
+        text = f"{text} ({detail})"
+    return text
+
+
+def _incomplete_sections(round: Round, laos: list[int]) -> dict[int, list[str]]:
+    """Per LAO, the labels of the round's sections not yet complete; two queries for all LAOs.
+
+    Reads the completeness stored with every section save instead of re-checking each field,
+    so a run costs the same whatever the number of LAOs.
+    """
+    complete: dict[int, set[str]] = defaultdict(set)
+    entries = SectionEntry.objects.filter(
+        record__fiscal_year=round.fiscal_year,
+        record__lao_id__in=laos,
+        section__code__in=round.section_codes,
+    ).values_list("record__lao_id", "section__code", "filled_count", "required_count", "rules_pass")
+    for lao_id, code, filled, required, rules_pass in entries:
+        if rules_pass and filled >= required:
+            complete[lao_id].add(code)
+    labels = dict(
+        current_schema()
+        .sections.filter(code__in=round.section_codes)
+        .values_list("code", "label_th")
+    )
+    codes = [code for code in round.section_codes if code in labels]
+    return {
+        lao_id: [labels[code] for code in codes if code not in complete[lao_id]] for lao_id in laos
+    }
+
+
+def _clean_text(text: str) -> str:
+    """Template output as a plain e-mail: no trailing spaces, at most one blank line in a row."""
+    lines = [line.rstrip() for line in text.strip().splitlines()]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)) + "\n"
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())[:300]
+
+
+def _round_context(round: Round, today: datetime.date, kind: str) -> dict:
+    circular = round.circular
+    return {
+        "kind": kind,
+        "today": be_date(today),
+        "deadline": be_date(round.deadline),
+        "days_left": max((round.deadline - today).days, 0),
+        "days_late": max((today - round.deadline).days, 0),
+        "fiscal_year": round.fiscal_year,
+        "circular_reference": circular.reference,
+        "circular_date": be_date(circular.date),
+        "circular_subject": circular.subject,
+        "round_link": portal_url(reverse("deadlines:round", args=[round.pk])),
+    }
+
+
+def _clerk_notice(
+    *,
+    participant: RoundLAO,
+    clerk: User,
+    today: datetime.date,
+    kind: str,
+    missing: list[str],
+) -> Notice:
+    round_, lao = participant.round, participant.lao
+    context = {
+        **_round_context(round_, today, kind),
+        "recipient_name": clerk.get_full_name() or clerk.username,
+        "lao_name": lao.display_name,
+        "lao_full_name": lao_full_name(lao),
+        "district_name": lao.district.display_name,
+        "status": _status_th(participant, today, participant.is_started),
+        "returned": participant.state == RoundLAO.State.RETURNED,
+        "return_comment": participant.return_comment,
+        "missing": missing,
+        "link": portal_url(reverse("deadlines:participant", args=[round_.pk, lao.code])),
+    }
+    return Notice(
+        round_id=round_.pk,
+        circular_reference=round_.circular.reference,
+        kind=kind,
+        recipient_id=clerk.pk,
+        recipient=clerk.username,
+        email=clerk.email,
+        subject=_one_line(render_to_string("deadlines/email/reminder_subject.txt", context)),
+        text=_clean_text(render_to_string("deadlines/email/reminder.txt", context)),
+        participant_id=participant.pk,
+        lao_code=lao.code,
+        lao_name=lao.display_name,
+    )
+
+
+def _digest_notice(
+    *,
+    round: Round,
+    officer: User,
+    participants: list[RoundLAO],
+    with_clerk: set[int],
+    today: datetime.date,
+    kind: str,
+) -> Notice:
+    district = officer.district
+    overdue = round.is_overdue(today)
+    rows = []
+    for p in participants:
+        rows.append(
+            {
+                "lao_name": p.lao.display_name,
+                "lao_code": p.lao.code,
+                "status": _status_th(p, today, p.is_started),
+                "has_clerk": p.lao_id in with_clerk,
+                "link": portal_url(reverse("deadlines:participant", args=[round.pk, p.lao.code])),
+                "letter_link": portal_url(
+                    reverse("deadlines:reminder-letter", args=[round.pk, p.lao.code])
+                )
+                if overdue
+                else "",
+            }
+        )
+    context = {
+        **_round_context(round, today, kind),
+        "recipient_name": officer.get_full_name() or officer.username,
+        "district_name": district.display_name,
+        "rows": rows,
+        "count": len(rows),
+        "district_link": portal_url(reverse("records:district", args=[district.pk])),
+    }
+    return Notice(
+        round_id=round.pk,
+        circular_reference=round.circular.reference,
+        kind=Reminder.Kind.DIGEST,
+        recipient_id=officer.pk,
+        recipient=officer.username,
+        email=officer.email,
+        subject=_one_line(render_to_string("deadlines/email/digest_subject.txt", context)),
+        text=_clean_text(render_to_string("deadlines/email/digest.txt", context)),
+        participant_id=None,
+        lao_code=district.pk,
+        lao_name=district.display_name,
+        laos=tuple(p.lao.code for p in participants),
+    )
+
+
+def _plan_round(*, round: Round, today: datetime.date, kind: str) -> list[Notice]:
+    """The notices one round sends today that have not been sent yet; only reads."""
+    behind = list(participants_behind(round=round, today=today))
+    if not behind:
+        return []
+    lao_ids = [p.lao_id for p in behind]
+    clerks: dict[int, list[User]] = defaultdict(list)
+    for clerk in User.objects.filter(role=Role.CLERK, is_active=True, lao_id__in=lao_ids).order_by(
+        "username"
+    ):
+        clerks[clerk.lao_id].append(clerk)
+    by_district: dict[str, list[RoundLAO]] = defaultdict(list)
+    for p in behind:
+        by_district[p.lao.district_id].append(p)
+    officers = (
+        User.objects.filter(role=Role.DISTRICT, is_active=True, district_id__in=list(by_district))
+        .select_related("district")
+        .order_by("district_id", "username")
+    )
+    done = set(
+        Reminder.objects.filter(
+            round=round, day=today, kind__in=[kind, Reminder.Kind.DIGEST]
+        ).values_list("recipient_id", "kind")
+    )
+    missing = _incomplete_sections(round, lao_ids)
+    with_clerk = set(clerks)
+
+    notices = []
+    with translation.override("th"):
+        for p in behind:
+            for clerk in clerks.get(p.lao_id, []):
+                if (clerk.pk, kind) not in done:
+                    notices.append(
+                        _clerk_notice(
+                            participant=p,
+                            clerk=clerk,
+                            today=today,
+                            kind=kind,
+                            missing=missing[p.lao_id],
+                        )
+                    )
+        for officer in officers:
+            if (officer.pk, Reminder.Kind.DIGEST) not in done:
+                notices.append(
+                    _digest_notice(
+                        round=round,
+                        officer=officer,
+                        participants=by_district[officer.district_id],
+                        with_clerk=with_clerk,
+                        today=today,
+                        kind=kind,
+                    )
+                )
+    return notices
+
+
+def reminders_plan(
+    *, today: datetime.date, rounds: QuerySet[Round] | list[Round] | None = None
+) -> list[Notice]:
+    """Every notice due today and not yet sent, for the given rounds or all rounds reminding."""
+    if rounds is None:
+        rounds = rounds_reminding(today=today)
+    notices = []
+    for round_ in rounds:
+        kind = reminder_kind(round=round_, today=today)
+        if kind:
+            notices.extend(_plan_round(round=round_, today=today, kind=kind))
+    return notices
+
+
+@transaction.atomic
+def _claim(notices: list[Notice], *, today: datetime.date) -> list[tuple[Notice, Reminder]]:
+    """Writes the Reminder rows; returns only those this run created (the constraint decides)."""
+    claimed = []
+    for notice in notices:
+        reminder, created = Reminder.objects.get_or_create(
+            round_id=notice.round_id,
+            recipient_id=notice.recipient_id,
+            kind=notice.kind,
+            day=today,
+            defaults={
+                "participant_id": notice.participant_id,
+                "subject": notice.subject,
+                "text": notice.text,
+                "emailed": False,
+            },
+        )
+        if created:
+            claimed.append((notice, reminder))
+    return claimed
+
+
+def reminders_send(
+    *,
+    today: datetime.date,
+    dry_run: bool,
+    rounds: QuerySet[Round] | list[Round] | None = None,
+) -> Summary:
+    """Sends today's reminders: a notice in the portal for every clerk of an LAO behind, an e-mail
+    to those with an address, and a digest to each district officer concerned.
+
+    Idempotent: a notice already stored today is not sent again. With `dry_run` nothing is
+    written or sent, and the summary lists exactly what would be. Not atomic as a whole on
+    purpose: see the module docstring.
+    """
+    notices = reminders_plan(today=today, rounds=rounds)
+    if dry_run:
+        return Summary(day=today, dry_run=True, notices=notices, emails_sent=0)
+
+    claimed = _claim(notices, today=today)
+    summary = Summary(day=today, dry_run=False, notices=[notice for notice, _ in claimed])
+    to_mail = [(notice, reminder) for notice, reminder in claimed if notice.email]
+    if not to_mail:
+        return summary
+    sent_ids = []
+    with get_connection() as connection:
+        for notice, reminder in to_mail:
+            message = EmailMessage(
+                subject=notice.subject,
+                body=notice.text,
+                from_email=settings.DEFAULT_FROM_EMAIL,
+                to=[notice.email],
+                connection=connection,
+            )
+            try:
+                message.send()
+            except Exception:
+                # One bad address or a hiccup must not stop the others; the notice stays in
+                # the portal and the command reports the failure.
+                logger.exception("Reminder e-mail to %s failed", notice.email)
+                summary.failed.append(notice)
+            else:
+                sent_ids.append(reminder.pk)
+    Reminder.objects.filter(pk__in=sent_ids).update(emailed=True)
+    summary.emails_sent = len(sent_ids)
+    return summary
+
+
+# --- The printable reminder letter (หนังสือเตือน) --------------------------------------------
+
+
+@dataclass(frozen=True)
+class LetterIssuer:
+    """Who sends the letter: the district for most LAOs; the province for its PAO, city
+    municipalities and Pattaya (which it oversees directly); the department for Bangkok."""
+
+    level: str
+    office: str  # the sender's address block, right of ที่
+    place: str
+    short_name: str  # as the body names the sender: "อำเภอเมืองเพชรบูรณ์"
+    position: str  # under the signature
+    contact: str  # the unit that handles the matter, bottom left
+
+
+def letter_issuer(lao: LAO) -> LetterIssuer:
+    district, province = lao.district, lao.district.province
+    if province.pk == BANGKOK_PROVINCE:
+        return LetterIssuer(
+            level=Circular.Level.DEPARTMENT,
+            office=DEPARTMENT_NAME,
+            place="ถนนนครราชสีมา เขตดุสิต กรุงเทพฯ ๑๐๓๐๐",
+            short_name=DEPARTMENT_NAME,
+            position=f"อธิบดี{DEPARTMENT_NAME}",
+            contact=DEPARTMENT_NAME,
+        )
+    if lao.type in (LAO.Type.PAO, LAO.Type.CITY, LAO.Type.SPECIAL):
+        return LetterIssuer(
+            level=Circular.Level.PROVINCE,
+            office=f"ศาลากลาง{province.display_name}",
+            place="",
+            short_name=province.display_name,
+            position=f"ผู้ว่าราชการ{province.display_name}",
+            contact=f"สำนักงานส่งเสริมการปกครองท้องถิ่น{province.display_name}",
+        )
+    return LetterIssuer(
+        level=Circular.Level.DISTRICT,
+        office=f"ที่ว่าการ{district.display_name}",
+        place=province.display_name,
+        short_name=district.display_name,
+        position=f"นาย{district.display_name}",
+        contact=f"สำนักงานส่งเสริมการปกครองท้องถิ่น{district.display_name}",
+    )
+
+
+def letter_chain(participant: RoundLAO) -> list[Circular]:
+    """The department circular and the letters forwarding it to this LAO's province and
+    district, in the order they were sent."""
+    circular = participant.round.circular
+    lao = participant.lao
+    forwarding = (
+        Circular.objects.filter(
+            Q(level=Circular.Level.PROVINCE, province_id=lao.district.province_id)
+            | Q(level=Circular.Level.DISTRICT, district_id=lao.district_id)
+        )
+        .filter(Q(forwards=circular) | Q(forwards__forwards=circular))
+        .select_related("province", "district")
+    )
+    return [circular, *sorted(forwarding, key=lambda c: (c.level != "province", c.date, c.pk))]
+
+
+def _letter_issuer_name(circular: Circular) -> str:
+    if circular.level == Circular.Level.PROVINCE and circular.province:
+        return circular.province.display_name
+    if circular.level == Circular.Level.DISTRICT and circular.district:
+        return circular.district.display_name
+    return DEPARTMENT_NAME
+
+
+def thai_digits(value: object) -> str:
+    """Arabic digits as Thai digits, as official letters write them."""
+    return arabic_digit_to_thai_digit(str(value))
+
+
+def _thai_date(day: datetime.date) -> str:
+    return thai_digits(be_date(day))
+
+
+def _reference_prefix(issuer: LetterIssuer, chain: list[Circular]) -> str:
+    """The sender's reference code ("พช ๐๐๒๓.๑/"), read from its own forwarding letter when
+    the portal has it; otherwise the sender's name, for the officer to complete by hand."""
+    own = [c for c in chain if c.level == issuer.level]
+    if own and "/" in own[-1].reference:
+        return own[-1].reference.rsplit("/", 1)[0].strip() + "/"
+    return f"{issuer.short_name}/"
+
+
+def reminder_letter_context(
+    *, participant: RoundLAO, today: datetime.date, number: str = ""
+) -> dict:
+    """Everything the printable reminder letter (หนังสือเตือน) shows, in Thai official form
+    (Thai digits, Buddhist-Era dates): ที่, sender, วันที่, เรื่อง, เรียน, อ้างถึง, the body
+    (deadline, days late, sections missing), closing, signature block and contact lines.
+
+    `number` is the letter's number in the sender's register; left blank, the officer writes it
+    by hand on the printed letter.
+    """
+    round_, lao = participant.round, participant.lao
+    issuer = letter_issuer(lao)
+    chain = letter_chain(participant)
+    record = Record.objects.filter(lao=lao, fiscal_year=round_.fiscal_year).first()
+    started = bool(record and record.filled_count)
+    days_late = max((today - round_.deadline).days, 0)
+    days_left = max((round_.deadline - today).days, 0)
+    missing = [
+        {
+            "number": thai_digits(number),
+            "label": p.section.label_th,
+            "count": thai_digits(len(p.missing)),
+            "fields": len(p.missing),
+            "rules_fail": not p.rules_pass,
+        }
+        for number, p in enumerate(submission_missing(participant), start=1)
+    ]
+    references = [
+        {
+            "number": thai_digits(number),
+            "text": f"หนังสือ{_letter_issuer_name(c)} ที่ {thai_digits(c.reference)} "
+            f"ลงวันที่ {_thai_date(c.date)}",
+            "circular": c,
+        }
+        for number, c in enumerate(chain, start=1)
+    ]
+    return {
+        "participant": participant,
+        "round": round_,
+        "lao": lao,
+        "issuer": issuer,
+        "reference": thai_digits(_reference_prefix(issuer, chain) + (number.strip() or BLANK)),
+        "date_text": _thai_date(today),
+        "subject": LETTER_SUBJECT,
+        "addressee": lao_head_title(lao),
+        "references": references,
+        "lao_full_name": lao_full_name(lao),
+        "fiscal_year": thai_digits(round_.fiscal_year),
+        "deadline_text": _thai_date(round_.deadline),
+        "lock_date_text": _thai_date(round_.lock_date) if round_.lock_date else "",
+        "overdue": round_.is_overdue(today),
+        "due_today": today == round_.deadline,
+        "days_late": thai_digits(days_late),
+        "days_left": thai_digits(days_left),
+        "returned": participant.state == RoundLAO.State.RETURNED,
+        "return_comment": participant.return_comment,
+        "status_text": _status_th(participant, today, started),
+        "missing": missing,
+        "submitted": participant.state not in BEHIND_STATES,
+        "today_text": _thai_date(today),
+        "portal_link": portal_url(reverse("deadlines:participant", args=[round_.pk, lao.code])),
+    }
