@@ -118,7 +118,7 @@ def home_url_name(user: User) -> tuple[str, list[str]]:
     if user.role == Role.CLERK:
         return "records:lao-overview", [user.lao.code]
     if user.role == Role.DISTRICT:
-        return "records:district", [user.district_id]
+        return "dashboards:district", [user.district_id]
     if user.role == Role.PROVINCE:
-        return "records:province", [user.province_id]
-    return "records:national", []
+        return "dashboards:province", [user.province_id]
+    return "dashboards:national", []

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "records",
     "accounts",
     "deadlines",
+    "dashboards",
 ]
 
 MIDDLEWARE = [

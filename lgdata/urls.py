@@ -3,21 +3,22 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from dashboards import views as dashboards_views
 from lgdata import views
-from records import views as records_views
 
 admin.site.site_header = _("LAO central data portal: administration")
 admin.site.site_title = _("LAO data portal")
 admin.site.index_title = _("Administration")
 
 urlpatterns = [
-    path("", records_views.home, name="home"),
+    path("", dashboards_views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("", include("records.urls")),
     path("", include("deadlines.urls")),
+    path("", include("dashboards.urls")),
 ]
 
 if settings.DEBUG:

@@ -19,7 +19,4 @@ urlpatterns = [
         views.section_edit,
         name="section-edit",
     ),
-    path("district/<str:district_code>/", views.district_detail, name="district"),
-    path("province/<str:province_code>/", views.province_detail, name="province"),
-    path("national/", views.national, name="national"),
 ]

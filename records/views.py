@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -22,13 +22,10 @@ from records import hooks, registry
 from records.forms import RegistryConfirmForm, RegistryUploadForm, SectionForm, show_value
 from records.models import (
     LAO,
-    District,
     Field,
-    Province,
     Record,
     Section,
     SectionEntry,
-    active_lao_q,
 )
 from records.schema import current_schema
 from records.services import (
@@ -47,16 +44,6 @@ def _get_lao_for_user(request: HttpRequest, code: str) -> LAO:
     return get_object_or_404(access.laos_visible_to(request.user).for_listing(), code=code)
 
 
-def _get_district_for_user(request: HttpRequest, code: str) -> District:
-    return get_object_or_404(
-        access.districts_visible_to(request.user).select_related("province"), code=code
-    )
-
-
-def _get_province_for_user(request: HttpRequest, code: str) -> Province:
-    return get_object_or_404(access.provinces_visible_to(request.user), code=code)
-
-
 LAO_SORTS = {
     "code": "code",
     "name": "name_th",
@@ -66,7 +53,7 @@ LAO_SORTS = {
 }
 
 
-def _search_laos(qs: QuerySet[LAO], request: HttpRequest) -> tuple[QuerySet[LAO], str, str]:
+def search_laos(qs: QuerySet[LAO], request: HttpRequest) -> tuple[QuerySet[LAO], str, str]:
     query = request.GET.get("q", "").strip()[:100]
     if query:
         qs = qs.filter(Q(name_th__icontains=query) | Q(code__startswith=query))
@@ -78,64 +65,9 @@ def _search_laos(qs: QuerySet[LAO], request: HttpRequest) -> tuple[QuerySet[LAO]
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
-    name, args = access.home_url_name(request.user)
-    return redirect(name, *args)
-
-
-@login_required
-def district_detail(request: HttpRequest, district_code: str) -> HttpResponse:
-    district = _get_district_for_user(request, district_code)
-    laos, query, sort = _search_laos(district.laos.active(), request)
-    return render(
-        request,
-        "records/district_detail.html",
-        {
-            "district": district,
-            "laos": laos,
-            "query": query,
-            "sort": sort,
-            "lao_types": LAO.Type.choices,
-            "selected_type": request.GET.get("type", ""),
-        },
-    )
-
-
-@login_required
-def province_detail(request: HttpRequest, province_code: str) -> HttpResponse:
-    province = _get_province_for_user(request, province_code)
-    query = request.GET.get("q", "").strip()[:100]
-    districts = province.districts.annotate(
-        lao_count=Count("laos", filter=active_lao_q(prefix="laos__"))
-    ).order_by("code")
-    if query:
-        districts = districts.filter(Q(name_th__icontains=query) | Q(name_en__icontains=query))
-    pao = LAO.objects.active().filter(district__province=province, type=LAO.Type.PAO).first()
-    return render(
-        request,
-        "records/province_detail.html",
-        {"province": province, "districts": districts, "query": query, "pao": pao},
-    )
-
-
-@login_required
-def national(request: HttpRequest) -> HttpResponse:
-    if not access.can_see_nation(request.user):
-        raise Http404
-    query = request.GET.get("q", "").strip()[:100]
-    provinces = Province.objects.annotate(
-        district_count=Count("districts", distinct=True),
-        lao_count=Count("districts__laos", filter=active_lao_q(prefix="districts__laos__")),
-    ).order_by("code")
-    if query:
-        provinces = provinces.filter(Q(name_th__icontains=query) | Q(name_en__icontains=query))
-    return render(request, "records/national.html", {"provinces": provinces, "query": query})
-
-
-@login_required
 def lao_search(request: HttpRequest) -> HttpResponse:
     """Every LAO in the user's scope, searchable and paged (the list behind the home pages)."""
-    laos, query, sort = _search_laos(access.laos_visible_to(request.user).for_listing(), request)
+    laos, query, sort = search_laos(access.laos_visible_to(request.user).for_listing(), request)
     page = Paginator(laos, 50).get_page(request.GET.get("page"))
     return render(
         request,
