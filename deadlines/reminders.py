@@ -341,7 +341,7 @@ def _digest_notice(
         "district_name": district.display_name,
         "rows": rows,
         "count": len(rows),
-        "district_link": portal_url(reverse("records:district", args=[district.pk])),
+        "district_link": portal_url(reverse("dashboards:district", args=[district.pk])),
     }
     return Notice(
         round_id=round.pk,
