@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("records.urls")),
     path("", include("deadlines.urls")),
     path("", include("dashboards.urls")),
+    path("", include("dashboards.export_urls")),
 ]
 
 if settings.DEBUG:
