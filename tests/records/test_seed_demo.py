@@ -1,5 +1,8 @@
+import datetime
 import re
 import time
+from collections import defaultdict
+from decimal import Decimal
 from io import StringIO
 
 from django.core.management import CommandError, call_command
@@ -11,9 +14,13 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from accounts.models import Role, User
+from lgdata.thai import fiscal_year_of
 from records.demo import CITY_MUNICIPALITIES, DEMO_PASSWORD, TYPE_DIGITS, registry_plan
+from records.forms import SectionForm
 from records.management.commands.seed_demo import Command
-from records.models import LAO, District, Subdistrict
+from records.models import LAO, District, Field, Record, SectionEntry, Subdistrict, ValueChange
+from records.schema import current_schema
+from records.services import NOT_APPLICABLE, applicable_fields, completeness, failing_rules
 
 MUNICIPALITIES = (LAO.Type.CITY, LAO.Type.TOWN, LAO.Type.SUBDISTRICT)
 # Hashing at full strength would make these tests slow without testing anything more.
@@ -318,7 +325,7 @@ class SeedDemoOptionsTestCase(TestCase):
 
     def test_the_whole_country_has_realistic_proportions(self):
         started = time.monotonic()
-        seed("--no-users")
+        seed("--no-users", "--fill", "0")  # the registry alone; records are timed in the report
         seconds = time.monotonic() - started
         counts = dict(LAO.objects.values_list("type").annotate(n=Count("id")))
         self.assertEqual(counts[LAO.Type.SPECIAL], 2)
@@ -335,6 +342,255 @@ class SeedDemoOptionsTestCase(TestCase):
 class SeedDemoHelpTestCase(TestCase):
     def test_the_help_says_what_fill_is_for(self):
         with translation.override("en"):
-            text = Command().create_parser("manage.py", "seed_demo").format_help()
-        self.assertIn("used once records exist", text)
+            text = " ".join(Command().create_parser("manage.py", "seed_demo").format_help().split())
+        self.assertIn("Share of the required fields filled", text)
+        self.assertIn("0 makes no sample records", text)
+        self.assertIn("Seeded values have no history", text)
         self.assertIn("--no-users", text)
+
+
+def fiscal_years() -> tuple[int, int]:
+    current = fiscal_year_of(datetime.date.today())
+    return current - 1, current
+
+
+def check_value(test: TestCase, f: Field, value) -> None:
+    """A stored value is what the section form would have stored for this field."""
+    if value == NOT_APPLICABLE:
+        return
+    if f.is_numeric:
+        test.assertIsInstance(value, str)
+        number = Decimal(value)
+        test.assertEqual(value, f"{number.normalize():f}")  # as records.services stores it
+        if f.type == Field.Type.INTEGER:
+            test.assertEqual(number, number.to_integral_value())
+        test.assertGreaterEqual(number.as_tuple().exponent, -2)
+        if f.min_value is not None:
+            test.assertGreaterEqual(number, f.min_value)
+        if f.max_value is not None:
+            test.assertLessEqual(number, f.max_value)
+    elif f.type == Field.Type.DATE:
+        datetime.date.fromisoformat(value)
+    elif f.type == Field.Type.BOOLEAN:
+        test.assertIsInstance(value, bool)
+    elif f.type == Field.Type.CHOICE:
+        test.assertIn(value, [choice["value"] for choice in f.choices])
+    else:
+        test.assertTrue(isinstance(value, str) and value.strip())
+
+
+@override_settings(DEBUG=True, PASSWORD_HASHERS=FAST_HASHING)
+class SeedSampleRecordsTestCase(TestCase):
+    """Province 67 with the demo users and sample records at --fill 0.6."""
+
+    FILL = 0.6
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        cls.output = seed("--provinces", "67", "--fill", str(cls.FILL))
+        cls.schema = current_schema()
+        cls.sections = list(cls.schema.sections.prefetch_related("fields", "rules"))
+        cls.laos = {lao.pk: lao for lao in LAO.objects.in_province("67")}
+        cls.records = {r.pk: r for r in Record.objects.all()}
+        cls.entries = list(SectionEntry.objects.all())
+
+    def records_of(self, fiscal_year: int) -> list[Record]:
+        return [r for r in self.records.values() if r.fiscal_year == fiscal_year]
+
+    def test_every_lao_has_a_record_for_this_year_and_the_last_with_every_section(self):
+        previous, current = fiscal_years()
+        years = defaultdict(set)
+        for record in self.records.values():
+            years[record.lao_id].add(record.fiscal_year)
+            self.assertEqual(record.schema, self.schema)
+        self.assertEqual(dict(years), {pk: {previous, current} for pk in self.laos})
+        per_record = defaultdict(set)
+        for entry in self.entries:
+            per_record[entry.record_id].add(entry.section_id)
+        self.assertEqual(set(per_record), set(self.records))
+        for sections in per_record.values():
+            self.assertEqual(sections, {s.pk for s in self.sections})
+        self.assertRegex(self.output, rf"{previous}\s+{len(self.laos)}\s+0\s+\d+%")
+        self.assertRegex(self.output, rf"{current}\s+{len(self.laos)}\s+0\s+\d+%")
+
+    def test_values_are_valid_for_their_field_and_complete_sections_keep_the_rules(self):
+        sections = {s.pk: s for s in self.sections}
+        complete = 0
+        whole_record: dict[int, dict] = defaultdict(dict)
+        for entry in self.entries:
+            lao = self.laos[self.records[entry.record_id].lao_id]
+            section = sections[entry.section_id]
+            fields = {f.code: f for f in applicable_fields(section, lao.type)}
+            with self.subTest(lao=lao.code, section=section.code):
+                self.assertLessEqual(set(entry.values), set(fields))  # only applicable fields
+                for code, value in entry.values.items():
+                    check_value(self, fields[code], value)
+                self.assertTrue(entry.rules_pass)
+                if entry.filled_count == entry.required_count:
+                    complete += 1
+                    self.assertEqual(failing_rules(list(section.rules.all()), entry.values), [])
+            whole_record[entry.record_id].update(entry.values)
+        self.assertGreater(complete, len(self.entries) // 2)
+        # Rules that name another section's field hold across the whole record too.
+        rules = list(self.schema.rules.all())
+        for record_id, values in whole_record.items():
+            record = self.records[record_id]
+            if record.filled_count == record.required_count:
+                self.assertEqual(failing_rules(rules, values), [], record)
+
+    def test_the_stored_counts_are_what_the_services_compute(self):
+        sections = {s.pk: s for s in self.sections}
+        totals = defaultdict(lambda: [0, 0, None])
+        for entry in self.entries:
+            lao = self.laos[self.records[entry.record_id].lao_id]
+            fields = applicable_fields(sections[entry.section_id], lao.type)
+            self.assertEqual(
+                (entry.required_count, entry.filled_count), completeness(fields, entry.values)
+            )
+            self.assertEqual(entry.version, 1 if entry.values else 0)
+            self.assertEqual(entry.updated_at is not None, bool(entry.values))
+            total = totals[entry.record_id]
+            total[0] += entry.required_count
+            total[1] += entry.filled_count
+            if entry.updated_at and (total[2] is None or entry.updated_at > total[2]):
+                total[2] = entry.updated_at
+        for record in self.records.values():
+            self.assertEqual(
+                [record.required_count, record.filled_count, record.updated_at],
+                totals[record.pk],
+            )
+
+    def test_this_years_share_of_filled_required_fields_is_about_the_fill(self):
+        previous, current = fiscal_years()
+        this_year = self.records_of(current)
+        share = sum(r.filled_count for r in this_year) / sum(r.required_count for r in this_year)
+        self.assertAlmostEqual(share, self.FILL, delta=0.08)
+        states = {
+            "not started"
+            if r.filled_count == 0
+            else "complete"
+            if r.completeness == 1
+            else "partly"
+            for r in this_year
+        }
+        self.assertEqual(states, {"not started", "partly", "complete"})
+        last_year = self.records_of(previous)
+        done = sum(1 for r in last_year if r.filled_count == r.required_count)
+        self.assertGreaterEqual(done / len(last_year), 0.85)
+
+    def test_this_years_values_are_near_last_years_and_not_flagged(self):
+        previous, current = fiscal_years()
+        values = defaultdict(dict)
+        for entry in self.entries:
+            record = self.records[entry.record_id]
+            values[record.lao_id, record.fiscal_year].update(entry.values)
+        numeric = {f.code for s in self.sections for f in s.fields.all() if f.is_numeric}
+        form = SectionForm(schema_fields=[], previous={}, language="en")
+        compared = 0
+        for lao_id in self.laos:
+            before, after = values[lao_id, previous], values[lao_id, current]
+            for code in numeric & before.keys() & after.keys():
+                if NOT_APPLICABLE in (before[code], after[code]):
+                    continue
+                old, new = Decimal(before[code]), Decimal(after[code])
+                compared += 1
+                self.assertFalse(form._is_outlier(old, new), (code, old, new))
+                if old >= 100:
+                    self.assertLessEqual(abs(new - old) / old, Decimal("0.1"), (code, old, new))
+        self.assertGreater(compared, 1000)
+
+    def test_the_demo_clerk_saved_its_lao_and_still_has_work_this_year(self):
+        clerk = User.objects.get(username="clerk")
+        previous, current = fiscal_years()
+        mine = Record.objects.get(lao=clerk.lao, fiscal_year=current)
+        self.assertEqual(mine.updated_by, clerk)
+        self.assertTrue(0 < mine.filled_count < mine.required_count)
+        self.assertEqual(Record.objects.get(lao=clerk.lao, fiscal_year=previous).updated_by, clerk)
+        others = Record.objects.exclude(lao=clerk.lao)
+        self.assertFalse(others.filter(updated_by__isnull=False).exists())
+        self.assertFalse(
+            SectionEntry.objects.filter(updated_by__isnull=False)
+            .exclude(record__lao=clerk.lao)
+            .exists()
+        )
+
+    def test_saves_are_spread_over_the_last_weeks(self):
+        previous, current = fiscal_years()
+        now = datetime.datetime.now(datetime.UTC)
+        years = {r.pk: r.fiscal_year for r in self.records.values()}
+        saved = [e.updated_at for e in self.entries if years[e.record_id] == current and e.values]
+        self.assertTrue(all(now - datetime.timedelta(weeks=7) < t <= now for t in saved))
+        self.assertGreater(max(saved) - min(saved), datetime.timedelta(weeks=4))
+        last_year = [r.updated_at for r in self.records_of(previous) if r.updated_at]
+        self.assertTrue(all(t < now - datetime.timedelta(weeks=50) for t in last_year))
+
+    def test_seeded_values_have_no_history(self):
+        self.assertEqual(ValueChange.objects.count(), 0)
+
+    def test_a_rerun_changes_no_record(self):
+        before = sorted(Record.objects.values_list("pk", "updated_at", "filled_count"))
+        entries = sorted(SectionEntry.objects.values_list("pk", "version", "values"))
+        with CaptureQueriesContext(connection) as queries:
+            output = seed("--provinces", "67", "--fill", str(self.FILL))
+        self.assertEqual(writes(queries), [])
+        self.assertEqual(
+            sorted(Record.objects.values_list("pk", "updated_at", "filled_count")), before
+        )
+        self.assertEqual(
+            sorted(SectionEntry.objects.values_list("pk", "version", "values")), entries
+        )
+        previous, current = fiscal_years()
+        self.assertRegex(output, rf"{current}\s+0\s+{len(self.laos)}\s+-")
+
+    def test_the_same_seed_draws_the_same_values_and_another_seed_others(self):
+        def snapshot() -> dict:
+            return {
+                (e.record.lao.code, e.record.fiscal_year, e.section.code): e.values
+                for e in SectionEntry.objects.select_related("record__lao", "section")
+            }
+
+        first = snapshot()
+        Record.objects.all().delete()
+        seed("--provinces", "67", "--fill", str(self.FILL))
+        self.assertEqual(snapshot(), first)
+        Record.objects.all().delete()
+        seed("--provinces", "67", "--fill", str(self.FILL), "--seed", "7")
+        self.assertNotEqual(snapshot(), first)
+
+    def test_a_lao_with_a_record_already_keeps_it_and_the_others_get_theirs(self):
+        previous, current = fiscal_years()
+        lao = next(iter(self.laos.values()))
+        Record.objects.exclude(lao=lao).delete()
+        kept = sorted(SectionEntry.objects.values_list("pk", "values"))
+        output = seed("--provinces", "67", "--fill", str(self.FILL), "--no-users")
+        self.assertEqual(
+            sorted(SectionEntry.objects.filter(record__lao=lao).values_list("pk", "values")), kept
+        )
+        self.assertEqual(Record.objects.count(), 2 * len(self.laos))
+        self.assertRegex(output, rf"{current}\s+{len(self.laos) - 1}\s+1\s+")
+
+
+@override_settings(DEBUG=True, PASSWORD_HASHERS=FAST_HASHING)
+class SeedFillOptionTestCase(TestCase):
+    def test_fill_0_makes_no_records_and_a_later_run_makes_them(self):
+        output = seed("--provinces", "81", "--no-users", "--fill", "0")
+        self.assertTrue(LAO.objects.exists())
+        self.assertFalse(Record.objects.exists())
+        self.assertIn("Sample records: none (--fill 0).", output)
+        seed("--provinces", "81", "--no-users")
+        self.assertEqual(Record.objects.count(), 2 * LAO.objects.count())
+
+    def test_fill_1_completes_every_record_of_both_years(self):
+        seed("--provinces", "81", "--no-users", "--fill", "1")
+        self.assertEqual(Record.objects.count(), 2 * LAO.objects.count())
+        for record in Record.objects.all():
+            self.assertEqual(record.filled_count, record.required_count, record)
+        self.assertFalse(SectionEntry.objects.filter(rules_pass=False).exists())
+
+    def test_other_laos_in_a_seeded_province_get_no_sample_record(self):
+        imported = LAO.objects.create(
+            code="6810199", type=LAO.Type.SAO, name_th="นำเข้า", district_id="8101"
+        )
+        seed("--provinces", "81", "--no-users")
+        self.assertFalse(Record.objects.filter(lao=imported).exists())
+        self.assertTrue(Record.objects.exists())

@@ -1,4 +1,5 @@
-"""manage.py seed_demo: the demo LAO registry on the real geography, and the demo users."""
+"""manage.py seed_demo: the demo LAO registry on the real geography, the demo users and sample
+records."""
 
 import math
 import time
@@ -10,11 +11,13 @@ from django.utils.translation import pgettext
 
 from lgdata.thai import to_arabic_digits
 from records.demo import (
+    DEFAULT_FILL,
     DEFAULT_SEED,
     DEMO_PROVINCE,
     TYPE_ORDER,
     DemoSeedError,
     DemoSeedResult,
+    RecordsSeedResult,
     demo_seed,
     parse_province_codes,
 )
@@ -27,8 +30,9 @@ class Command(BaseCommand):
         # A property, not gettext_lazy: argparse cannot format a lazy string.
         return _(
             "Seeds a realistic LAO registry on the real geography (PAOs, municipalities, SAOs, "
-            "Bangkok and Pattaya) and the demo users (password demo-2555, DEBUG only). "
-            "Idempotent: a re-run with the same seed changes nothing."
+            "Bangkok and Pattaya), the demo users (password demo-2555, DEBUG only) and sample "
+            "records of the current and the previous fiscal year. Seeded values have no "
+            "history. Idempotent: a re-run with the same seed changes nothing."
         )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -41,10 +45,12 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--fill",
-            default="0.6",
+            default=str(DEFAULT_FILL),
             help=_(
-                "Fraction of sample records to fill, 0 to 1 (default 0.6); used once records "
-                "exist, checked but not used yet."
+                "Share of the required fields filled in this fiscal year's sample records, 0 to 1 "
+                "(default 0.6): some LAOs not started, some in progress, some complete; last "
+                "year's records are nearly all complete. 0 makes no sample records. A LAO that "
+                "already has a record for a year keeps it as it is."
             ),
         )
         parser.add_argument(
@@ -65,13 +71,16 @@ class Command(BaseCommand):
                 province_codes = parse_province_codes(options["provinces"])
         except DemoSeedError as error:
             raise CommandError(str(error)) from None
-        _parse_fill(options["fill"])  # records do not exist yet: validated, stored nowhere
+        fill = _parse_fill(options["fill"])
         seed = _parse_seed(options["seed"])
 
         started = time.monotonic()
         try:
             result = demo_seed(
-                province_codes=province_codes, seed=seed, with_users=not options["no_users"]
+                province_codes=province_codes,
+                seed=seed,
+                with_users=not options["no_users"],
+                fill=fill,
             )
         except DemoSeedError as error:
             raise CommandError(str(error)) from None
@@ -84,6 +93,8 @@ class Command(BaseCommand):
                 _("Province %(code)s added: the demo clerk's LAO is in it.")
                 % {"code": DEMO_PROVINCE}
             )
+        if result.records is not None:
+            seconds -= result.records.seconds  # reported on its own below
         self.stdout.write(
             _("LAO registry for %(count)d provinces (%(seconds).1f s):")
             % {"count": len(registry.province_codes), "seconds": seconds}
@@ -127,6 +138,8 @@ class Command(BaseCommand):
                 % {"count": registry.others_left}
             )
 
+        if result.records is not None:
+            self._report_records(result.records)
         users = result.users
         if users is None:
             self.stdout.write(_("Demo users: skipped (--no-users)."))
@@ -149,6 +162,32 @@ class Command(BaseCommand):
                 pgettext("seed_demo table", "password"),
             ),
             [(login.username, login.role, login.scope, login.password) for login in users.logins],
+        )
+
+    def _report_records(self, records: RecordsSeedResult) -> None:
+        if not records.created and not records.skipped:
+            self.stdout.write(_("Sample records: none (--fill 0)."))
+            return
+        self.stdout.write(
+            _("Sample records (%(seconds).1f s, %(entries)d section entries):")
+            % {"seconds": records.seconds, "entries": records.entries}
+        )
+        self._table(
+            (
+                pgettext("seed_demo table", "fiscal year"),
+                pgettext("seed_demo table", "created"),
+                pgettext("seed_demo table", "already there"),
+                pgettext("seed_demo table", "required fields filled"),
+            ),
+            [
+                (
+                    year,
+                    records.created[year],
+                    records.skipped[year],
+                    f"{records.share(year):.0%}" if records.created[year] else "-",
+                )
+                for year in records.fiscal_years
+            ],
         )
 
     def _table(self, header: tuple, rows: list[tuple]) -> None:

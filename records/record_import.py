@@ -1,0 +1,668 @@
+"""Importing record values from a file, one value a row, so that the history says "import".
+
+The file is CSV (UTF-8, with or without a byte-order mark) or XLSX (the first sheet). Its first
+line is the header ``lao_code,fiscal_year,field_code,value`` (in any order; other columns are
+ignored), and every further line sets one value of one LAO's record:
+
+    lao_code,fiscal_year,field_code,value
+    6670101,2569,population_total,"5,432"
+    6670101,2569,population_as_of,30/9/2568
+    6670101,2569,pwa_service,ใช่
+    6670101,2569,railway_stations,NA
+    6670101,2569,fax,
+
+- ``lao_code``: the seven-digit DLA code; ``fiscal_year``: Buddhist Era, 2540 to next year's.
+- ``field_code``: a field of the schema the record was made under (the current schema for a
+  record the import makes), applicable to the LAO's type.
+- ``value``: numbers with Thai or Arabic digits and thousands separators (whole for integer
+  fields, at most two decimals otherwise, within the field's bounds); dates as day/month/
+  Buddhist-Era year or as ISO year-month-day (a year above 2400 is Buddhist Era); yes/no as
+  ใช่/ไม่ใช่, yes/no, true/false or 1/0; a choice by its value or its Thai or English label.
+  An empty value clears the field, ``NA`` marks it "not applicable".
+
+``record_file_read`` turns the file into rows (or raises ``RecordFileError`` for a file that
+cannot be read at all); ``record_values_import`` checks every row and reports every bad one by
+line, then, with ``commit`` and no error, saves each changed section through
+``records.services.section_save`` with source "import", so completeness, rules, flags and history
+are kept exactly as for a form save. All or nothing: one bad row and nothing is written. A value
+equal to the stored one is not a change, so importing the same file twice writes nothing new.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lgdata.thai import BE_OFFSET, fiscal_year_of, parse_number_text, to_arabic_digits
+from records import registry
+from records.forms import SectionForm
+from records.models import LAO, Field, Record, Rule, Section, SectionEntry, ValueChange
+from records.schema import current_schema
+from records.services import (
+    NOT_APPLICABLE,
+    StaleSectionError,
+    applicable_fields,
+    record_get_or_create,
+    section_save,
+)
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+COLUMNS = ("lao_code", "fiscal_year", "field_code", "value")
+FIRST_FISCAL_YEAR = 2540
+TEXT_MAX_LENGTH = 1000  # as the section form's text fields
+TRUE_WORDS = frozenset({"ใช่", "มี", "yes", "y", "true", "1"})
+FALSE_WORDS = frozenset({"ไม่ใช่", "ไม่มี", "no", "n", "false", "0"})
+CE_YEARS = (1900, 2100)  # a date outside these (after the Buddhist-Era conversion) is a typo
+QUERY_CHUNK = 500  # below SQLite's 999 bound parameters
+ZIP_MAGIC = b"PK\x03\x04"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0"
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+_DMY_DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+class RecordFileError(Exception):
+    """The file cannot be read as record values at all; the message tells the user why."""
+
+
+class ImportValueError(ValueError):
+    """A cell that is not a valid value for its field; the message is for the user."""
+
+
+@dataclass(frozen=True)
+class ImportRow:
+    """One line of the file as read: cells are text (CSV) or what the workbook holds (XLSX)."""
+
+    line: int
+    lao_code: object
+    fiscal_year: object
+    field_code: object
+    value: object
+
+
+@dataclass(frozen=True)
+class ImportIssue:
+    """A bad row: its line, the column (or field code) at fault and why."""
+
+    line: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        return _("Line %(line)s, %(column)s: %(message)s") % {
+            "line": self.line,
+            "column": self.column,
+            "message": self.message,
+        }
+
+
+@dataclass(frozen=True)
+class ValueUpdate:
+    """One value the import changes (old and new as stored; None is empty)."""
+
+    line: int
+    section_code: str
+    field_code: str
+    old: object
+    new: object
+
+
+@dataclass
+class RecordUpdate:
+    """What the import changes in one LAO's record for one fiscal year."""
+
+    lao_code: str
+    lao_name: str
+    fiscal_year: int
+    new_record: bool
+    values: list[ValueUpdate] = field(default_factory=list)
+
+
+@dataclass
+class RecordImportResult:
+    """The outcome of a dry run or a commit."""
+
+    rows: int = 0
+    unchanged: int = 0
+    errors: list[ImportIssue] = field(default_factory=list)
+    updates: list[RecordUpdate] = field(default_factory=list)
+    committed: bool = False
+    records_created: int = 0
+    sections_saved: int = 0
+    history_rows: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def values_changed(self) -> int:
+        return sum(len(update.values) for update in self.updates)
+
+    @property
+    def new_records(self) -> int:
+        return sum(1 for update in self.updates if update.new_record)
+
+
+# --- Reading the file ------------------------------------------------------------------------
+
+
+def record_file_read(data: bytes) -> list[ImportRow]:
+    """The rows of a CSV (UTF-8, BOM or not) or XLSX file, blank lines skipped.
+
+    The format is told by content, not by name. Raises ``RecordFileError`` for an empty, too
+    large, damaged or unknown file, or one whose first line is not the header.
+    """
+    limit = settings.IMPORT_MAX_UPLOAD_BYTES
+    if len(data) > limit:
+        raise RecordFileError(
+            _("The file is larger than %(size)s MB, the most the portal accepts.")
+            % {"size": limit // (1024 * 1024) or 1}
+        )
+    if not data.strip():
+        raise RecordFileError(_("The file is empty."))
+    if data.startswith(ZIP_MAGIC):
+        lines = _xlsx_lines(data)
+    elif data.startswith(OLE_MAGIC):
+        raise RecordFileError(
+            _("This is an old Excel (.xls) file. Save it as Excel Workbook (.xlsx) or CSV.")
+        )
+    else:
+        lines = _csv_lines(_decode(data))
+    header = next(lines, None)
+    if header is None:
+        raise RecordFileError(_("The file is empty."))
+    columns = _columns(header[1])
+    rows = []
+    for line, cells in lines:
+        picked = [cells[i] if i < len(cells) else None for i in columns]
+        if all(_is_blank(cell) for cell in picked):
+            continue
+        rows.append(ImportRow(line, *picked))
+    return rows
+
+
+def _decode(data: bytes) -> str:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = ""
+    if not text or _CONTROL_CHARS.search(text):
+        raise RecordFileError(
+            _(
+                "This file is neither an Excel workbook (.xlsx) nor a CSV file in UTF-8. "
+                "Save it as .xlsx or as CSV UTF-8 and try again."
+            )
+        )
+    return text
+
+
+def _csv_lines(text: str) -> Iterator[tuple[int, list]]:
+    """(line number, cells) per CSV record; a quoted cell may span lines, so count them."""
+    reader = csv.reader(io.StringIO(text, newline=""))
+    first = 1
+    for cells in reader:
+        yield first, cells
+        first = reader.line_num + 1
+
+
+def _xlsx_lines(data: bytes) -> Iterator[tuple[int, list]]:
+    import openpyxl  # only for workbooks
+
+    # The registry import's guard against damaged files and zip bombs, before openpyxl unpacks.
+    try:
+        registry._check_zip(data)
+    except registry.RegistryFileError as error:
+        raise RecordFileError(str(error)) from None
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        rows = list(book.worksheets[0].iter_rows(min_row=1, values_only=True))
+    except Exception:
+        # openpyxl raises many kinds of errors for a damaged workbook; to the user they are one.
+        raise RecordFileError(
+            _("The Excel file is damaged or is not a workbook. Open it in Excel and save it again.")
+        ) from None
+    for line, cells in enumerate(rows, start=1):
+        yield line, list(cells)
+
+
+def _columns(header: list) -> list[int]:
+    names = [str(cell or "").strip().lstrip("\ufeff").lower() for cell in header]
+    missing = [name for name in COLUMNS if name not in names]
+    if missing:
+        raise RecordFileError(
+            _("The first line must be the header %(header)s (missing: %(missing)s).")
+            % {"header": ",".join(COLUMNS), "missing": ", ".join(missing)}
+        )
+    return [names.index(name) for name in COLUMNS]
+
+
+def _is_blank(cell) -> bool:
+    return cell is None or (isinstance(cell, str) and not cell.strip())
+
+
+# --- Values ----------------------------------------------------------------------------------
+
+
+def cell_to_stored(f: Field, cell) -> object:
+    """The value a cell gives a field, as records.services stores it: None clears the field,
+    "NA" marks it not applicable. Raises ImportValueError with a message for the user.
+
+    This is the section form's conversion (records.forms ThaiNumberField, BuddhistDateField and
+    the stored form of SectionForm) for cells, which may also hold numbers, dates and booleans.
+    """
+    if isinstance(cell, str):
+        cell = cell.strip()
+        if cell.upper() == NOT_APPLICABLE:
+            return NOT_APPLICABLE
+    if cell is None or cell == "":
+        return None
+    if f.is_numeric:
+        return _stored_number(f, _number(cell))
+    if f.type == Field.Type.DATE:
+        return _date(cell).isoformat()
+    if f.type == Field.Type.BOOLEAN:
+        return _boolean(cell)
+    if f.type == Field.Type.CHOICE:
+        return _choice(f, cell)
+    text = _cell_text(cell)
+    if len(text) > TEXT_MAX_LENGTH:
+        raise ImportValueError(_("At most %(max)s characters.") % {"max": TEXT_MAX_LENGTH})
+    return text
+
+
+def _number(cell) -> Decimal:
+    not_a_number = ImportValueError(_("Enter a number, e.g. 1,250 or ๑,๒๕๐."))
+    if isinstance(cell, bool | datetime.date):
+        raise not_a_number
+    if isinstance(cell, int):
+        return Decimal(cell)
+    # A float from a workbook as its shortest text: 12.5, not 12.5000000000000001.
+    text = repr(cell) if isinstance(cell, float) else parse_number_text(str(cell))
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        raise not_a_number from None
+    if not number.is_finite():
+        raise not_a_number
+    return number
+
+
+def _plain(number: Decimal) -> str:
+    return f"{Decimal(number).normalize():,f}"
+
+
+def _stored_number(f: Field, number: Decimal) -> str:
+    if f.type == Field.Type.INTEGER and number != number.to_integral_value():
+        raise ImportValueError(_("Enter a whole number."))
+    if f.type != Field.Type.INTEGER and number.as_tuple().exponent < -2:
+        raise ImportValueError(_("Use at most two decimal places."))
+    if f.min_value is not None and number < f.min_value:
+        raise ImportValueError(_("Must be at least %(min)s.") % {"min": _plain(f.min_value)})
+    if f.max_value is not None and number > f.max_value:
+        raise ImportValueError(_("Must be at most %(max)s.") % {"max": _plain(f.max_value)})
+    return f"{(number + 0).normalize():f}"  # + 0 turns -0 into 0
+
+
+def _date(cell) -> datetime.date:
+    if isinstance(cell, datetime.datetime):
+        return cell.date()
+    if isinstance(cell, datetime.date):
+        return cell
+    text = to_arabic_digits(str(cell)).strip()
+    bad = ImportValueError(
+        _(
+            "Enter the date as day/month/Buddhist-Era year (30/9/2568) or as "
+            "year-month-day (2025-09-30)."
+        )
+    )
+    if match := _ISO_DATE.match(text):
+        year, month, day = (int(part) for part in match.groups())
+    elif match := _DMY_DATE.match(text):
+        day, month, year = (int(part) for part in match.groups())
+    else:
+        raise bad
+    if year > 2400:
+        year -= BE_OFFSET
+    if not CE_YEARS[0] <= year <= CE_YEARS[1]:
+        raise bad
+    try:
+        return datetime.date(year, month, day)
+    except ValueError:
+        raise bad from None
+
+
+def _boolean(cell) -> bool:
+    if isinstance(cell, bool):
+        return cell
+    word = to_arabic_digits(_cell_text(cell)).lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise ImportValueError(_("Enter yes or no (also ใช่/ไม่ใช่, true/false or 1/0)."))
+
+
+def _choice(f: Field, cell) -> str:
+    text = _cell_text(cell).casefold()
+    for choice in f.choices:
+        if text in (choice["value"].casefold(), choice["label_th"], choice["label_en"].casefold()):
+            return choice["value"]
+    raise ImportValueError(
+        _("“%(value)s” is not one of the choices: %(choices)s.")
+        % {"value": _cell_text(cell), "choices": ", ".join(c["value"] for c in f.choices)}
+    )
+
+
+def _cell_text(cell) -> str:
+    """A cell as text: a whole float from a workbook without its ".0"."""
+    if isinstance(cell, float) and cell.is_integer():
+        return str(int(cell))
+    return str(cell).strip()
+
+
+def _same(f: Field, old, new) -> bool:
+    """Whether a new value leaves the stored one as it is ("12.50" is "12.5")."""
+    if old == new:
+        return True
+    if f.is_numeric and NOT_APPLICABLE not in (old, new) and None not in (old, new):
+        try:
+            return Decimal(str(old)) == Decimal(str(new))
+        except InvalidOperation:
+            return False
+    return False
+
+
+def _is_outlier(before: Decimal, after: Decimal) -> bool:
+    """The section form's outlier test (SectionForm._is_outlier), for values without a form."""
+    if abs(after - before) < SectionForm.OUTLIER_MIN_CHANGE:
+        return False
+    low, high = sorted((abs(before), abs(after)))
+    return low == 0 or high / low >= SectionForm.OUTLIER_RATIO
+
+
+def _outliers(fields: list[Field], values: dict, previous: dict) -> list[str]:
+    """The section's numeric fields whose value jumped far from last year's."""
+    flagged = []
+    for f in fields:
+        now, before = values.get(f.code), previous.get(f.code)
+        if not f.is_numeric or NOT_APPLICABLE in (now, before) or None in (now, before):
+            continue
+        if _is_outlier(Decimal(str(before)), Decimal(str(now))):
+            flagged.append(f.code)
+    return flagged
+
+
+# --- The import ------------------------------------------------------------------------------
+
+
+class _SchemaFields:
+    """One schema version's fields by code, with their sections and rules (three queries)."""
+
+    def __init__(self, schema_id: int) -> None:
+        sections = list(Section.objects.filter(schema_id=schema_id).prefetch_related("fields"))
+        rules: dict[int, list[Rule]] = defaultdict(list)
+        for rule in Rule.objects.filter(schema_id=schema_id).order_by("pk"):
+            rules[rule.section_id].append(rule)
+        self.sections = {s.pk: s for s in sections}
+        self.rules = rules
+        self.fields: dict[str, tuple[Field, Section]] = {
+            f.code: (f, s) for s in sections for f in s.fields.all()
+        }
+
+
+@dataclass
+class _Pending:
+    """The checked values for one record: field code -> (line, field, section, stored)."""
+
+    lao: LAO
+    fiscal_year: int
+    record: Record | None
+    values: dict[str, tuple[int, Field, Section, object]] = field(default_factory=dict)
+
+
+def _chunks(items: list, size: int = QUERY_CHUNK) -> Iterable[list]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _code_text(cell) -> str:
+    return to_arabic_digits(_cell_text(cell)) if not _is_blank(cell) else ""
+
+
+@transaction.atomic
+def record_values_import(
+    *, rows: Iterable[ImportRow], by: User | None, commit: bool
+) -> RecordImportResult:
+    """Checks every row and, with ``commit`` and no error, saves the changed values.
+
+    Every bad row is reported with its line and reason, and then nothing is written. Values are
+    grouped by record and section; each changed section is saved once with
+    ``records.services.section_save`` (source "import", by ``by``), a missing record is made
+    with ``record_get_or_create``. Values equal to the stored ones are left alone, so a second
+    import of the same file changes nothing. A section someone saves during the import rolls
+    the whole import back, with an error naming it.
+    """
+    rows = list(rows)
+    result = RecordImportResult(rows=len(rows))
+    last_year = fiscal_year_of(timezone.localdate()) + 1
+
+    codes = sorted({_code_text(row.lao_code) for row in rows} - {""})
+    laos: dict[str, LAO] = {}
+    for chunk in _chunks(codes):
+        laos.update((lao.code, lao) for lao in LAO.objects.filter(code__in=chunk))
+    records: dict[tuple[int, int], Record] = {}
+    lao_ids = [lao.pk for lao in laos.values()]
+    for chunk in _chunks(lao_ids):
+        for record in Record.objects.filter(lao_id__in=chunk):
+            records[record.lao_id, record.fiscal_year] = record
+    schemas: dict[int, _SchemaFields] = {}
+    current_id: int | None = None
+
+    pending: dict[tuple[int, int], _Pending] = {}
+    for row in rows:
+        code = _code_text(row.lao_code)
+        lao = laos.get(code)
+        if lao is None:
+            message = (
+                _("Unknown LAO code “%(code)s”.") % {"code": code}
+                if code
+                else _("This cell is empty.")
+            )
+            result.errors.append(ImportIssue(row.line, "lao_code", message))
+            continue
+        year = _fiscal_year(row.fiscal_year, last_year, result.errors, row.line)
+        if year is None:
+            continue
+        record = records.get((lao.pk, year))
+        if record is not None:
+            schema_id = record.schema_id
+        else:
+            current_id = current_id or current_schema().pk
+            schema_id = current_id
+        if schema_id not in schemas:
+            schemas[schema_id] = _SchemaFields(schema_id)
+        field_code = _cell_text(row.field_code).lower() if not _is_blank(row.field_code) else ""
+        found = schemas[schema_id].fields.get(field_code)
+        if found is None:
+            message = (
+                _("Unknown field code “%(code)s” in the record schema.") % {"code": field_code}
+                if field_code
+                else _("This cell is empty.")
+            )
+            result.errors.append(ImportIssue(row.line, "field_code", message))
+            continue
+        f, section = found
+        if not f.applies(lao.type):
+            result.errors.append(
+                ImportIssue(
+                    row.line,
+                    "field_code",
+                    _("The field “%(code)s” does not apply to this type of LAO (%(type)s).")
+                    % {"code": field_code, "type": LAO.Type(lao.type).label},
+                )
+            )
+            continue
+        try:
+            stored = cell_to_stored(f, row.value)
+        except ImportValueError as error:
+            result.errors.append(ImportIssue(row.line, field_code, str(error)))
+            continue
+        key = (lao.pk, year)
+        entry = pending.setdefault(key, _Pending(lao=lao, fiscal_year=year, record=record))
+        if field_code in entry.values:
+            result.errors.append(
+                ImportIssue(
+                    row.line,
+                    "field_code",
+                    _("The same LAO, year and field are already on line %(line)s.")
+                    % {"line": entry.values[field_code][0]},
+                )
+            )
+            continue
+        entry.values[field_code] = (row.line, f, section, stored)
+    if result.errors:
+        return result
+
+    entries = _entries({p.record.pk for p in pending.values() if p.record})
+    changed: dict[tuple[int, int], dict[int, dict[str, object]]] = {}
+    for key, item in pending.items():
+        update = RecordUpdate(
+            lao_code=item.lao.code,
+            lao_name=item.lao.display_name,
+            fiscal_year=item.fiscal_year,
+            new_record=item.record is None,
+        )
+        for field_code, (line, f, section, stored) in sorted(
+            item.values.items(), key=lambda pair: pair[1][0]
+        ):
+            entry = entries.get((item.record.pk, section.pk)) if item.record else None
+            old = entry.values.get(field_code) if entry else None
+            if _same(f, old, stored):
+                result.unchanged += 1
+                continue
+            update.values.append(ValueUpdate(line, section.code, field_code, old, stored))
+            changed.setdefault(key, {}).setdefault(section.pk, {})[field_code] = stored
+        if update.values:
+            result.updates.append(update)
+    if not commit or not changed:
+        result.committed = commit
+        return result
+
+    previous = _previous_values(list(changed))
+    for key, sections in changed.items():
+        item = pending[key]
+        record = item.record
+        if record is None:
+            record = record_get_or_create(lao=item.lao, fiscal_year=item.fiscal_year)
+            result.records_created += 1
+            entries.update(_entries({record.pk}))
+        record.lao = item.lao
+        known = schemas[record.schema_id]
+        for section_id, values in sections.items():
+            section = known.sections[section_id]
+            entry = entries.get((record.pk, section_id))
+            if entry is None:  # never for records made by the services; kept for safety
+                entry = SectionEntry.objects.create(record=record, section=section)
+            entry.record = record
+            fields = applicable_fields(section, item.lao.type)
+            merged = {**entry.values, **values}
+            flags = _outliers(
+                fields, merged, previous.get((item.lao.pk, item.fiscal_year - 1, section.code), {})
+            )
+            try:
+                saved = section_save(
+                    entry=entry,
+                    values=values,
+                    expected_version=entry.version,
+                    by=by,
+                    source=ValueChange.Source.IMPORT,
+                    rules=known.rules[section_id],
+                    fields=fields,
+                    flags=flags,
+                )
+            except StaleSectionError:
+                transaction.set_rollback(True)
+                result.errors.append(
+                    ImportIssue(
+                        min(pending[key].values[c][0] for c in values),
+                        section.code,
+                        _(
+                            "%(lao)s, fiscal year %(year)s: someone saved this section during "
+                            "the import. Nothing was written; run the import again."
+                        )
+                        % {"lao": item.lao.display_name, "year": item.fiscal_year},
+                    )
+                )
+                result.records_created = result.sections_saved = result.history_rows = 0
+                return result
+            result.sections_saved += 1
+            result.history_rows += len(saved.changed)
+    result.committed = True
+    return result
+
+
+def _fiscal_year(cell, last: int, errors: list[ImportIssue], line: int) -> int | None:
+    text = _code_text(cell)
+    try:
+        year = int(text)
+    except ValueError:
+        errors.append(
+            ImportIssue(
+                line,
+                "fiscal_year",
+                _("“%(value)s” is not a fiscal year; give the Buddhist-Era year, e.g. %(example)s.")
+                % {"value": text, "example": last - 1},
+            )
+            if text
+            else ImportIssue(line, "fiscal_year", _("This cell is empty."))
+        )
+        return None
+    if not FIRST_FISCAL_YEAR <= year <= last:
+        errors.append(
+            ImportIssue(
+                line,
+                "fiscal_year",
+                _("The fiscal year %(year)s is outside %(first)s–%(last)s.")
+                % {"year": year, "first": FIRST_FISCAL_YEAR, "last": last},
+            )
+        )
+        return None
+    return year
+
+
+def _entries(record_ids: set[int]) -> dict[tuple[int, int], SectionEntry]:
+    entries: dict[tuple[int, int], SectionEntry] = {}
+    for chunk in _chunks(sorted(record_ids)):
+        for entry in SectionEntry.objects.filter(record_id__in=chunk):
+            entries[entry.record_id, entry.section_id] = entry
+    return entries
+
+
+def _previous_values(keys: list[tuple[int, int]]) -> dict[tuple[int, int, str], dict]:
+    """Last year's values of these (LAO, year) records, by (LAO, year - 1, section code)."""
+    wanted = {(lao_id, year - 1) for lao_id, year in keys}
+    found: dict[tuple[int, int, str], dict] = {}
+    for chunk in _chunks(sorted(wanted)):
+        rows = SectionEntry.objects.filter(
+            record__lao_id__in={lao_id for lao_id, _year in chunk},
+            record__fiscal_year__in={year for _lao, year in chunk},
+        ).values_list("record__lao_id", "record__fiscal_year", "section__code", "values")
+        for lao_id, year, section_code, values in rows:
+            if (lao_id, year) in wanted:
+                found[lao_id, year, section_code] = values
+    return found
