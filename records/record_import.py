@@ -46,7 +46,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lgdata.thai import BE_OFFSET, fiscal_year_of, parse_number_text, to_arabic_digits
-from records import registry
+from records import hooks, registry
 from records.forms import SectionForm
 from records.models import LAO, Field, Record, Rule, Section, SectionEntry, ValueChange
 from records.schema import current_schema
@@ -559,6 +559,16 @@ def record_values_import(
             changed.setdefault(key, {}).setdefault(section.pk, {})[field_code] = stored
         if update.values:
             result.updates.append(update)
+    today = timezone.localdate()
+    for key in changed:
+        item = pending[key]
+        # A submitted or locked record is closed to imports as it is to the form.
+        reason = hooks.edit_blocked_reason(item.lao, item.fiscal_year, today)
+        if reason:
+            first_line = min(line for line, *_ in item.values.values())
+            result.errors.append(ImportIssue(first_line, "lao_code", f"{item.lao.code}: {reason}"))
+    if result.errors:
+        return result
     if not commit or not changed:
         result.committed = commit
         return result
@@ -591,7 +601,6 @@ def record_values_import(
                     expected_version=entry.version,
                     by=by,
                     source=ValueChange.Source.IMPORT,
-                    rules=known.rules[section_id],
                     fields=fields,
                     flags=flags,
                 )

@@ -104,7 +104,6 @@ def section_save(
     expected_version: int,
     by,
     source: str = ValueChange.Source.FORM,
-    rules: list[Rule] | None = None,
     fields: list[Field] | None = None,
     flags: list[str] | None = None,
 ) -> SaveResult:
@@ -120,13 +119,18 @@ def section_save(
     record = entry.record
     if fields is None:
         fields = applicable_fields(entry.section, record.lao.type)
-    if rules is None:
-        rules = list(entry.section.rules.all())
     codes = [f.code for f in fields]
     merged = {**entry.values, **{c: values.get(c) for c in codes if c in values}}
     merged = {c: v for c, v in merged.items() if _is_filled(v)}
     changed = [c for c in codes if entry.values.get(c) != merged.get(c)]
-    failing = failing_rules(rules, merged)
+    # Rules may compare fields of different sections (households with piped water <= all
+    # households), so they are checked against the whole record, and the other sections'
+    # outcomes are refreshed when this save changes a field they look at.
+    others = list(SectionEntry.objects.filter(record=record).exclude(pk=entry.pk))
+    record_values = {k: v for other in others for k, v in other.values.items()}
+    record_values.update(merged)
+    rules = list(Rule.objects.filter(schema_id=record.schema_id))
+    failing = [r for r in failing_rules(rules, record_values) if r.section_id == entry.section_id]
     required, filled = completeness(fields, merged)
     now = timezone.now()
 
@@ -143,6 +147,11 @@ def section_save(
     if not updated:
         raise StaleSectionError(SectionEntry.objects.get(pk=entry.pk))
 
+    failing_sections = {r.section_id for r in failing_rules(rules, record_values)}
+    refreshed = [o for o in others if o.rules_pass == (o.section_id in failing_sections)]
+    for other in refreshed:
+        other.rules_pass = other.section_id not in failing_sections
+    SectionEntry.objects.bulk_update(refreshed, ["rules_pass"])
     ValueChange.objects.bulk_create(
         [
             ValueChange(

@@ -240,7 +240,6 @@ def section_edit(request: HttpRequest, lao_code: str, year: int, section_code: s
                     values=form.stored_values(),
                     expected_version=form.cleaned_data["version"],
                     by=request.user,
-                    rules=list(section.rules.all()),
                     fields=fields,
                     flags=form.outliers,
                 )
@@ -301,9 +300,13 @@ def _conflict_rows(fields, mine: dict, current: SectionEntry, language: str) -> 
 def _failing_messages(section: Section, entry: SectionEntry | None, language: str) -> list[str]:
     if entry is None or entry.rules_pass:
         return []
+    # Rules may look at other sections' fields: check them against the whole record.
+    values = {}
+    for other in SectionEntry.objects.filter(record_id=entry.record_id).only("values"):
+        values.update(other.values)
     return [
         r.message_th if language == "th" else r.message_en
-        for r in failing_rules(list(section.rules.all()), entry.values)
+        for r in failing_rules(list(section.rules.all()), values)
     ]
 
 

@@ -126,8 +126,9 @@ class CircularVisibilityTestCase(PersonasTestCase):
         super().setUpTestData()
         cls.round = make_round()
         cls.krabi = Circular.objects.create(
-            level="province", province_id="81", forwards=cls.round.circular, reference="กบ ๐๐๒๓/ว ๑",
-            reference_normalised="กบ 0023/ว 1", date=datetime.date(2024, 11, 25), subject="แจ้งต่อ",
+            level="province", province_id="81", forwards=cls.round.circular,
+            reference="กบ ๐๐๒๓/ว ๑", reference_normalised="กบ 0023/ว 1",
+            date=datetime.date(2024, 11, 25), subject="แจ้งต่อ",
         )  # fmt: skip
 
     def test_department_circulars_are_for_everyone_province_letters_for_their_province(self):

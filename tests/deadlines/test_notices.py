@@ -11,7 +11,8 @@ class NoticesTestCase(PersonasTestCase):
         super().setUpTestData()
         cls.round = make_round()
         Reminder.objects.create(
-            round=cls.round, recipient=cls.clerk_a, participant=cls.round.participants.get(lao=cls.lao_a),
+            round=cls.round, recipient=cls.clerk_a,
+            participant=cls.round.participants.get(lao=cls.lao_a),
             kind=Reminder.Kind.BEFORE, day=datetime.date(2024, 12, 23),
             subject="เตือน: ข้อมูลกลางยังไม่ครบ", text="กำหนดส่ง 30 ธันวาคม 2567",
         )  # fmt: skip

@@ -176,3 +176,23 @@ class LockTestCase(PersonasTestCase):
                 until=datetime.date(2099, 1, 1),
             )
         self.assertFalse(LockException.objects.exists())
+
+
+class ImportRespectsTheRoundTestCase(PersonasTestCase):
+    def test_an_import_cannot_change_a_submitted_record(self):
+        from records.models import SectionEntry
+        from records.record_import import ImportRow, record_values_import
+
+        round_ = make_round(deadline=DEADLINE)
+        fill_section(self.lao_a, 2568, "population", self.clerk_a, POPULATION)
+        participant = RoundLAO.objects.get(round=round_, lao=self.lao_a)
+        round_submit(participant=participant, by=self.clerk_a)
+        result = record_values_import(
+            rows=[ImportRow(2, self.lao_a.code, "2568", "households_total", "999")],
+            by=self.clerk_a,
+            commit=True,
+        )
+        self.assertTrue(result.errors)
+        self.assertIn("มท ๐๘๐๖/ว ๓๑๓๗", result.errors[0].message)
+        entry = SectionEntry.objects.get(record__lao=self.lao_a, section__code="population")
+        self.assertEqual(entry.values["households_total"], "800")

@@ -166,3 +166,35 @@ class ConcurrentSaveTestCase(TransactionTestCase):
         entry = SectionEntry.objects.get(pk=entry_id)
         self.assertEqual(entry.version, 1)
         self.assertEqual(ValueChange.objects.filter(field_code="population_total").count(), 1)
+
+
+class CrossSectionRuleTestCase(PersonasTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.record = record_get_or_create(lao=cls.lao_a, fiscal_year=2568)
+
+    def entry(self, code: str) -> SectionEntry:
+        return SectionEntry.objects.select_related("record__lao", "section").get(
+            record=self.record, section__code=code
+        )
+
+    def test_a_rule_across_sections_is_checked_and_refreshed_when_the_other_side_changes(self):
+        from records.models import Rule
+
+        rule = Rule.objects.get(
+            params__field="households_piped_water", params__limit_field="households_total"
+        )
+        shown_in = rule.section.code
+        section_save(entry=self.entry("population"), values={"households_total": "100"},
+                     expected_version=0, by=self.clerk_a)  # fmt: skip
+        target = self.entry(shown_in)
+        result = section_save(entry=target, values={"households_piped_water": "150"},
+                              expected_version=target.version, by=self.clerk_a)  # fmt: skip
+        self.assertIn(rule, result.rule_messages)
+        self.assertFalse(self.entry(shown_in).rules_pass)
+        # Fixing the other section's figure clears the failure where it is shown.
+        population = self.entry("population")
+        section_save(entry=population, values={"households_total": "200"},
+                     expected_version=population.version, by=self.clerk_a)  # fmt: skip
+        self.assertTrue(self.entry(shown_in).rules_pass)
