@@ -7,7 +7,7 @@ import datetime
 import re
 
 from django.utils import timezone
-from pythainlp.util import thai_digit_to_arabic_digit, thai_strftime
+from pythainlp.util import arabic_digit_to_thai_digit, thai_digit_to_arabic_digit, thai_strftime
 
 BE_OFFSET = 543
 
@@ -56,3 +56,8 @@ def be_datetime(value: datetime.datetime | None) -> str:
 def fiscal_year_of(day: datetime.date) -> int:
     """The Thai fiscal year (Buddhist Era) a day falls in: FY 2556 runs 1 Oct 2012 - 30 Sep 2013."""
     return be_year(day.year + 1 if day.month >= 10 else day.year)
+
+
+def to_thai_digits(text: str) -> str:
+    """Returns text with 0-9 written as Thai digits (๐-๙), as official letters write numbers."""
+    return arabic_digit_to_thai_digit(text) if text else text

@@ -1,5 +1,8 @@
-"""manage.py seed_demo: the demo LAO registry on the real geography, the demo users and sample
-records."""
+"""manage.py seed_demo: the demo LAO registry on the real geography, the demo users, sample
+records, and the circulars and rounds of DESIGN.md §1.
+
+It lives in deadlines, the higher of the two apps it seeds: records knows nothing of circulars.
+"""
 
 import math
 import time
@@ -9,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from deadlines.demo import demo_rounds_seed
 from lgdata.thai import to_arabic_digits
 from records.demo import (
     DEFAULT_FILL,
@@ -85,6 +89,18 @@ class Command(BaseCommand):
         except DemoSeedError as error:
             raise CommandError(str(error)) from None
         self._report(result, seconds=time.monotonic() - started)
+        rounds = demo_rounds_seed(province_codes=province_codes, seed=seed)
+        self.stdout.write(
+            _(
+                "Circulars and rounds: %(letters)d letters and %(rounds)d rounds created, "
+                "%(participants)d LAOs added to rounds."
+            )
+            % {
+                "letters": rounds.letters_created,
+                "rounds": rounds.rounds_created,
+                "participants": rounds.participants_created,
+            }
+        )
 
     def _report(self, result: DemoSeedResult, *, seconds: float) -> None:
         registry = result.registry

@@ -1,0 +1,66 @@
+import datetime
+import io
+
+from django.core.management import call_command
+from django.test import TestCase, override_settings
+from django.utils import timezone
+
+from accounts.models import User
+from deadlines.models import Circular, Round, RoundLAO, Transition
+from records.models import Record
+
+
+@override_settings(DEBUG=True)
+class SeedRoundsTestCase(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        call_command("seed_demo", "--provinces", "67", stdout=io.StringIO())
+
+    def statuses(self, round_: Round) -> set[str]:
+        today = timezone.localdate()
+        started = set(
+            Record.objects.filter(fiscal_year=round_.fiscal_year, filled_count__gt=0).values_list(
+                "lao_id", flat=True
+            )
+        )
+        return {
+            p.status(today=today, started=p.lao_id in started).value
+            for p in round_.participants.select_related("round")
+        }
+
+    def test_the_2555_letters_form_the_chain_of_design_section_1(self):
+        department = Circular.objects.get(reference_normalised="มท 0806/ว 3137")
+        self.assertEqual(department.date, datetime.date(2012, 11, 19))
+        self.assertEqual(department.deadline, datetime.date(2012, 12, 30))
+        province = Circular.objects.get(reference_normalised="พช 0037.3/ว 4779")
+        self.assertEqual(
+            (province.forwards, province.date), (department, datetime.date(2012, 11, 30))
+        )
+        district = Circular.objects.get(level="district", district_id="6701", forwards=province)
+        self.assertEqual(district.chain(), [department, province, district])
+
+    def test_the_two_rounds_hold_every_status(self):
+        current, last = Round.objects.order_by("-deadline")
+        self.assertEqual(
+            self.statuses(current),
+            {"not_started", "in_progress", "submitted_on_time", "returned", "approved"},
+        )
+        self.assertEqual(
+            self.statuses(last), {"overdue", "submitted_late", "submitted_on_time", "approved"}
+        )
+        approved = current.participants.filter(state=RoundLAO.State.APPROVED).first()
+        moves = list(
+            Transition.objects.filter(participant=approved).values_list("to_state", flat=True)
+        )
+        self.assertEqual(moves, ["submitted", "district_approved", "approved"])
+
+    def test_the_demo_clerk_has_work_to_do_and_a_rerun_changes_nothing(self):
+        clerk = User.objects.get(username="clerk")
+        current = Round.objects.order_by("-deadline").first()
+        self.assertEqual(current.participants.get(lao=clerk.lao).state, RoundLAO.State.OPEN)
+        counts = (Circular.objects.count(), RoundLAO.objects.count(), Transition.objects.count())
+        out = io.StringIO()
+        call_command("seed_demo", "--provinces", "67", stdout=out)
+        self.assertEqual(
+            (Circular.objects.count(), RoundLAO.objects.count(), Transition.objects.count()), counts
+        )
