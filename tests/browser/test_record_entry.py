@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.db.models import F
 from django.test import override_settings
 from django.utils import timezone
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.expected_conditions import staleness_of
@@ -95,7 +96,9 @@ class RecordEntryInBrowserTestCase(StaticLiveServerTestCase):
         """Submits the form and waits for the next page, as a person waits for the browser."""
         button = browser.find_element(By.CSS_SELECTOR, "form button[type=submit].btn-primary")
         button.send_keys(Keys.ENTER)
-        WebDriverWait(browser, 20).until(staleness_of(button))
+        WebDriverWait(browser, 20, ignored_exceptions=[WebDriverException]).until(
+            staleness_of(button)
+        )
 
     def test_the_clerk_fills_every_section_reaches_100_and_a_stale_page_is_refused(self):
         browser = self.open_browser()

@@ -1,0 +1,74 @@
+"""Issue 4's "done when", in a real Chromium: department staff paste a circular, check what
+was read and save it; the round reaches the clerk, who acknowledges it."""
+
+from pathlib import Path
+
+import pytest
+from django.contrib.staticfiles.testing import StaticLiveServerTestCase
+from selenium.common.exceptions import WebDriverException
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.expected_conditions import staleness_of
+from selenium.webdriver.support.ui import WebDriverWait
+
+from deadlines.models import Circular, RoundLAO
+from tests.browser.test_login_and_scope import chromium
+from tests.factories import PASSWORD, make_personas
+
+LETTER = (
+    Path(__file__).parents[1] / "deadlines" / "letters" / "1_department_circular.txt"
+).read_text(encoding="utf-8")
+
+
+@pytest.mark.browser
+class CircularInBrowserTestCase(StaticLiveServerTestCase):
+    serialized_rollback = True
+
+    def setUp(self):
+        self.personas = make_personas()
+        self.browser = chromium(javascript=False)
+        self.browser.implicitly_wait(5)
+
+    def tearDown(self):
+        self.browser.quit()
+
+    def submit(self, selector: str) -> None:
+        button = self.browser.find_element(By.CSS_SELECTOR, selector)
+        button.send_keys(Keys.ENTER)
+        WebDriverWait(self.browser, 20, ignored_exceptions=[WebDriverException]).until(
+            staleness_of(button)
+        )
+
+    def log_in(self, username: str) -> None:
+        self.browser.delete_all_cookies()
+        self.browser.get(f"{self.live_server_url}/accounts/login/")
+        self.browser.find_element(By.NAME, "username").send_keys(username)
+        self.browser.find_element(By.NAME, "password").send_keys(PASSWORD)
+        self.submit("form button.btn-primary")
+
+    def test_department_pastes_checks_and_saves_and_the_clerk_acknowledges(self):
+        self.log_in("department")
+        self.browser.get(f"{self.live_server_url}/circulars/new/")
+        self.browser.find_element(By.NAME, "text").send_keys(LETTER)
+        self.submit("form button[type=submit].btn-primary")
+        self.assertEqual(
+            self.browser.find_element(By.NAME, "reference").get_attribute("value"), "มท ๐๘๐๖/ว ๓๑๓๗"
+        )
+        self.assertEqual(
+            self.browser.find_element(By.NAME, "deadline").get_attribute("value"), "30/12/2555"
+        )
+        self.assertEqual(Circular.objects.count(), 0)
+        self.submit("form button[type=submit].btn-primary")
+        self.assertIn("19 พฤศจิกายน 2555", self.browser.page_source)
+        circular = Circular.objects.get()
+        participants = RoundLAO.objects.filter(round__circular=circular)
+        self.assertEqual(participants.count(), 4)
+
+        self.log_in("clerk_a")
+        lao = self.personas["lao_a"]
+        self.browser.get(f"{self.live_server_url}/rounds/{circular.round.pk}/lao/{lao.code}/")
+        self.assertIn(
+            "มท ๐๘๐๖/ว ๓๑๓๗", self.browser.find_element(By.CSS_SELECTOR, "[data-testid=chain]").text
+        )
+        self.submit("form[action$='/acknowledge/'] button")
+        self.assertIsNotNone(participants.get(lao=lao).acknowledged_at)
