@@ -94,7 +94,9 @@ class LoginInBrowserTestCase(StaticLiveServerTestCase):
         self.browser.find_element(By.CSS_SELECTOR, "button[name=language][value=en]").click()
         self.wait_for(lambda: self.page_language() == "en")
         self.assertTrue(self.browser.current_url.endswith("/district/6701/"))
-        self.assertIn("Search", self.browser.page_source)
+        nav = self.browser.find_element(By.TAG_NAME, "nav").text
+        self.assertIn("Log out", nav)
+        self.assertIn("อบต.นาป่า", self.browser.find_element(By.TAG_NAME, "main").text)
 
 
 @pytest.mark.browser
