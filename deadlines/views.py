@@ -103,9 +103,16 @@ def participant_detail(request: HttpRequest, round_id: int, lao_code: str) -> Ht
     )
 
 
-def _act(request: HttpRequest, participant: RoundLAO, action, success: str) -> HttpResponse:
+def _act(
+    request: HttpRequest, round_id: int, lao_code: str, *, may, action, success: str
+) -> HttpResponse:
+    """Runs one workflow action on a participation the user may act on, reports the outcome as
+    a message and goes back to the participation's page (POST, redirect, GET)."""
+    participant = _get_participant_for_user(request, round_id, lao_code)
+    if not may(request.user, participant.lao):
+        raise PermissionDenied
     try:
-        action()
+        action(participant)
     except services.SubmissionIncomplete as incomplete:
         names = ", ".join(p.section.label_th for p in incomplete.missing)
         messages.error(
@@ -116,94 +123,83 @@ def _act(request: HttpRequest, participant: RoundLAO, action, success: str) -> H
         messages.error(request, str(error))
     else:
         messages.success(request, success)
-    return redirect("deadlines:participant", participant.round_id, participant.lao.code)
+    return redirect("deadlines:participant", round_id, lao_code)
 
 
 @login_required
 @require_POST
 def participant_acknowledge(request: HttpRequest, round_id: int, lao_code: str) -> HttpResponse:
-    participant = _get_participant_for_user(request, round_id, lao_code)
-    if not access.can_edit_lao_record(request.user, participant.lao):
-        raise PermissionDenied
     return _act(
-        request,
-        participant,
-        lambda: services.round_acknowledge(participant=participant, by=request.user),
-        _("Receipt acknowledged."),
-    )
+        request, round_id, lao_code,
+        may=access.can_edit_lao_record,
+        action=lambda p: services.round_acknowledge(participant=p, by=request.user),
+        success=_("Receipt acknowledged."),
+    )  # fmt: skip
 
 
 @login_required
 @require_POST
 def participant_submit(request: HttpRequest, round_id: int, lao_code: str) -> HttpResponse:
-    participant = _get_participant_for_user(request, round_id, lao_code)
-    if not access.can_edit_lao_record(request.user, participant.lao):
-        raise PermissionDenied
     return _act(
-        request,
-        participant,
-        lambda: services.round_submit(participant=participant, by=request.user),
-        _("Submitted to the district for approval."),
-    )
+        request, round_id, lao_code,
+        may=access.can_edit_lao_record,
+        action=lambda p: services.round_submit(participant=p, by=request.user),
+        success=_("Submitted to the district for approval."),
+    )  # fmt: skip
 
 
 @login_required
 @require_POST
 def participant_approve(request: HttpRequest, round_id: int, lao_code: str) -> HttpResponse:
-    participant = _get_participant_for_user(request, round_id, lao_code)
-    if not access.can_review_lao(request.user, participant.lao):
-        raise PermissionDenied
     return _act(
-        request,
-        participant,
-        lambda: services.round_approve(participant=participant, by=request.user),
-        _("Approved."),
-    )
+        request, round_id, lao_code,
+        may=access.can_review_lao,
+        action=lambda p: services.round_approve(participant=p, by=request.user),
+        success=_("Approved."),
+    )  # fmt: skip
 
 
 @login_required
 @require_POST
 def participant_return(request: HttpRequest, round_id: int, lao_code: str) -> HttpResponse:
-    participant = _get_participant_for_user(request, round_id, lao_code)
-    if not access.can_review_lao(request.user, participant.lao):
-        raise PermissionDenied
     form = ReturnForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Say why the record is returned."))
-        return redirect("deadlines:participant", round_id, lao_code)
-    return _act(
-        request,
-        participant,
-        lambda: services.round_return(
+
+    def action(participant: RoundLAO) -> None:
+        if not form.is_valid():
+            raise services.WorkflowError(_("Say why the record is returned."))
+        services.round_return(
             participant=participant, by=request.user, comment=form.cleaned_data["comment"]
-        ),
-        _("Returned to the LAO with your comment."),
-    )
+        )
+
+    return _act(
+        request, round_id, lao_code,
+        may=access.can_review_lao,
+        action=action,
+        success=_("Returned to the LAO with your comment."),
+    )  # fmt: skip
 
 
 @login_required
 @require_POST
 def participant_exception(request: HttpRequest, round_id: int, lao_code: str) -> HttpResponse:
-    participant = _get_participant_for_user(request, round_id, lao_code)
-    if not access.can_review_lao(request.user, participant.lao):
-        raise PermissionDenied
     form = ExceptionForm(request.POST)
-    if not form.is_valid():
-        for errors in form.errors.values():
-            messages.error(request, " ".join(errors))
-        return redirect("deadlines:participant", round_id, lao_code)
-    until = timezone.localdate() + datetime.timedelta(days=form.cleaned_data["days"])
-    return _act(
-        request,
-        participant,
-        lambda: services.lock_exception_grant(
+
+    def action(participant: RoundLAO) -> None:
+        if not form.is_valid():
+            raise services.WorkflowError(" ".join(e for errs in form.errors.values() for e in errs))
+        services.lock_exception_grant(
             participant=participant,
             by=request.user,
             reason=form.cleaned_data["reason"],
-            until=until,
-        ),
-        _("Exception granted: the LAO can change its record until the date shown."),
-    )
+            until=timezone.localdate() + datetime.timedelta(days=form.cleaned_data["days"]),
+        )
+
+    return _act(
+        request, round_id, lao_code,
+        may=access.can_review_lao,
+        action=action,
+        success=_("Exception granted: the LAO can change its record until the date shown."),
+    )  # fmt: skip
 
 
 @login_required

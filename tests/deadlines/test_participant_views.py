@@ -97,3 +97,29 @@ class ParticipantPageTestCase(PersonasTestCase):
         self.assertEqual(response.context["counts"], {"total": 2, "acknowledged": 1})
         self.login(self.department)
         self.assertEqual(len(self.client.get(f"/rounds/{self.round.pk}/").context["rows"]), 4)
+
+
+class LockExceptionPageTestCase(PersonasTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.round = make_round(
+            deadline=datetime.date(2024, 12, 30), lock_date=datetime.date(2025, 1, 15)
+        )
+
+    def test_the_district_grants_an_exception_with_a_reason_and_the_clerk_can_edit_again(self):
+        url = f"/rounds/{self.round.pk}/lao/{self.lao_a.code}/exception/"
+        section = f"/lao/{self.lao_a.code}/2568/population/"
+        self.login(self.clerk_a)
+        self.assertContains(self.client.get(section), "ปิดการแก้ไข")
+        self.login(self.clerk_a)
+        self.assertEqual(self.client.post(url, {"reason": "x", "days": "5"}).status_code, 403)
+        self.login(self.district_officer)
+        self.client.post(url, {"reason": "", "days": "5"})
+        self.assertFalse(RoundLAO.objects.get(round=self.round, lao=self.lao_a).exceptions.exists())
+        self.client.post(url, {"reason": "แก้ไขจำนวนประชากรตามทะเบียนราษฎร", "days": "๕"})
+        self.assertTrue(RoundLAO.objects.get(round=self.round, lao=self.lao_a).exceptions.exists())
+        self.login(self.clerk_a)
+        response = self.client.get(section)
+        self.assertNotContains(response, "ปิดการแก้ไขแล้ว")
+        self.assertContains(response, 'type="submit" class="btn btn-primary"')
