@@ -1,17 +1,39 @@
-"""The oversight pages: home by role, and the district, province and national dashboards.
+"""The oversight pages: home by role, the district, province and national dashboards, the
+field-level view, progress over time, and the district officer's "remind now".
 
-Read side only: these views add up what records and deadlines store and change nothing.
-Every view asks accounts.access; a place outside the user's scope is a 404.
+Read side: these views add up what records and deadlines store (dashboards.figures) and change
+nothing, except "remind now", which calls deadlines.reminders. Every view asks accounts.access:
+a place outside the user's scope is a 404; an action by someone who may look but not act
+(executives, department staff) is a 403. Approving, returning and lock exceptions stay on the
+deadlines participant page, which the tables link to.
 """
 
+import datetime
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Q
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts import access
-from records.models import LAO, District, Province, active_lao_q
-from records.views import search_laos
+from accounts.models import Role
+from dashboards import figures, panels, tables
+from dashboards.exports import table_response
+from dashboards.filters import DashboardFilter, FieldFilter, resolve_period
+from dashboards.models import ProgressSnapshot
+from dashboards.snapshots import snapshot_series, snapshots_on
+from deadlines.models import Reminder, Round, RoundLAO
+from deadlines.reminders import CLERK_KINDS, participants_behind, reminders_send_now
+from records.models import LAO, District, Field, Province, Schema
+
+LEVEL = ProgressSnapshot.Level
 
 
 def _get_district_for_user(request: HttpRequest, code: str) -> District:
@@ -24,56 +46,517 @@ def _get_province_for_user(request: HttpRequest, code: str) -> Province:
     return get_object_or_404(access.provinces_visible_to(request.user), code=code)
 
 
+def _require_nation(request: HttpRequest) -> None:
+    if not access.can_see_nation(request.user):
+        raise Http404
+
+
+def _can_act_in(user, district: District) -> bool:
+    """Whether the user reviews and reminds this district's LAOs (accounts.access decides, for
+    an LAO of the district; no query)."""
+    return access.can_review_lao(user, LAO(district=district))
+
+
+def _filtered(request: HttpRequest, laos: QuerySet[LAO], *, areas: bool = False) -> DashboardFilter:
+    """The page's filters; a page of areas has no LAO search and no sort."""
+    without = ("q", "sort") if areas else ()
+    return DashboardFilter(request.GET, queryset=laos, today=timezone.localdate(), without=without)
+
+
+def _kept_query(request: HttpRequest) -> str:
+    """The page's filters for links that drill down ("?year=…&round=…&type=…")."""
+    kept = request.GET.copy()
+    for name in ("download", "table", "q", "sort", "page"):
+        kept.pop(name, None)
+    return f"?{kept.urlencode()}" if kept else ""
+
+
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     name, args = access.home_url_name(request.user)
     return redirect(name, *args)
 
 
+# --- District ------------------------------------------------------------------------------------
+
+
 @login_required
 def district_detail(request: HttpRequest, district_code: str) -> HttpResponse:
+    """One row per LAO of the district: completeness per section and overall, last update, status
+    in the round, days early or late; totals above; the officer's actions."""
     district = _get_district_for_user(request, district_code)
-    laos, query, sort = search_laos(district.laos.active(), request)
+    today = timezone.localdate()
+    page = _filtered(request, district.laos.active_on(today))
+    period, chosen = page.period, page.chosen
+    sections = figures.schema_sections()
+    rows = figures.lao_rows(
+        laos=page.qs,
+        round=period.round,
+        fiscal_year=period.fiscal_year,
+        today=today,
+        sort=chosen.sort,
+        status=chosen.status,
+        below=chosen.below,
+        sections=sections,
+    )
+    fmt = tables.wanted_format(request)
+    if fmt:
+        return table_response(
+            fmt=fmt,
+            title=district.display_name,
+            filename=f"district-{district.code}",
+            columns=tables.lao_columns(sections),
+            rows=[tables.lao_values(row, sections) for row in rows],
+            filters=page.applied(),
+        )
+    total = figures.lao_totals(
+        rows,
+        level=LEVEL.DISTRICT,
+        code=district.code,
+        name_th=district.name_th,
+        display_name=district.display_name,
+    )
     return render(
         request,
         "dashboards/district.html",
         {
             "district": district,
-            "laos": laos,
-            "query": query,
-            "sort": sort,
-            "lao_types": LAO.Type.choices,
-            "selected_type": request.GET.get("type", ""),
+            "filter": page,
+            "period": period,
+            "rows": rows,
+            "total": total,
+            "sections": sections,
+            "can_act": _can_act_in(request.user, district),
+            "locked": period.round is not None and period.round.is_locked(today),
+            "bars": panels.lao_bars(rows, title=_("Completeness by LAO")) if rows else None,
+            "burnup": panels.burnup(
+                round=period.round,
+                today=today,
+                laos=page.qs,
+                own=total,
+                own_level=LEVEL.DISTRICT,
+            )
+            if not chosen.narrows
+            else None,
+            "today": today,
         },
     )
 
 
 @login_required
+def district_remind(request: HttpRequest, district_code: str) -> HttpResponse:
+    """Remind the LAOs behind in a round: one (a POST from its row, ``lao``) or all of them
+    (a confirmation page, then a POST). Only officers who review the district may."""
+    district = _get_district_for_user(request, district_code)
+    if not _can_act_in(request.user, district):
+        raise PermissionDenied
+    data = request.POST if request.method == "POST" else request.GET
+    round_ = get_object_or_404(Round.objects.select_related("circular"), pk=_int(data.get("round")))
+    today = timezone.localdate()
+    behind = participants_behind(round=round_, today=today).filter(lao__district=district)
+    if data.get("lao"):
+        behind = behind.filter(lao__code=data["lao"])
+    back = data.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, {request.get_host()}):
+        back = ""
+    back = back or reverse("dashboards:district", args=[district.code]) + f"?round={round_.pk}"
+    if request.method != "POST":
+        return _remind_confirm(request, district, round_, list(behind), today, back)
+    summary = reminders_send_now(participants=list(behind), by=request.user, today=today)
+    _remind_messages(request, summary)
+    return redirect(back)
+
+
+def _int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _remind_confirm(request, district, round_, behind, today, back) -> HttpResponse:
+    reminded = set(
+        Reminder.objects.filter(
+            round=round_, day=today, kind__in=CLERK_KINDS, participant__in=behind
+        ).values_list("participant_id", flat=True)
+    )
+    with_clerk = set(
+        LAO.objects.filter(
+            pk__in=[p.lao_id for p in behind], users__role=Role.CLERK, users__is_active=True
+        ).values_list("pk", flat=True)
+    )
+    rows = [
+        {
+            "participant": p,
+            "status": p.status(today=today, started=p.is_started),
+            "reminded": p.pk in reminded,
+            "has_clerk": p.lao_id in with_clerk,
+        }
+        for p in behind
+    ]
+    return render(
+        request,
+        "dashboards/district_remind.html",
+        {
+            "district": district,
+            "round": round_,
+            "rows": rows,
+            "to_send": sum(1 for r in rows if r["has_clerk"] and not r["reminded"]),
+            "next": back,
+            "today": today,
+        },
+    )
+
+
+def _remind_messages(request: HttpRequest, summary) -> None:
+    def names(participants: list[RoundLAO]) -> str:
+        return ", ".join(p.lao.display_name for p in participants)
+
+    if summary.reminded:
+        messages.success(
+            request,
+            ngettext(
+                "Reminded %(count)d LAO: %(names)s.",
+                "Reminded %(count)d LAOs: %(names)s.",
+                len(summary.reminded),
+            )
+            % {"count": len(summary.reminded), "names": names(summary.reminded)},
+        )
+    if summary.already:
+        messages.info(
+            request, _("Already reminded today: %(names)s.") % {"names": names(summary.already)}
+        )
+    if summary.no_clerk:
+        messages.warning(
+            request,
+            _("No clerk account to remind (print the reminder letter instead): %(names)s.")
+            % {"names": names(summary.no_clerk)},
+        )
+    if summary.failed:
+        messages.warning(
+            request,
+            _("The e-mail could not be sent to %(emails)s; the notice is in the portal.")
+            % {"emails": ", ".join(n.email for n in summary.failed)},
+        )
+    if not (summary.reminded or summary.already or summary.no_clerk):
+        messages.info(request, _("Nobody to remind: every LAO has submitted."))
+
+
+# --- Province and nation --------------------------------------------------------------------------
+
+
+@login_required
 def province_detail(request: HttpRequest, province_code: str) -> HttpResponse:
+    """One row per district with the counts and completeness, drill-down to the district, and
+    the province's LAOs furthest behind."""
     province = _get_province_for_user(request, province_code)
-    query = request.GET.get("q", "").strip()[:100]
-    districts = province.districts.annotate(
-        lao_count=Count("laos", filter=active_lao_q(prefix="laos__"))
-    ).order_by("code")
-    if query:
-        districts = districts.filter(Q(name_th__icontains=query) | Q(name_en__icontains=query))
-    pao = LAO.objects.active().filter(district__province=province, type=LAO.Type.PAO).first()
+    today = timezone.localdate()
+    page = _filtered(request, LAO.objects.in_province(province.code).active_on(today), areas=True)
+    period, chosen = page.period, page.chosen
+    common = {
+        "round": period.round,
+        "fiscal_year": period.fiscal_year,
+        "today": today,
+        "status": chosen.status,
+        "below": chosen.below,
+    }
+    fmt = tables.wanted_format(request)
+    if fmt and request.GET.get("table") == "laos":
+        sections = figures.schema_sections()
+        rows = figures.lao_rows(laos=page.qs, sort=chosen.sort, sections=sections, **common)
+        return table_response(
+            fmt=fmt,
+            title=province.display_name,
+            filename=f"province-{province.code}-laos",
+            columns=tables.lao_columns(sections),
+            rows=[tables.lao_values(row, sections) for row in rows],
+            filters=page.applied(),
+        )
+    districts = figures.area_rows(
+        level="district", parent_code=province.code, laos=page.qs, **common
+    )
+    total = figures.totals(
+        districts,
+        level=LEVEL.PROVINCE,
+        code=province.code,
+        name_th=province.name_th,
+        name_en=province.name_en,
+        display_name=province.display_name,
+    )
+    if fmt:
+        return _area_download(
+            fmt,
+            page,
+            districts,
+            total,
+            province.display_name,
+            f"province-{province.code}",
+            "district",
+        )
+    query = _kept_query(request)
     return render(
         request,
         "dashboards/province.html",
-        {"province": province, "districts": districts, "query": query, "pao": pao},
+        {
+            "province": province,
+            "filter": page,
+            "period": period,
+            "rows": districts,
+            "total": total,
+            "behind": figures.lao_rows(
+                laos=page.qs, sort="behind", limit=10, sections=[], **common
+            ),
+            "query": query,
+            "bars": panels.area_bars(
+                districts,
+                title=_("Completeness by district"),
+                url_name="dashboards:district",
+                query=query,
+            ),
+            "burnup": panels.burnup(
+                round=period.round,
+                today=today,
+                laos=page.qs,
+                own=total,
+                own_level=LEVEL.PROVINCE,
+                children=districts,
+                child_level="district",
+            )
+            if not chosen.narrows
+            else None,
+        },
     )
 
 
 @login_required
 def national(request: HttpRequest) -> HttpResponse:
-    if not access.can_see_nation(request.user):
-        raise Http404
-    query = request.GET.get("q", "").strip()[:100]
-    provinces = Province.objects.annotate(
-        district_count=Count("districts", distinct=True),
-        lao_count=Count("districts__laos", filter=active_lao_q(prefix="districts__laos__")),
-    ).order_by("code")
-    if query:
-        provinces = provinces.filter(Q(name_th__icontains=query) | Q(name_en__icontains=query))
-    return render(request, "dashboards/national.html", {"provinces": provinces, "query": query})
+    """The nation: headline numbers, one row per province, the tile map; read-only for all."""
+    _require_nation(request)
+    today = timezone.localdate()
+    page = _filtered(request, LAO.objects.active_on(today), areas=True)
+    period, chosen = page.period, page.chosen
+    provinces = figures.area_rows(
+        level="province",
+        parent_code=None,
+        laos=page.qs,
+        round=period.round,
+        fiscal_year=period.fiscal_year,
+        today=today,
+        status=chosen.status,
+        below=chosen.below,
+    )
+    total = figures.totals(
+        provinces,
+        level=LEVEL.NATION,
+        code="",
+        name_th=_("Whole country"),
+        name_en="Whole country",
+    )
+    fmt = tables.wanted_format(request)
+    if fmt:
+        return _area_download(
+            fmt, page, provinces, total, _("Whole country"), "national", "province"
+        )
+    query = _kept_query(request)
+    return render(
+        request,
+        "dashboards/national.html",
+        {
+            "filter": page,
+            "period": period,
+            "rows": provinces,
+            "total": total,
+            "query": query,
+            "tiles": panels.province_tiles(
+                provinces, title=_("Completeness by province"), query=query
+            ),
+            "bars": panels.area_bars(
+                provinces,
+                title=_("Completeness by province"),
+                url_name="dashboards:province",
+                query=query,
+            ),
+            "burnup": panels.burnup(
+                round=period.round,
+                today=today,
+                laos=page.qs,
+                own=total,
+                own_level=LEVEL.NATION,
+                children=provinces,
+                child_level="province",
+            )
+            if not chosen.narrows
+            else None,
+        },
+    )
+
+
+def _area_download(fmt, page, rows, total, title, filename, level) -> HttpResponse:
+    values = [tables.area_values(row) for row in rows]
+    values.append(tables.area_values(total)[:1] + [_("Total")] + tables.area_values(total)[2:])
+    return table_response(
+        fmt=fmt,
+        title=title,
+        filename=filename,
+        columns=tables.area_columns(level),
+        rows=values,
+        filters=page.applied(),
+    )
+
+
+# --- Field level ----------------------------------------------------------------------------------
+
+
+@login_required
+def fields(request: HttpRequest) -> HttpResponse:
+    """Which fields are most often missing or flagged, by province and LAO type, so the
+    department can fix its form; read-only for national users."""
+    _require_nation(request)
+    today = timezone.localdate()
+    page = FieldFilter(request.GET, queryset=LAO.objects.active_on(today), today=today)
+    gaps = figures.field_gaps(laos=page.qs, fiscal_year=page.period.fiscal_year)
+    rows = sorted(gaps.fields, key=lambda g: (-g.missing_share, -g.flagged, g.field.code))
+    rules = sorted(gaps.rules, key=lambda g: (-g.failing, g.rule.code))
+    fmt = tables.wanted_format(request)
+    if fmt and request.GET.get("table") == "checks":
+        return table_response(
+            fmt=fmt,
+            title=_("Checks most often failing"),
+            filename="checks",
+            columns=tables.rule_columns(),
+            rows=[tables.rule_values(g) for g in rules],
+            filters=page.applied(),
+        )
+    if fmt:
+        return table_response(
+            fmt=fmt,
+            title=_("Fields most often missing or flagged"),
+            filename="fields",
+            columns=tables.field_columns(),
+            rows=[tables.field_values(g) for g in rows],
+            filters=page.applied(),
+        )
+    return render(
+        request,
+        "dashboards/fields.html",
+        {
+            "filter": page,
+            "period": page.period,
+            "gaps": gaps,
+            "rows": rows,
+            "rules": rules,
+            "query": _kept_query(request),
+        },
+    )
+
+
+@login_required
+def field_detail(request: HttpRequest, field_code: str) -> HttpResponse:
+    """The LAOs where one field is missing or flagged (with the page's filters)."""
+    _require_nation(request)
+    latest = Schema.objects.order_by("-version").values("pk")[:1]
+    field = get_object_or_404(
+        Field.objects.select_related("section"), section__schema__in=latest, code=field_code
+    )
+    today = timezone.localdate()
+    page = FieldFilter(request.GET, queryset=LAO.objects.active_on(today), today=today)
+    entries, count = figures.field_missing_entries(
+        field=field, laos=page.qs, fiscal_year=page.period.fiscal_year
+    )
+    rows = [
+        {
+            "entry": e,
+            "lao": e.record.lao,
+            "missing": field.code not in e.values,
+            "flagged": field.code in (e.flags or []),
+        }
+        for e in entries
+    ]
+    return render(
+        request,
+        "dashboards/field_detail.html",
+        {
+            "filter": page,
+            "period": page.period,
+            "field": field,
+            "rows": rows,
+            "count": count,
+            "query": _kept_query(request),
+        },
+    )
+
+
+# --- Progress over time --------------------------------------------------------------------------
+
+
+def _place(request: HttpRequest, level: str, code: str | None):
+    """The area a progress page is about (None for the nation), and its children's level and
+    (code, name) pairs."""
+    if level == LEVEL.DISTRICT:
+        return _get_district_for_user(request, code), None, []
+    if level == LEVEL.PROVINCE:
+        province = _get_province_for_user(request, code)
+        return province, LEVEL.DISTRICT, list(province.districts.values_list("code", "name_th"))
+    _require_nation(request)
+    return None, LEVEL.PROVINCE, list(Province.objects.values_list("code", "name_th"))
+
+
+@login_required
+def progress(request: HttpRequest, level: str, code: str | None = None) -> HttpResponse:
+    """Completeness and statuses day by day in a round, from the daily snapshots; for a chosen
+    day, the same figures for every area below."""
+    place, child_level, children = _place(request, level, code)
+    today = timezone.localdate()
+    period = resolve_period(request.GET, today=today)
+    own_code = place.code if place else ""
+    series: list[ProgressSnapshot] = []
+    day_rows: list[tuple[str, str, ProgressSnapshot | None]] = []
+    day = None
+    if period.round is not None:
+        series = snapshot_series(round=period.round, level=level, codes=[own_code]).get(
+            own_code, []
+        )
+        days = [s.day for s in series]
+        day = _date(request.GET.get("day"))
+        day = day if day in days else (days[-1] if days else None)
+        if day and child_level:
+            found = snapshots_on(
+                round=period.round, day=day, level=child_level, codes=[c for c, _name in children]
+            )
+            day_rows = [(c, name, found[c]) for c, name in children if c in found]
+    fmt = tables.wanted_format(request)
+    title = _("Progress over time") + f": {place.display_name if place else _('Whole country')}"
+    if fmt:
+        return table_response(
+            fmt=fmt,
+            title=title,
+            filename=f"progress-{level}-{own_code or 'th'}",
+            columns=tables.progress_columns(),
+            rows=[tables.progress_values(s) for s in series],
+            filters={
+                _("Fiscal year"): str(period.fiscal_year),
+                **({_("Round"): period.round.circular.reference} if period.round else {}),
+            },
+        )
+    return render(
+        request,
+        "dashboards/progress.html",
+        {
+            "level": level,
+            "place": place,
+            "period": period,
+            "series": series,
+            "day": day,
+            "day_rows": day_rows,
+            "child_level": child_level,
+            "title": title,
+            "statuses": RoundLAO.Status,
+        },
+    )
+
+
+def _date(value) -> datetime.date | None:
+    try:
+        return datetime.date.fromisoformat(str(value))
+    except ValueError:
+        return None

@@ -26,7 +26,8 @@ import datetime
 import logging
 import re
 from collections import defaultdict
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
@@ -34,7 +35,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from pythainlp.util import arabic_digit_to_thai_digit
 
 from accounts.models import Role, User
@@ -647,3 +648,140 @@ def reminder_letter_context(
         "today_text": _thai_date(today),
         "portal_link": portal_url(reverse("deadlines:participant", args=[round_.pk, lao.code])),
     }
+
+
+# --- Reminders sent now by an officer (the district dashboard's "remind") ---------------------
+
+# Kinds that reach a clerk; any of them already sent today makes a manual one wait for tomorrow.
+CLERK_KINDS = (
+    Reminder.Kind.BEFORE,
+    Reminder.Kind.ON_DAY,
+    Reminder.Kind.AFTER,
+    Reminder.Kind.MANUAL,
+)
+
+
+@dataclass
+class ManualSummary(Summary):
+    """What an officer's "remind now" did, LAO by LAO."""
+
+    reminded: list[RoundLAO] = field(default_factory=list)
+    already: list[RoundLAO] = field(default_factory=list)  # reminded today already
+    no_clerk: list[RoundLAO] = field(default_factory=list)  # no active clerk to remind
+    not_behind: list[RoundLAO] = field(default_factory=list)  # submitted or approved meanwhile
+
+
+def _wording_kind(round: Round, today: datetime.date) -> str:
+    """Which scheduled reminder's words fit today: days left, the deadline day, or days late."""
+    if today < round.deadline:
+        return Reminder.Kind.BEFORE
+    if today == round.deadline:
+        return Reminder.Kind.ON_DAY
+    return Reminder.Kind.AFTER
+
+
+def reminders_send_now(
+    *, participants: Iterable[RoundLAO], by: User, today: datetime.date | None = None
+) -> ManualSummary:
+    """Reminds the clerks of these participations now: for each one still behind (open or
+    returned), every active clerk of the LAO gets a notice in the portal (a Reminder of kind
+    MANUAL) and an e-mail when the clerk has an address — the same text as the scheduled
+    reminders, worded for the day.
+
+    Once a day: a clerk who already had a reminder of the round today (scheduled or manual)
+    gets nothing more, and the LAO is listed in ``already``; rows are claimed through the
+    reminder_once_a_day constraint, so two officers clicking at once send one reminder. Access
+    is the caller's to check (``accounts.access.can_review_lao``).
+    """
+    today = today or timezone.localdate()
+    wanted = {p.pk: p for p in participants}
+    summary = ManualSummary(day=today, dry_run=False)
+    rounds = Round.objects.filter(participants__pk__in=list(wanted)).distinct()
+    plan: list[tuple[RoundLAO, list[Notice]]] = []
+    for round_ in rounds.select_related("circular"):
+        behind = list(participants_behind(round=round_, today=today).filter(pk__in=list(wanted)))
+        behind_ids = {p.pk for p in behind}
+        summary.not_behind += [
+            p for p in wanted.values() if p.round_id == round_.pk and p.pk not in behind_ids
+        ]
+        if not behind:
+            continue
+        lao_ids = [p.lao_id for p in behind]
+        clerks: dict[int, list[User]] = defaultdict(list)
+        for clerk in User.objects.filter(
+            role=Role.CLERK, is_active=True, lao_id__in=lao_ids
+        ).order_by("username"):
+            clerks[clerk.lao_id].append(clerk)
+        done = set(
+            Reminder.objects.filter(
+                round=round_, day=today, kind__in=CLERK_KINDS, recipient__lao_id__in=lao_ids
+            ).values_list("recipient_id", flat=True)
+        )
+        missing = _incomplete_sections(round_, lao_ids)
+        wording = _wording_kind(round_, today)
+        with translation.override("th"):
+            for p in behind:
+                if not clerks.get(p.lao_id):
+                    summary.no_clerk.append(p)
+                    continue
+                fresh = [c for c in clerks[p.lao_id] if c.pk not in done]
+                if not fresh:
+                    summary.already.append(p)
+                    continue
+                notices = [
+                    replace(
+                        _clerk_notice(
+                            participant=p,
+                            clerk=clerk,
+                            today=today,
+                            kind=wording,
+                            missing=missing[p.lao_id],
+                        ),
+                        kind=Reminder.Kind.MANUAL,
+                    )
+                    for clerk in fresh
+                ]
+                plan.append((p, notices))
+
+    claimed = _claim([n for _p, notices in plan for n in notices], today=today)
+    claimed_ids = {id(notice) for notice, _reminder in claimed}
+    for p, notices in plan:
+        if any(id(n) in claimed_ids for n in notices):
+            summary.reminded.append(p)
+        else:
+            summary.already.append(p)
+    summary.notices = [notice for notice, _reminder in claimed]
+    _email(summary, [(n, r) for n, r in claimed if n.email])
+    logger.info(
+        "%s reminded %d LAOs now (%d already today, %d without a clerk)",
+        by.username,
+        len(summary.reminded),
+        len(summary.already),
+        len(summary.no_clerk),
+    )
+    return summary
+
+
+def _email(summary: Summary, to_mail: list[tuple[Notice, Reminder]]) -> None:
+    """E-mails claimed notices; a failure is logged and reported, never retried."""
+    if not to_mail:
+        return
+    sent_ids = []
+    with get_connection() as connection:
+        for notice, reminder in to_mail:
+            message = EmailMessage(
+                subject=notice.subject,
+                body=notice.text,
+                from_email=settings.DEFAULT_FROM_EMAIL,
+                to=[notice.email],
+                connection=connection,
+            )
+            try:
+                message.send()
+            except Exception:
+                logger.exception("Reminder e-mail to %s failed", notice.email)
+                summary.failed.append(notice)
+            else:
+                sent_ids.append(reminder.pk)
+    Reminder.objects.filter(pk__in=sent_ids).update(emailed=True)
+    summary.emails_sent += len(sent_ids)

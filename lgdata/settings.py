@@ -251,3 +251,49 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }
 AXES_VERBOSE = False
+
+# --- API for the MOC link and the open-data feed (api app, issue 7) ---------------------------
+INSTALLED_APPS += ["rest_framework", "drf_spectacular", "api"]
+# Requests per token, as "<number>/<second|minute|hour|day>". Counted in Django's cache: with
+# several gunicorn workers and the default local-memory cache each worker counts on its own,
+# so set a shared cache (e.g. Redis or the database cache) to make the limit exact.
+API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "") or "120/minute"
+_rate_number, _, _rate_period = API_RATE_LIMIT.partition("/")
+if not (
+    _rate_number.isdigit()
+    and int(_rate_number) > 0
+    and _rate_period in ("s", "sec", "second", "m", "min", "minute", "h", "hour", "d", "day")
+):
+    raise ImproperlyConfigured(
+        f"API_RATE_LIMIT must look like 120/minute (per second, minute, hour or day), "
+        f"not {API_RATE_LIMIT!r}"
+    )
+# The daily national completeness files under /opendata/, downloadable without login; off → 404.
+OPEN_DATA_FEED = env_bool("OPEN_DATA_FEED", False)
+REST_FRAMEWORK = {
+    # Bearer tokens only: no session authentication, so no CSRF exposure through the API.
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.BearerTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.TokenRateThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_METADATA_CLASS": None,
+    "EXCEPTION_HANDLER": "api.errors.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "LAO central data portal API",
+    "DESCRIPTION": "Read-only API of the Department of Local Administration's LAO central data "
+    "for the Ministry of Interior Operations Center. See docs/api.md.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_GENERATE_CHOICE_DESCRIPTION": False,
+    "ENUM_NAME_OVERRIDES": {
+        "LAOTypeEnum": "api.serializers.LAO_TYPES",
+        "FieldTypeEnum": "api.serializers.FIELD_TYPES",
+        "CircularLevelEnum": "api.serializers.CIRCULAR_LEVELS",
+    },
+}

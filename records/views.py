@@ -381,3 +381,121 @@ def record_history(request: HttpRequest, lao_code: str, year: int) -> HttpRespon
             "field_label": rows[0]["label"] if field_code and rows else field_code,
         },
     )
+
+
+# --- The Excel round trip: fill-in template and its upload (issue 6) --------------------------
+
+from records import spreadsheet  # noqa: E402  (kept with the views that use it)
+
+# Uploads waiting for confirmation: {token: file name}; only the uploader's session holds them.
+SPREADSHEET_UPLOADS_SESSION_KEY = "spreadsheet_uploads"
+
+
+@login_required
+def spreadsheet_upload(request: HttpRequest) -> HttpResponse:
+    """The round trip's page: download a template; upload it filled in for a dry-run preview."""
+    laos = spreadsheet.template_laos(request.user).select_related("district")
+    if not laos.exists():
+        raise Http404
+    form = spreadsheet.TemplateUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        filename = form.cleaned_data["file"].name
+        try:
+            data = form.read()
+            result = spreadsheet.template_import(data=data, by=request.user, commit=False)
+        except spreadsheet.SpreadsheetFileError as exc:
+            form.add_error("file", str(exc))
+        else:
+            token = ""
+            if result.ok and result.laos:  # the file stays on the server; the form sends a token
+                token = registry.upload_keep(data)
+                uploads = request.session.get(SPREADSHEET_UPLOADS_SESSION_KEY, {})
+                request.session[SPREADSHEET_UPLOADS_SESSION_KEY] = {**uploads, token: filename}
+            return render(
+                request,
+                "records/spreadsheet_preview.html",
+                {"result": result, "filename": filename, "token": token},
+                status=200 if result.ok else 422,
+            )
+    this_year = fiscal_year_of(timezone.localdate())
+    return render(
+        request,
+        "records/spreadsheet_upload.html",
+        {
+            "form": form,
+            "laos": laos.order_by("code"),
+            "sections": current_schema().sections.all(),
+            "years": [this_year + 1, this_year, this_year - 1],
+            "this_year": this_year,
+        },
+        status=422 if form.is_bound else 200,
+    )
+
+
+@login_required
+def spreadsheet_template(request: HttpRequest, year: int) -> HttpResponse:
+    """The fill-in XLSX template of one LAO (``?lao=``) or all the user's LAOs, for the whole
+    record or one section (``?section=``)."""
+    year = _fiscal_year_or_404(year)
+    laos = spreadsheet.template_laos(request.user).select_related("district")
+    if request.GET.get("lao"):
+        laos = laos.filter(code=request.GET["lao"])
+    laos = list(laos)
+    if not laos:
+        raise Http404
+    section_code = request.GET.get("section") or None
+    if section_code and not Section.objects.filter(code=section_code).exists():
+        raise Http404
+    try:
+        data = spreadsheet.template_build(
+            laos=laos,
+            fiscal_year=year,
+            section_codes=[section_code] if section_code else None,
+            language=_language(request),
+        )
+    except spreadsheet.SpreadsheetFileError as exc:
+        messages.error(request, str(exc))
+        return redirect("records:spreadsheet")
+    response = HttpResponse(data, content_type=spreadsheet.CONTENT_TYPE)
+    filename = spreadsheet.template_filename(laos=laos, fiscal_year=year, section_code=section_code)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+@require_POST
+def spreadsheet_confirm(request: HttpRequest) -> HttpResponse:
+    """Applies a previewed template, all or nothing, checking it again against the database."""
+    if not spreadsheet.template_laos(request.user).exists():
+        raise Http404
+    form = RegistryConfirmForm(request.POST)
+    uploads = request.session.get(SPREADSHEET_UPLOADS_SESSION_KEY, {})
+    token = form.cleaned_data["token"] if form.is_valid() else ""
+    path = registry.upload_path(token) if token in uploads else None
+    if path is None:
+        messages.error(
+            request, _("This upload has expired or was already imported. Upload it again.")
+        )
+        return redirect("records:spreadsheet")
+    try:
+        result = spreadsheet.template_import(data=path.read_bytes(), by=request.user, commit=True)
+    except spreadsheet.SpreadsheetFileError as exc:
+        messages.error(request, str(exc))
+        return redirect("records:spreadsheet")
+    registry.upload_discard(token)
+    request.session[SPREADSHEET_UPLOADS_SESSION_KEY] = {
+        key: name for key, name in uploads.items() if key != token
+    }
+    if not result.committed:  # changed since the preview: nothing was written
+        return render(
+            request,
+            "records/spreadsheet_preview.html",
+            {"result": result, "filename": uploads[token], "token": ""},
+            status=409,
+        )
+    messages.success(
+        request,
+        _("Imported: %(values)s values changed in %(sections)s sections.")
+        % {"values": result.history_rows, "sections": result.sections_saved},
+    )
+    return redirect("records:spreadsheet")

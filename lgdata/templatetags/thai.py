@@ -29,3 +29,12 @@ def be_datetime(value):
         local = timezone.localtime(value) if timezone.is_aware(value) else value
         return f"{local.day} {local:%b} {thai.be_year(local)} BE {local:%H:%M}"
     return thai.be_datetime(value)
+
+
+@register.filter
+def person(user) -> str:
+    """How a person is named on a page: full name, else username; "—" when nobody is known
+    (a deleted account, or a change made by an import without a user)."""
+    if user is None:
+        return "—"
+    return user.get_full_name() or user.username

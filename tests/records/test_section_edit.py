@@ -186,3 +186,19 @@ class SectionEditTestCase(PersonasTestCase):
         self.assertLess(small, large)
         self.assertEqual(get_small, get_large)
         self.assertEqual(post_small, post_large)
+
+
+class SectionByNobodyTestCase(PersonasTestCase):
+    def test_a_section_saved_by_a_deleted_account_still_shows(self):
+        from tests.factories import make_user
+
+        temp = make_user("temp_clerk", "clerk", lao=self.lao_a)
+        record = record_get_or_create(lao=self.lao_a, fiscal_year=YEAR)
+        entry = SectionEntry.objects.get(record=record, section__code="population")
+        section_save(entry=entry, values={"population_total": "5"}, expected_version=0, by=temp)
+        temp.delete()
+        self.login(self.clerk_a)
+        response = self.client.get(f"/lao/{self.lao_a.code}/{YEAR}/population/")
+        self.assertContains(response, "โดย —")
+        response = self.client.get(f"/lao/{self.lao_a.code}/{YEAR}/history/")
+        self.assertContains(response, "<td>—</td>", html=False)

@@ -1,0 +1,403 @@
+"""Charts drawn on the server as inline SVG: no JavaScript, Thai labels, readable in print.
+
+A tiny builder (``Svg``) writes well-formed XML, so the tests read the charts back with
+xml.etree and check that every bar, line and tile carries the number it claims
+(``data-value`` on the element, the same number in its visible label). Text uses the page's
+font (Sarabun), since the SVG is part of the page, not an image.
+
+Three charts: horizontal bars of completeness per area or LAO (``bar_chart``), submissions over
+time against the deadline (``burnup_chart``), and the provinces' tile map (``tile_map``).
+"""
+
+import datetime
+import html
+from dataclasses import dataclass, field
+
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+
+from dashboards.tilemap import COLUMNS, ROWS, TILES
+from lgdata.thai import be_date
+
+SVG_NS = "http://www.w3.org/2000/svg"
+FONT = "Sarabun, system-ui, sans-serif"
+# Completeness in five steps, light to dark (a sequential palette that prints in grey too),
+# with the text colour that reads on each.
+SCALE = (
+    (20, "#fff7bc", "#212529"),
+    (40, "#c7e9b4", "#212529"),
+    (60, "#7fcdbb", "#212529"),
+    (80, "#2c7fb8", "#ffffff"),
+    (101, "#253494", "#ffffff"),
+)
+NO_DATA = ("#e9ecef", "#6c757d")
+LINE_COLOURS = ("#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d")
+
+
+def colour(percent: float | None) -> tuple[str, str]:
+    """Fill and text colour for a completeness in per cent (None: no LAOs)."""
+    if percent is None:
+        return NO_DATA
+    for upper, fill, text in SCALE:
+        if percent < upper:
+            return fill, text
+    return SCALE[-1][1:]
+
+
+def percent_text(value: float | None) -> str:
+    return "–" if value is None else f"{value:.1f}%"
+
+
+_NAMES: dict[str, str] = {}  # attribute names as written: font_size -> font-size
+
+
+class Svg:
+    """SVG markup built element by element; attribute names take "-" for "_" (``font_size``)
+    and a trailing "_" is dropped (``class_``)."""
+
+    def __init__(self, *, width: float, height: float, title: str, testid: str) -> None:
+        self.width, self.height = width, height
+        self.parts: list[str] = []
+        self.open(
+            "svg",
+            xmlns=SVG_NS,
+            viewBox=f"0 0 {width:g} {height:g}",
+            width="100%",
+            role="img",
+            font_family=FONT,
+            class_="dashboard-chart",
+            data_testid=testid,
+            style=f"max-width: {width:g}px",
+        )
+        self.element("title", title)
+
+    @staticmethod
+    def _attrs(attrs: dict) -> str:
+        out = []
+        for name, value in attrs.items():
+            if value is None:
+                continue
+            key = _NAMES.get(name)
+            if key is None:
+                key = _NAMES[name] = name.rstrip("_").replace("_", "-")
+            if isinstance(value, float):
+                value = f"{value:.2f}".rstrip("0").rstrip(".")
+            out.append(f' {key}="{html.escape(str(value))}"')
+        return "".join(out)
+
+    def open(self, tag: str, **attrs) -> None:
+        self.parts.append(f"<{tag}{self._attrs(attrs)}>")
+
+    def close(self, tag: str) -> None:
+        self.parts.append(f"</{tag}>")
+
+    def element(self, tag: str, text: str | None = None, **attrs) -> None:
+        if text is None:
+            self.parts.append(f"<{tag}{self._attrs(attrs)}/>")
+        else:
+            self.parts.append(
+                f"<{tag}{self._attrs(attrs)}>{html.escape(str(text), quote=False)}</{tag}>"
+            )
+
+    def render(self) -> SafeString:
+        return mark_safe("".join([*self.parts, "</svg>"]))  # noqa: S308 - every value escaped
+
+
+# --- Bars ----------------------------------------------------------------------------------------
+
+
+@dataclass
+class Bar:
+    label: str
+    value: float | None  # per cent, None for no data
+    code: str = ""
+    href: str = ""
+
+
+def bar_chart(bars: list[Bar], *, title: str, testid: str = "bar-chart") -> SafeString:
+    """Horizontal bars of completeness (0–100 %), one a row, with the label on the left and the
+    value at the end of the bar; the order is the caller's."""
+    label_width, bar_width, row, top = 200, 360, 22, 28
+    width = label_width + bar_width + 70
+    height = top + row * max(len(bars), 1) + 24
+    svg = Svg(width=width, height=height, title=title, testid=testid)
+    svg.element("text", title, x=0, y=16, font_size=14, font_weight=600, fill="#212529")
+    for tick in (0, 25, 50, 75, 100):
+        x = label_width + bar_width * tick / 100
+        svg.element("line", x1=x, x2=x, y1=top - 4, y2=height - 20, stroke="#dee2e6")
+        svg.element(
+            "text",
+            f"{tick}%",
+            x=x,
+            y=height - 6,
+            font_size=11,
+            text_anchor="middle",
+            fill="#6c757d",
+        )
+    for index, bar in enumerate(bars):
+        y = top + index * row
+        fill, _text = colour(bar.value)
+        svg.open("g", class_="bar", data_code=bar.code, data_value=_data(bar.value))
+        if bar.href:
+            svg.open("a", href=bar.href)
+        svg.element(
+            "text",
+            _clip(bar.label, 28),
+            x=label_width - 6,
+            y=y + 15,
+            font_size=13,
+            text_anchor="end",
+            fill="#0d6efd" if bar.href else "#212529",
+        )
+        if bar.href:
+            svg.close("a")
+        length = bar_width * (bar.value or 0) / 100
+        svg.element(
+            "rect",
+            x=label_width,
+            y=y + 3,
+            width=max(length, 0.5),
+            height=row - 6,
+            fill=fill,
+            stroke="#495057",
+            stroke_width=0.5,
+        )
+        svg.element(
+            "text",
+            percent_text(bar.value),
+            x=label_width + length + 4,
+            y=y + 15,
+            font_size=12,
+            fill="#212529",
+            class_="value",
+        )
+        svg.close("g")
+    return svg.render()
+
+
+def _data(value: float | None) -> str:
+    return "" if value is None else f"{value:.1f}"
+
+
+def _clip(text: str, length: int) -> str:
+    return text if len(text) <= length else text[: length - 1] + "…"
+
+
+# --- Burn-up --------------------------------------------------------------------------------------
+
+
+@dataclass
+class Line:
+    """One area's share of LAOs that have submitted, day by day (per cent)."""
+
+    label: str
+    points: list[tuple[datetime.date, float]]
+    code: str = ""
+    main: bool = False  # the page's own area: drawn bold and labelled
+    dashed: bool = False  # a different measure (completeness from the daily snapshots)
+    extra: dict = field(default_factory=dict)
+
+
+def burnup_chart(
+    lines: list[Line],
+    *,
+    start: datetime.date,
+    end: datetime.date,
+    deadline: datetime.date,
+    today: datetime.date,
+    title: str,
+    testid: str = "burnup-chart",
+) -> SafeString:
+    """Submissions over time against the deadline: per cent of the LAOs in the round that have
+    submitted, one line per area, from the round's start to ``end``; the deadline and today as
+    vertical lines, 100 % as the target."""
+    left, right, top, bottom = 44, 150, 30, 40
+    plot_w, plot_h = 520, 220
+    width, height = left + plot_w + right, top + plot_h + bottom
+    days = max((end - start).days, 1)
+    svg = Svg(width=width, height=height, title=title, testid=testid)
+    svg.element("text", title, x=0, y=16, font_size=14, font_weight=600, fill="#212529")
+
+    def x(day: datetime.date) -> float:
+        return left + plot_w * (day - start).days / days
+
+    def y(percent: float) -> float:
+        return top + plot_h * (1 - percent / 100)
+
+    for tick in (0, 25, 50, 75, 100):
+        svg.element(
+            "line",
+            x1=left,
+            x2=left + plot_w,
+            y1=y(tick),
+            y2=y(tick),
+            stroke="#dee2e6" if tick < 100 else "#adb5bd",
+        )
+        svg.element(
+            "text",
+            f"{tick}%",
+            x=left - 6,
+            y=y(tick) + 4,
+            font_size=11,
+            text_anchor="end",
+            fill="#6c757d",
+        )
+    for day, anchor in ((start, "start"), (end, "end")):
+        svg.element(
+            "text",
+            be_date(day, short=True),
+            x=x(day),
+            y=top + plot_h + 16,
+            font_size=11,
+            text_anchor=anchor,
+            fill="#6c757d",
+        )
+    if start <= deadline <= end:
+        svg.element(
+            "line",
+            x1=x(deadline),
+            x2=x(deadline),
+            y1=top,
+            y2=top + plot_h,
+            stroke="#dc3545",
+            stroke_width=1.5,
+            class_="deadline",
+        )
+        svg.element(
+            "text",
+            f"{_('Deadline')} {be_date(deadline, short=True)}",
+            x=x(deadline),
+            y=top + plot_h + 32,
+            font_size=11,
+            text_anchor="middle",
+            fill="#dc3545",
+        )
+    if start <= today <= end:
+        svg.element(
+            "line",
+            x1=x(today),
+            x2=x(today),
+            y1=top,
+            y2=top + plot_h,
+            stroke="#6c757d",
+            stroke_dasharray="2 3",
+        )
+    colours = iter(LINE_COLOURS * (1 + len(lines) // len(LINE_COLOURS)))
+    many = sum(1 for line in lines if not line.main) > len(LINE_COLOURS)
+    for line in sorted(lines, key=lambda line: line.main):
+        if not line.points:
+            continue
+        if line.main:
+            stroke, stroke_width = "#212529", 2.5
+        else:
+            stroke, stroke_width = ("#adb5bd" if many else next(colours)), 1.2
+        points = " ".join(f"{x(d):.1f},{y(v):.1f}" for d, v in line.points)
+        last_day, last = line.points[-1]
+        svg.element(
+            "polyline",
+            points=points,
+            fill="none",
+            stroke=stroke,
+            stroke_width=stroke_width,
+            stroke_dasharray="5 3" if line.dashed else None,
+            class_="line",
+            data_code=line.code,
+            data_value=f"{last:.1f}",
+            data_main="1" if line.main else None,
+        )
+        if len(line.points) == 1:
+            svg.element("circle", cx=x(last_day), cy=y(last), r=3, fill=stroke)
+        if line.main or not many:
+            svg.element(
+                "text",
+                f"{_clip(line.label, 16)} {percent_text(last)}",
+                x=x(last_day) + 4,
+                y=y(last) + 4,
+                font_size=11,
+                fill=stroke,
+                class_="line-label",
+                data_code=line.code,
+            )
+    return svg.render()
+
+
+# --- Tile map -------------------------------------------------------------------------------------
+
+
+@dataclass
+class Tile:
+    code: str
+    name: str
+    value: float | None  # completeness per cent, None without LAOs
+    href: str = ""
+
+
+def tile_map(tiles: dict[str, Tile], *, title: str, testid: str = "tile-map") -> SafeString:
+    """Every province as a square in its place (dashboards.tilemap), coloured by completeness,
+    with its abbreviation and per cent; a legend of the colour steps below."""
+    size, gap, top = 46, 3, 26
+    width = COLUMNS * (size + gap)
+    legend_top = top + ROWS * (size + gap) + 8
+    height = legend_top + 40
+    svg = Svg(width=width, height=height, title=title, testid=testid)
+    svg.element("text", title, x=0, y=16, font_size=14, font_weight=600, fill="#212529")
+    for code, (column, row, abbreviation) in TILES.items():
+        tile = tiles.get(code) or Tile(code, abbreviation, None)
+        fill, text = colour(tile.value)
+        x, y = column * (size + gap), top + row * (size + gap)
+        svg.open("g", class_="tile", data_code=code, data_value=_data(tile.value))
+        if tile.href:
+            svg.open("a", href=tile.href)
+        svg.element("title", f"{tile.name}: {percent_text(tile.value)}")
+        svg.element(
+            "rect",
+            x=x,
+            y=y,
+            width=size,
+            height=size,
+            rx=4,
+            fill=fill,
+            stroke="#495057",
+            stroke_width=0.5,
+        )
+        svg.element(
+            "text",
+            abbreviation,
+            x=x + size / 2,
+            y=y + 19,
+            font_size=14,
+            font_weight=600,
+            text_anchor="middle",
+            fill=text,
+        )
+        svg.element(
+            "text",
+            "–" if tile.value is None else f"{tile.value:.0f}%",
+            x=x + size / 2,
+            y=y + 36,
+            font_size=11,
+            text_anchor="middle",
+            fill=text,
+            class_="value",
+        )
+        if tile.href:
+            svg.close("a")
+        svg.close("g")
+    step = width / (len(SCALE) + 1)
+    lower = 0
+    for index, (upper, fill, _text) in enumerate([*SCALE, (None, *NO_DATA)]):
+        x = index * step
+        label = _("no LAOs") if upper is None else f"{lower}–{min(upper, 100)}%"
+        svg.element(
+            "rect",
+            x=x,
+            y=legend_top,
+            width=step - 4,
+            height=16,
+            fill=fill,
+            stroke="#495057",
+            stroke_width=0.5,
+        )
+        svg.element("text", label, x=x, y=legend_top + 30, font_size=10, fill="#212529")
+        lower = upper
+    return svg.render()

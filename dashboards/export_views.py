@@ -1,0 +1,146 @@
+"""Downloads of the records (CSV streamed, XLSX at once or as a background job) and the printable
+province report.
+
+Every view asks accounts.access (through ``record_exports.export_scope``); a place outside the
+user's scope is a 404, so a guessed address tells nothing.
+"""
+
+import tempfile
+
+from django.contrib.auth.decorators import login_required
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    StreamingHttpResponse,
+)
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts import access
+from dashboards import charts, record_exports
+from dashboards.exports import FORMATS, XLSX_TYPE
+from lgdata.thai import fiscal_year_of
+from lgdata.thai import to_arabic_digits as _digits
+
+
+def _language(request: HttpRequest) -> str:
+    return "en" if getattr(request, "LANGUAGE_CODE", "th") == "en" else "th"
+
+
+def _year_or_404(text: str) -> int | None:
+    """The fiscal year asked for (None: the current one); anything else is a mistyped URL."""
+    if not text:
+        return None
+    try:
+        year = int(_digits(text.strip()))
+    except ValueError:
+        raise Http404 from None
+    if not 2540 <= year <= fiscal_year_of(timezone.localdate()) + 1:
+        raise Http404
+    return year
+
+
+@login_required
+def records_export(request: HttpRequest) -> HttpResponse:
+    """The records of the user's scope (or a province, district or LAO in it) as CSV or XLSX;
+    without a format, the page that offers them."""
+    fmt = request.GET.get("format", "")
+    if fmt not in FORMATS:
+        return _export_page(request)
+    language = _language(request)
+    try:
+        scope = record_exports.export_scope(
+            user=request.user,
+            province=request.GET.get("province", "").strip(),
+            district=request.GET.get("district", "").strip(),
+            lao=request.GET.get("lao", "").strip(),
+            year=_year_or_404(request.GET.get("year", "")),
+            language=language,
+        )
+    except record_exports.ExportScopeError:
+        raise Http404 from None
+    if not scope.laos.exists():
+        raise Http404
+    disposition = f'attachment; filename="{scope.filename}.{fmt}"'
+    if fmt == "csv":
+        response = StreamingHttpResponse(
+            record_exports.records_csv(scope, language=language),
+            content_type="text/csv; charset=utf-8",
+        )
+        response["Content-Disposition"] = disposition
+        return response
+    if scope.laos.count() >= record_exports.BACKGROUND_LAOS:
+        job = record_exports.export_job_start(scope=scope, user=request.user, language=language)
+        return redirect("exports:job", token=job.token)
+    # A file on disk, not bytes in memory: FileResponse sends it in blocks and closes it.
+    target = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes it)
+    record_exports.records_xlsx_write(scope, target, language=language)
+    target.seek(0)
+    response = FileResponse(target, content_type=XLSX_TYPE)
+    response["Content-Disposition"] = disposition
+    return response
+
+
+def _export_page(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    this_year = fiscal_year_of(timezone.localdate())
+    return render(
+        request,
+        "dashboards/export_records.html",
+        {
+            "provinces": access.provinces_visible_to(user).order_by("code")
+            if user.is_national or user.role == "province"
+            else [],
+            "districts": access.districts_visible_to(user).order_by("code")
+            if user.role in ("province", "district")
+            else [],
+            "years": list(range(this_year + 1, this_year - 5, -1)),
+            "this_year": this_year,
+            "background_laos": record_exports.BACKGROUND_LAOS,
+        },
+    )
+
+
+@login_required
+def export_job(request: HttpRequest, token: str) -> HttpResponse:
+    """A background export's progress; the page reloads itself until the file is ready."""
+    job = record_exports.export_job_get(token, user=request.user)
+    if job is None:
+        raise Http404
+    return render(request, "dashboards/export_job.html", {"job": job})
+
+
+@login_required
+def export_job_download(request: HttpRequest, token: str) -> FileResponse:
+    """The finished file of a background export, for the user who started it only."""
+    job = record_exports.export_job_get(token, user=request.user)
+    if job is None or not job.ready:
+        raise Http404
+    return FileResponse(
+        job.path.open("rb"), as_attachment=True, filename=job.filename, content_type=XLSX_TYPE
+    )
+
+
+@login_required
+def province_report(request: HttpRequest, province_code: str) -> HttpResponse:
+    """The printable report of a province: province officers of it, department staff and
+    executives."""
+    province = get_object_or_404(access.provinces_visible_to(request.user), code=province_code)
+    report = record_exports.province_report_build(province=province, today=timezone.localdate())
+    return render(
+        request,
+        "dashboards/report_province.html",
+        {"report": report, "chart": _chart(report), "now": timezone.now()},
+    )
+
+
+def _chart(report: record_exports.ProvinceReport) -> str:
+    """The province dashboard's completeness chart (``dashboards.charts``), by district."""
+    bars = [
+        charts.Bar(label=row.display_name, value=row.percent, code=row.code)
+        for row in report.districts
+    ]
+    return charts.bar_chart(bars, title=_("Completeness by district (%)"), testid="report-chart")

@@ -1,0 +1,910 @@
+"""The read layer of the dashboards and of the MOC API: figures added up in the database.
+
+Every function here runs a fixed number of queries whatever the number of LAOs: the LAOs are
+joined to their record of the fiscal year (stored completeness counts, never recomputed from
+values) and to their participation in the round, and grouped in SQL. A participation's status
+is derived in SQL exactly as ``RoundLAO.status()`` derives it in Python (see
+``status_expression``; a test holds the two together).
+
+Conventions:
+- Completeness is required fields filled / required fields, added up at every level (DESIGN §3),
+  so an area's completeness is the sum of its LAOs' filled counts over the sum of their required
+  counts. An LAO with no record yet counts its type's required fields as required, none filled.
+- ``fiscal_year`` is the year whose records are read; with a round it should be the round's.
+- ``today`` decides which rounds are overdue and the days left or late.
+- Statuses are ``RoundLAO.Status`` values; an LAO outside the round has none (``None``).
+
+This module's signatures are used by the dashboards and by the API: change them only by adding
+keyword arguments with defaults.
+"""
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    F,
+    FilteredRelation,
+    FloatField,
+    IntegerField,
+    Max,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Coalesce
+from django.utils import timezone
+
+from accounts import access
+from deadlines.models import Round, RoundLAO, Transition
+from deadlines.reminders import reminding_until
+from records.models import LAO, District, Field, Province, Rule, Schema, Section, SectionEntry
+from records.services import failing_rules
+
+Status = RoundLAO.Status
+State = RoundLAO.State
+
+STATUSES: tuple[str, ...] = tuple(Status.values)
+# The order a person reads the statuses in, from furthest behind to done.
+BEHIND_ORDER: tuple[str, ...] = (
+    Status.OVERDUE,
+    Status.NOT_STARTED,
+    Status.RETURNED,
+    Status.IN_PROGRESS,
+    Status.SUBMITTED_LATE,
+    Status.SUBMITTED_ON_TIME,
+    Status.APPROVED,
+)
+SUBMITTED_STATES = (State.SUBMITTED, State.DISTRICT_APPROVED, State.APPROVED)
+BEHIND_STATES = (State.OPEN, State.RETURNED)
+
+LEVELS = ("province", "district", "lao")
+# LAO sort keys the tables offer (a leading "-" reverses); "behind" puts the furthest behind first.
+LAO_SORTS = ("code", "name", "type", "completeness", "status", "updated", "days", "behind")
+
+
+# --- Rounds ---------------------------------------------------------------------------------------
+
+
+def current_round(fiscal_year: int | None = None) -> Round | None:
+    """The round with the latest deadline (of one fiscal year when given), or None. One query."""
+    rounds = Round.objects.select_related("circular").order_by("-deadline", "-id")
+    if fiscal_year is not None:
+        rounds = rounds.filter(fiscal_year=fiscal_year)
+    return rounds.first()
+
+
+def round_start(round: Round) -> datetime.datetime:
+    """The first moment of a round's first day in the portal's time zone ("current" since)."""
+    return day_start(round.starts_on)
+
+
+def day_start(day: datetime.date) -> datetime.datetime:
+    """The first moment of a day in the portal's time zone."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+# --- Expressions shared by every query ------------------------------------------------------------
+
+
+def status_expression(*, round: Round | None, today: datetime.date) -> Case | Value:
+    """SQL for ``RoundLAO.status(today=, started=)`` over LAOs annotated by ``with_progress``
+    (``part``: the participation in the round, ``rec``: the record of the round's year).
+
+    Same order of tests as the model: approved (by the district or the province), submitted on
+    time or late, then overdue once the deadline has passed, returned, in progress when the
+    record has a value, else not started. LAOs outside the round get NULL.
+    """
+    if round is None:
+        return Value(None, output_field=CharField())
+    overdue = [When(part__id__isnull=False, then=Value(Status.OVERDUE))]
+    return Case(
+        When(part__id__isnull=True, then=Value(None)),
+        When(
+            part__state__in=[State.APPROVED, State.DISTRICT_APPROVED], then=Value(Status.APPROVED)
+        ),
+        When(part__state=State.SUBMITTED, part__on_time=True, then=Value(Status.SUBMITTED_ON_TIME)),
+        When(part__state=State.SUBMITTED, then=Value(Status.SUBMITTED_LATE)),
+        *(overdue if round.is_overdue(today) else []),
+        When(part__state=State.RETURNED, then=Value(Status.RETURNED)),
+        When(rec__filled_count__gt=0, then=Value(Status.IN_PROGRESS)),
+        default=Value(Status.NOT_STARTED),
+    )
+
+
+def required_by_type() -> dict[str, int]:
+    """Required fields of the newest schema per LAO type: what an LAO with no record yet owes.
+    One query."""
+    latest = Schema.objects.order_by("-version").values("pk")[:1]
+    counts = dict.fromkeys(LAO.Type.values, 0)
+    applies = Field.objects.filter(section__schema__in=latest, required=True).values_list(
+        "applies_to", flat=True
+    )
+    for types in applies:
+        for lao_type in counts:
+            if not types or lao_type in types:
+                counts[lao_type] += 1
+    return counts
+
+
+def _required_expression(owed: dict[str, int]):
+    by_type = Case(
+        *[When(type=lao_type, then=Value(n)) for lao_type, n in owed.items()],
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+    return Coalesce("rec__required_count", by_type, output_field=IntegerField())
+
+
+def with_progress(
+    laos: QuerySet[LAO],
+    *,
+    round: Round | None,
+    fiscal_year: int,
+    today: datetime.date,
+    owed: dict[str, int] | None = None,
+) -> QuerySet[LAO]:
+    """LAOs with aliases for the figures: ``rec`` (their record of the year), ``part`` (their
+    participation in the round), ``status``, ``req`` and ``fil`` (required and filled fields).
+
+    Aliases, not annotations: group with ``.values(...).annotate(...)`` or select what you need.
+    ``owed`` is ``required_by_type()`` (read once when not given).
+    """
+    owed = required_by_type() if owed is None else owed
+    qs = laos.alias(
+        rec=FilteredRelation("records", condition=Q(records__fiscal_year=fiscal_year)),
+    )
+    if round is not None:
+        qs = qs.alias(part=FilteredRelation("rounds", condition=Q(rounds__round=round)))
+    return qs.alias(
+        status=status_expression(round=round, today=today),
+        req=_required_expression(owed),
+        fil=Coalesce("rec__filled_count", Value(0), output_field=IntegerField()),
+    )
+
+
+# --- Per LAO --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SectionCell:
+    """One section of one LAO's record, from the stored counts."""
+
+    code: str
+    label_th: str
+    label_en: str
+    required: int
+    filled: int
+    rules_pass: bool
+
+    @property
+    def complete(self) -> bool:
+        return self.rules_pass and self.filled >= self.required
+
+    @property
+    def started(self) -> bool:
+        return self.filled > 0
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.filled / self.required) if self.required else 100
+
+
+@dataclass
+class LaoRow:
+    """One LAO on a dashboard: completeness overall and per section, and its place in the round.
+
+    ``days``: for a submission, days before (+) or after (−) the deadline it came in; for an LAO
+    that has not submitted, days left until (+) or past (−) the deadline. None outside a round.
+    """
+
+    lao: LAO
+    required: int
+    filled: int
+    has_record: bool
+    updated_at: datetime.datetime | None
+    sections: list[SectionCell]
+    status: str | None
+    state: str | None = None
+    participant_id: int | None = None
+    submitted_at: datetime.datetime | None = None
+    on_time: bool | None = None
+    acknowledged_at: datetime.datetime | None = None
+    days: int | None = None
+    current: bool = False
+
+    @property
+    def completeness(self) -> float:
+        """0 to 1; a record with nothing required is complete."""
+        return self.filled / self.required if self.required else 1.0
+
+    @property
+    def percent(self) -> float:
+        return round(100 * self.completeness, 1)
+
+    @property
+    def acknowledged(self) -> bool:
+        return self.acknowledged_at is not None
+
+    @property
+    def sections_complete(self) -> int:
+        return sum(1 for cell in self.sections if cell.complete)
+
+    @property
+    def days_count(self) -> int | None:
+        """``days`` without its sign, for "3 days early" or "3 days late"."""
+        return None if self.days is None else abs(self.days)
+
+    @property
+    def submitted(self) -> bool:
+        return self.state in SUBMITTED_STATES
+
+    @property
+    def behind(self) -> bool:
+        """Still owes its record in the round (open or returned): the LAOs a reminder goes to."""
+        return self.state in BEHIND_STATES
+
+    @property
+    def type_label(self) -> str:
+        return str(LAO.Type(self.lao.type).label)
+
+
+def _ratio_expression():
+    return Case(
+        When(r_required=0, then=Value(1.0)),
+        default=Cast("r_filled", FloatField()) / Cast("r_required", FloatField()),
+        output_field=FloatField(),
+    )
+
+
+def _order_by(sort: str) -> list:
+    descending = sort.startswith("-")
+    key = sort.lstrip("-")
+    if key not in LAO_SORTS:
+        key, descending = "code", False
+    if key == "behind":
+        return ["r_done", "r_ratio", F("r_updated").asc(nulls_first=True), "code"]
+    expression = {
+        "code": F("code"),
+        "name": F("name_th"),
+        "type": F("type"),
+        "completeness": F("r_ratio"),
+        "status": F("r_rank"),
+        "updated": F("r_updated"),
+        "days": F("p_submitted_at"),
+    }[key]
+    if descending:
+        expression = expression.desc(nulls_last=True)
+    else:
+        expression = expression.asc(nulls_last=key != "updated")
+    return [expression, "code"]
+
+
+def schema_sections() -> list[Section]:
+    """The newest schema's sections in order (the columns of the per-section view). One query."""
+    latest = Schema.objects.order_by("-version").values("pk")[:1]
+    return list(Section.objects.filter(schema__in=latest).order_by("order"))
+
+
+def lao_rows(
+    *,
+    laos: QuerySet[LAO],
+    round: Round | None,
+    fiscal_year: int,
+    today: datetime.date,
+    sort: str = "code",
+    limit: int | None = None,
+    sections: list[Section] | None = None,
+    status: str | None = None,
+    below: int | None = None,
+) -> list[LaoRow]:
+    """One row per LAO of ``laos``: type, completeness overall and per section (stored counts),
+    last update, status in the round, days early or late, acknowledgement.
+
+    ``sort`` is one of ``LAO_SORTS`` (a leading "-" reverses; "behind": not yet submitted
+    first, then the least complete, the longest untouched); ``limit`` keeps the first rows;
+    ``status`` keeps the LAOs in that status, ``below`` those less than that per cent complete.
+    Four queries (three when ``sections`` is given), whatever the number of LAOs.
+    """
+    owed = required_by_type()
+    sections = schema_sections() if sections is None else sections
+    rank = Case(
+        *[When(status=s, then=Value(i)) for i, s in enumerate(BEHIND_ORDER)],
+        default=Value(len(BEHIND_ORDER)),
+        output_field=IntegerField(),
+    )
+    done = (
+        Case(When(part__state__in=SUBMITTED_STATES, then=Value(1)), default=Value(0))
+        if round is not None
+        else Value(0)
+    )
+    qs = (
+        with_progress(laos, round=round, fiscal_year=fiscal_year, today=today, owed=owed)
+        .select_related("district__province")
+        .annotate(
+            r_required=F("req"),
+            r_filled=F("fil"),
+            r_record=F("rec__id"),
+            r_updated=F("rec__updated_at"),
+            r_status=F("status"),
+            r_rank=rank,
+        )
+        .annotate(r_ratio=_ratio_expression())
+    )
+    if round is not None:
+        qs = qs.annotate(
+            p_id=F("part__id"),
+            p_state=F("part__state"),
+            p_on_time=F("part__on_time"),
+            p_submitted_at=F("part__submitted_at"),
+            p_acknowledged_at=F("part__acknowledged_at"),
+            r_done=done,
+        )
+    else:
+        qs = qs.annotate(p_submitted_at=Value(None, output_field=IntegerField()), r_done=done)
+    qs = _narrow(qs, status=status, below=below, filled="r_filled", required="r_required")
+    qs = qs.order_by(*_order_by(sort))
+    if limit is not None:
+        qs = qs[:limit]
+    found = list(qs)
+
+    cells = _section_cells(found, fiscal_year, sections)
+    since = round_start(round) if round is not None else None
+    rows = []
+    for lao in found:
+        row = LaoRow(
+            lao=lao,
+            required=lao.r_required or 0,
+            filled=lao.r_filled or 0,
+            has_record=lao.r_record is not None,
+            updated_at=lao.r_updated,
+            sections=cells.get(lao.pk, []),
+            status=lao.r_status,
+        )
+        if round is not None and lao.p_id is not None:
+            row.state = lao.p_state
+            row.participant_id = lao.p_id
+            row.submitted_at = lao.p_submitted_at
+            row.on_time = lao.p_on_time
+            row.acknowledged_at = lao.p_acknowledged_at
+            row.days = _days(round, today, row)
+        row.current = bool(since and row.updated_at and row.updated_at >= since)
+        rows.append(row)
+    return rows
+
+
+def _narrow(qs: QuerySet, *, status, below, filled: str, required: str) -> QuerySet:
+    """Keeps the LAOs in ``status`` and those under ``below`` per cent (compared in whole
+    numbers: filled × 100 < required × below)."""
+    if status:
+        qs = qs.filter(status=status)
+    if below:
+        qs = qs.alias(f_hundred=F(filled) * 100).filter(f_hundred__lt=F(required) * below)
+    return qs
+
+
+def _days(round: Round, today: datetime.date, row: LaoRow) -> int:
+    if row.submitted and row.submitted_at is not None:
+        return (round.deadline - timezone.localdate(row.submitted_at)).days
+    return (round.deadline - today).days
+
+
+def _section_cells(
+    laos: list[LAO], fiscal_year: int, sections: list[Section]
+) -> dict[int, list[SectionCell]]:
+    """Per LAO id, its entries' stored counts in the order of ``sections`` (matched by code, so
+    a record kept under an older schema still lines up). One query."""
+    if not laos:
+        return {}
+    stored: dict[int, dict[str, tuple[int, int, bool]]] = defaultdict(dict)
+    entries = SectionEntry.objects.filter(
+        record__fiscal_year=fiscal_year, record__lao_id__in=[lao.pk for lao in laos]
+    ).values_list("record__lao_id", "section__code", "required_count", "filled_count", "rules_pass")
+    for lao_id, code, required, filled, rules_pass in entries:
+        stored[lao_id][code] = (required, filled, rules_pass)
+    cells = {}
+    for lao_id, by_code in stored.items():
+        cells[lao_id] = [
+            SectionCell(s.code, s.label_th, s.label_en, *by_code[s.code])
+            for s in sections
+            if s.code in by_code
+        ]
+    return cells
+
+
+# --- Per area (province or district) --------------------------------------------------------------
+
+
+@dataclass
+class AreaRow:
+    """One province, district (or the nation) on a dashboard: counts of LAOs by status in the
+    round, and completeness added up from stored counts."""
+
+    level: str
+    code: str
+    name_th: str
+    name_en: str
+    display_name: str
+    laos: int = 0
+    participants: int = 0
+    not_started: int = 0
+    in_progress: int = 0
+    submitted_on_time: int = 0
+    submitted_late: int = 0
+    returned: int = 0
+    approved: int = 0
+    overdue: int = 0
+    required: int = 0
+    filled: int = 0
+    acknowledged: int = 0
+    current: int = 0
+    last_updated: datetime.datetime | None = None
+
+    @property
+    def completeness(self) -> float | None:
+        """0 to 1, or None for an area without LAOs."""
+        if not self.laos:
+            return None
+        return self.filled / self.required if self.required else 1.0
+
+    @property
+    def percent(self) -> float | None:
+        value = self.completeness
+        return None if value is None else round(100 * value, 1)
+
+    @property
+    def submitted(self) -> int:
+        """LAOs that have sent their record (on time, late, or already approved)."""
+        return self.submitted_on_time + self.submitted_late + self.approved
+
+    @property
+    def behind(self) -> int:
+        return self.not_started + self.in_progress + self.returned + self.overdue
+
+    @property
+    def status_counts(self) -> dict[str, int]:
+        return {status: getattr(self, status) for status in STATUSES}
+
+
+COUNTED = (
+    "laos",
+    "participants",
+    *STATUSES,
+    "required",
+    "filled",
+    "acknowledged",
+    "current",
+)
+
+
+def totals(
+    rows: Iterable[AreaRow],
+    *,
+    level: str,
+    code: str,
+    name_th: str,
+    name_en: str = "",
+    display_name: str = "",
+) -> AreaRow:
+    """The sum of area rows, as one row (a province from its districts, the nation from its
+    provinces)."""
+    total = AreaRow(level, code, name_th, name_en, display_name or name_th)
+    for row in rows:
+        for name in COUNTED:
+            setattr(total, name, getattr(total, name) + getattr(row, name))
+        if row.last_updated and (
+            total.last_updated is None or row.last_updated > total.last_updated
+        ):
+            total.last_updated = row.last_updated
+    return total
+
+
+def lao_totals(
+    rows: Iterable[LaoRow],
+    *,
+    level: str,
+    code: str,
+    name_th: str,
+    name_en: str = "",
+    display_name: str = "",
+) -> AreaRow:
+    """LAO rows added up as one area row (the totals above a district's table)."""
+    total = AreaRow(level, code, name_th, name_en, display_name or name_th)
+    for row in rows:
+        total.laos += 1
+        total.required += row.required
+        total.filled += row.filled
+        if row.participant_id is not None:
+            total.participants += 1
+            total.acknowledged += row.acknowledged
+            total.current += row.current
+        if row.status:
+            setattr(total, row.status, getattr(total, row.status) + 1)
+        if row.updated_at and (total.last_updated is None or row.updated_at > total.last_updated):
+            total.last_updated = row.updated_at
+    return total
+
+
+def area_rows(
+    *,
+    level: str,
+    parent_code: str | None,
+    laos: QuerySet[LAO],
+    round: Round | None,
+    fiscal_year: int,
+    today: datetime.date,
+    areas: QuerySet | None = None,
+    status: str | None = None,
+    below: int | None = None,
+) -> list[AreaRow]:
+    """One row per province (``level="province"``) or per district (``level="district"``, of
+    the province ``parent_code``, or of the whole country when it is None), in code order:
+    LAOs, LAOs in the round, each status, required and filled fields, acknowledged, current
+    (updated since the round started), last update.
+
+    Only the LAOs of ``laos`` are counted (scope and filters are the caller's); every area
+    under the parent is listed, with zeros where it has none, unless ``areas`` narrows them.
+    ``status`` and ``below`` count only the LAOs in that status or under that per cent.
+    Three queries whatever the number of LAOs.
+    """
+    if level == "province":
+        key = "district__province_id"
+        places = Province.objects.all() if areas is None else areas
+    elif level == "district":
+        key = "district_id"
+        places = District.objects.all() if areas is None else areas
+        if parent_code:
+            places = places.filter(province_id=parent_code)
+            laos = laos.filter(district__province_id=parent_code)
+    else:
+        raise ValueError(f"unknown level {level!r}")
+    since = round_start(round) if round is not None else None
+    counts = {
+        "laos": Count("pk"),
+        "required": Sum("req"),
+        "filled": Sum("fil"),
+        "last_updated": Max("rec__updated_at"),
+    }
+    if round is not None:
+        counts |= {
+            "participants": Count("part__id"),
+            "acknowledged": Count("pk", filter=Q(part__acknowledged_at__isnull=False)),
+            "current": Count("pk", filter=Q(rec__updated_at__gte=since)),
+            **{status: Count("pk", filter=Q(status=status)) for status in STATUSES},
+        }
+    progress = with_progress(laos, round=round, fiscal_year=fiscal_year, today=today)
+    grouped = (
+        _narrow(
+            progress, status=status if round else None, below=below, filled="fil", required="req"
+        )
+        .values(key)
+        .annotate(**counts)
+        .order_by()
+    )
+    by_code = {values.pop(key): values for values in grouped}
+    rows = []
+    for place in places.order_by("code"):
+        row = AreaRow(level, place.code, place.name_th, place.name_en, place.display_name)
+        for name, value in by_code.get(place.code, {}).items():
+            setattr(row, name, value or (None if name == "last_updated" else 0))
+        rows.append(row)
+    return rows
+
+
+# --- For the API ----------------------------------------------------------------------------------
+
+
+def completeness_by(
+    *,
+    level: str,
+    parent: str | None,
+    fiscal_year: int,
+    user,
+    today: datetime.date | None = None,
+) -> list[dict]:
+    """Completeness rows for the MOC API, scoped by ``accounts.access`` for ``user``.
+
+    ``level`` "province" (``parent`` ignored), "district" (``parent``: a province code, or None
+    for every district) or "lao" (``parent``: a province or district code, or None). Each row:
+    ``code``, ``name_th``, ``name_en``, ``laos``, ``required``, ``filled``, ``completeness``
+    (0–1, None for an area without LAOs); when the fiscal year has a round (the latest by
+    deadline), ``round`` (its id) and the count of every status (``not_started`` … ``overdue``)
+    — for an LAO, 1 for its own status — and, for an LAO, ``type`` and ``status``.
+    Rows the user may not see are left out. A fixed number of queries.
+    """
+    today = today or timezone.localdate()
+    round_ = current_round(fiscal_year)
+    laos = access.laos_visible_to(user).active_on(today)
+    if level == "lao":
+        if parent and len(parent) == 2:
+            laos = laos.filter(district__province_id=parent)
+        elif parent:
+            laos = laos.filter(district_id=parent)
+        return [
+            _lao_dict(row, round_)
+            for row in lao_rows(
+                laos=laos, round=round_, fiscal_year=fiscal_year, today=today, sections=[]
+            )
+        ]
+    if level == "province":
+        rows = area_rows(
+            level="province",
+            parent_code=None,
+            laos=laos,
+            round=round_,
+            fiscal_year=fiscal_year,
+            today=today,
+            areas=access.provinces_visible_to(user),
+        )
+    elif level == "district":
+        rows = area_rows(
+            level="district",
+            parent_code=parent,
+            laos=laos,
+            round=round_,
+            fiscal_year=fiscal_year,
+            today=today,
+            areas=access.districts_visible_to(user),
+        )
+    else:
+        raise ValueError(f"unknown level {level!r}")
+    return [_area_dict(row, round_) for row in rows]
+
+
+def _area_dict(row: AreaRow, round_: Round | None) -> dict:
+    data = {
+        "code": row.code,
+        "name_th": row.name_th,
+        "name_en": row.name_en,
+        "laos": row.laos,
+        "required": row.required,
+        "filled": row.filled,
+        "completeness": row.completeness,
+    }
+    if round_ is not None:
+        data["round"] = round_.pk
+        data |= row.status_counts
+    return data
+
+
+def _lao_dict(row: LaoRow, round_: Round | None) -> dict:
+    data = {
+        "code": row.lao.code,
+        "name_th": row.lao.name_th,
+        "name_en": row.lao.name_en,
+        "type": row.lao.type,
+        "laos": 1,
+        "required": row.required,
+        "filled": row.filled,
+        "completeness": row.completeness,
+    }
+    if round_ is not None:
+        data["round"] = round_.pk
+        data["status"] = row.status
+        data |= {status: int(row.status == status) for status in STATUSES}
+    return data
+
+
+# --- Submissions over time (the burn-up) ----------------------------------------------------------
+
+
+def submissions_by_day(
+    *,
+    round: Round,
+    laos: QuerySet[LAO],
+    level: str,
+    start: datetime.date | None = None,
+    end: datetime.date | None = None,
+) -> dict[str, dict[datetime.date, int]]:
+    """First submissions per area and day (in the portal's time zone), from the workflow history:
+    ``{area code: {day: LAOs that submitted for the first time that day}}``.
+
+    ``level`` groups by "province", "district" or "lao" code. A first submission is the move
+    from "open" (a record sent again after a return moves from "returned"), so a record counts
+    once, on its first day. Days run from ``start`` (default: the round's start; earlier
+    submissions count on it) to ``end`` (default: today, at most the round's last reminding
+    day — its lock date or 60 days after the deadline; later ones are left out). One query,
+    grouped by area and day in the database: each day is a range of the time column, so no
+    date function runs per row and the time zone's own rules apply.
+    """
+    key = {
+        "province": "participant__lao__district__province_id",
+        "district": "participant__lao__district_id",
+        "lao": "participant__lao__code",
+    }[level]
+    start = start or round.starts_on
+    end = end or min(timezone.localdate(), reminding_until(round))
+    if end < start:
+        return {}
+    days = [start + datetime.timedelta(days=n) for n in range((end - start).days + 1)]
+    # The day as its number from ``start``: integers cost nothing to read back.
+    day_of = Case(
+        *[
+            When(at__lt=day_start(day + datetime.timedelta(days=1)), then=Value(n))
+            for n, day in enumerate(days)
+        ],
+        default=Value(None),
+        output_field=IntegerField(),
+    )
+    firsts = (
+        Transition.objects.filter(
+            participant__round=round,
+            participant__lao__in=laos.values("pk"),
+            from_state=State.OPEN,
+            to_state=State.SUBMITTED,
+            at__lt=day_start(end + datetime.timedelta(days=1)),
+        )
+        .values(key)
+        .annotate(day=day_of)
+        .values_list(key, "day")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    by_area: dict[str, dict[datetime.date, int]] = defaultdict(dict)
+    for code, day, n in firsts:
+        by_area[code][days[day]] = n
+    return dict(by_area)
+
+
+def cumulative(
+    days: dict[datetime.date, int], *, start: datetime.date, end: datetime.date
+) -> list[tuple[datetime.date, int]]:
+    """Counts per day as a running total for every day from ``start`` to ``end``."""
+    total = sum(n for day, n in days.items() if day < start)
+    series = []
+    day = start
+    while day <= end:
+        total += days.get(day, 0)
+        series.append((day, total))
+        day += datetime.timedelta(days=1)
+    return series
+
+
+# --- Field level: what is missing or flagged ------------------------------------------------------
+
+
+@dataclass
+class FieldGap:
+    """One field of the newest schema: in how many records it applies, is missing, is flagged."""
+
+    field: Field
+    section: Section
+    applicable: int = 0
+    missing: int = 0
+    flagged: int = 0
+    rule_failures: int = 0
+
+    @property
+    def missing_share(self) -> float:
+        return self.missing / self.applicable if self.applicable else 0.0
+
+    @property
+    def missing_percent(self) -> float:
+        return round(100 * self.missing_share, 1)
+
+
+@dataclass
+class RuleGap:
+    rule: Rule
+    section: Section
+    failing: int = 0
+
+
+@dataclass
+class FieldGaps:
+    fields: list[FieldGap] = field(default_factory=list)
+    rules: list[RuleGap] = field(default_factory=list)
+    entries: int = 0  # section entries counted
+    streamed: int = 0  # of them read in full (incomplete, flagged or failing a rule)
+
+
+def field_gaps(*, laos: QuerySet[LAO], fiscal_year: int) -> FieldGaps:
+    """Per field of the newest schema: records where it applies, where it is required and empty
+    (missing), where the clerk's value was flagged as far from last year's (flagged), and per
+    rule the entries that break it — for the records of ``laos`` in ``fiscal_year``.
+
+    JSON is read the same way on SQLite and PostgreSQL, with as little of it as possible: one
+    grouped count gives, per section and LAO type, the entries and those with no required
+    field filled (all their required fields are missing: no JSON to read); only the entries
+    partly filled, failing a check or carrying a flag are streamed (``.iterator()``) and looked
+    at in Python. Five queries whatever the number of LAOs (timed in bench/dashboards.py).
+    """
+    latest = Schema.objects.order_by("-version").values("pk")[:1]
+    sections = {s.pk: s for s in Section.objects.filter(schema__in=latest)}
+    fields = list(
+        Field.objects.filter(section__in=list(sections)).order_by("section__order", "order")
+    )
+    rules = list(Rule.objects.filter(section__in=list(sections)).order_by("pk"))
+    gaps = {f.code: FieldGap(field=f, section=sections[f.section_id]) for f in fields}
+    rule_gaps = {r.pk: RuleGap(rule=r, section=sections[r.section_id]) for r in rules}
+    # Per (section code, LAO type): the fields that apply, and of them the required ones.
+    applying: dict[tuple[str, str], list[FieldGap]] = defaultdict(list)
+    owing: dict[tuple[str, str], list[FieldGap]] = defaultdict(list)
+    for gap in gaps.values():
+        for lao_type in LAO.Type.values:
+            if gap.field.applies(lao_type):
+                applying[gap.section.code, lao_type].append(gap)
+                if gap.field.required:
+                    owing[gap.section.code, lao_type].append(gap)
+    section_rules: dict[str, list[Rule]] = defaultdict(list)
+    for r in rules:
+        section_rules[sections[r.section_id].code].append(r)
+
+    entries = SectionEntry.objects.filter(
+        record__fiscal_year=fiscal_year,
+        record__lao__in=laos.values("pk"),
+        section__code__in=[s.code for s in sections.values()],
+    )
+    result = FieldGaps()
+    grouped = (
+        entries.values_list("section__code", "record__lao__type")
+        .annotate(n=Count("pk"), empty=Count("pk", filter=Q(filled_count=0)))
+        .order_by()
+    )
+    for code, lao_type, n, empty in grouped:
+        result.entries += n
+        for gap in applying[code, lao_type]:
+            gap.applicable += n
+        for gap in owing[code, lao_type]:
+            gap.missing += empty
+
+    partly = Q(filled_count__gt=0, filled_count__lt=F("required_count"))
+    wanting = entries.filter(partly | Q(rules_pass=False) | ~Q(flags=[])).values_list(
+        "section__code", "record__lao__type", "filled_count", "values", "flags", "rules_pass"
+    )
+    for code, lao_type, filled, stored, flags, rules_pass in wanting.iterator(chunk_size=2000):
+        result.streamed += 1
+        if filled:  # an entry with nothing filled was counted above
+            for gap in owing[code, lao_type]:
+                if stored.get(gap.field.code) in (None, ""):
+                    gap.missing += 1
+        for flagged in flags or ():
+            if flagged in gaps:
+                gaps[flagged].flagged += 1
+        if not rules_pass:
+            for rule in failing_rules(section_rules[code], stored):
+                rule_gaps[rule.pk].failing += 1
+                for name in _rule_fields(rule):
+                    if name in gaps:
+                        gaps[name].rule_failures += 1
+    result.fields = list(gaps.values())
+    result.rules = list(rule_gaps.values())
+    return result
+
+
+def _rule_fields(rule: Rule) -> list[str]:
+    names = []
+    for value in rule.params.values():
+        names.extend(value if isinstance(value, list) else [value])
+    return names
+
+
+def field_missing_entries(
+    *, field: Field, laos: QuerySet[LAO], fiscal_year: int, limit: int = 500
+) -> tuple[list[SectionEntry], int]:
+    """The records of ``laos`` where ``field`` is required and empty, or flagged: entries with
+    their LAO and place (at most ``limit``), and how many there are. Two queries."""
+    applies = Q(record__lao__type__in=field.applies_to) if field.applies_to else Q()
+    missing = ~Q(values__has_key=field.code) if field.required else Q(pk__in=[])
+    flagged = Q(flags__icontains=f'"{field.code}"')
+    entries = (
+        SectionEntry.objects.filter(
+            record__fiscal_year=fiscal_year,
+            record__lao__in=laos.values("pk"),
+            section__code=field.section.code,
+        )
+        .filter(applies)
+        .filter(missing | flagged)
+    )
+    found = list(
+        entries.select_related("record__lao__district__province").order_by("record__lao__code")[
+            :limit
+        ]
+    )
+    return found, entries.count()

@@ -1,0 +1,154 @@
+"""The dashboards' tables as columns and rows for a download (dashboards.exports.table_response).
+
+Each page's download is built from the same rows the page shows, so a file and the page always
+agree; headers go through gettext like every other string the user reads.
+"""
+
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from dashboards.exports import FORMATS
+from dashboards.figures import AreaRow, FieldGap, LaoRow, RuleGap
+from dashboards.models import ProgressSnapshot
+from deadlines.models import RoundLAO
+from records.models import Section
+
+
+def wanted_format(request) -> str | None:
+    """The download asked for in the query string (``download=csv|xlsx``), or None."""
+    value = request.GET.get("download", "")
+    return value if value in FORMATS else None
+
+
+def _label(obj, name: str = "label") -> str:
+    english = get_language() == "en" and getattr(obj, f"{name}_en", "")
+    return english or getattr(obj, f"{name}_th")
+
+
+def _status(status: str | None) -> str:
+    return str(RoundLAO.Status(status).label) if status else ""
+
+
+def lao_columns(sections: list[Section]) -> list[str]:
+    return [
+        _("DLA code"),
+        _("LAO"),
+        _("Type"),
+        _("District"),
+        _("Province"),
+        _("Completeness (%)"),
+        _("Required fields filled"),
+        _("Required fields"),
+        *[f"{_label(s)} (%)" for s in sections],
+        _("Last updated"),
+        _("Status"),
+        _("Days early (+) or late (−)"),
+        _("Acknowledged"),
+    ]
+
+
+def lao_values(row: LaoRow, sections: list[Section]) -> list:
+    cells = {cell.code: cell for cell in row.sections}
+    lao = row.lao
+    return [
+        lao.code,
+        lao.display_name,
+        row.type_label,
+        lao.district.name_th,
+        lao.district.province.name_th,
+        row.percent,
+        row.filled,
+        row.required,
+        *[cells[s.code].percent if s.code in cells else "" for s in sections],
+        row.updated_at,
+        _status(row.status),
+        row.days,
+        row.acknowledged if row.participant_id else "",
+    ]
+
+
+def area_columns(level: str) -> list[str]:
+    name = _("Province") if level == "province" else _("District")
+    return [
+        _("Code"),
+        name,
+        _("LAOs"),
+        _("In the round"),
+        *[str(label) for label in RoundLAO.Status.labels],
+        _("Acknowledged"),
+        _("Completeness (%)"),
+        _("Required fields filled"),
+        _("Required fields"),
+    ]
+
+
+def area_values(row: AreaRow) -> list:
+    return [
+        row.code,
+        row.display_name,
+        row.laos,
+        row.participants,
+        *row.status_counts.values(),
+        row.acknowledged,
+        row.percent,
+        row.filled,
+        row.required,
+    ]
+
+
+def progress_columns() -> list[str]:
+    return [
+        _("Day"),
+        _("LAOs"),
+        _("In the round"),
+        *[str(label) for label in RoundLAO.Status.labels],
+        _("Acknowledged"),
+        _("Completeness (%)"),
+    ]
+
+
+def progress_values(snapshot: ProgressSnapshot) -> list:
+    return [
+        snapshot.day,
+        snapshot.laos,
+        snapshot.participants,
+        *[getattr(snapshot, status) for status in RoundLAO.Status.values],
+        snapshot.acknowledged,
+        snapshot.percent,
+    ]
+
+
+def field_columns() -> list[str]:
+    return [
+        _("Section"),
+        _("Field code"),
+        _("Field"),
+        _("Required"),
+        _("Records where it applies"),
+        _("Missing"),
+        _("Missing (%)"),
+        _("Flagged"),
+        _("In a failing check"),
+    ]
+
+
+def field_values(gap: FieldGap) -> list:
+    return [
+        _label(gap.section),
+        gap.field.code,
+        _label(gap.field),
+        gap.field.required,
+        gap.applicable,
+        gap.missing,
+        gap.missing_percent,
+        gap.flagged,
+        gap.rule_failures,
+    ]
+
+
+def rule_columns() -> list[str]:
+    return [_("Section"), _("Check"), _("Records failing it")]
+
+
+def rule_values(gap: RuleGap) -> list:
+    return [_label(gap.section), _label(gap.rule, "message"), gap.failing]

@@ -1,0 +1,921 @@
+"""The Excel round trip: a fill-in template of a record (or one section) and its upload.
+
+An LAO's clerk (for their LAO) or a district officer (for the LAOs of their district) downloads
+an XLSX template: one sheet per section, one row per field (code, Thai and English label, unit,
+what is allowed) and one column per LAO, with the current values filled in. Header cells are
+locked (sheet protection), value cells are not; choices and yes/no have drop-down lists, numbers
+their bounds (as a warning, so that "NA" for "not applicable" can still be typed). A very hidden
+sheet keeps what the template was made from: the fiscal year, the schema version and, per LAO
+and section, the section's version (``SectionEntry.version``) at download time.
+
+The upload is checked by content (a zip with a workbook inside, within the size and unpacked
+size limits of ``records.registry``), then read cell by cell with the record import's conversion
+(``records.record_import.cell_to_stored``: Thai digits, Buddhist-Era dates, ใช่/ไม่ใช่, NA). The
+dry run lists, per LAO and field, old → new, and every error with its sheet, row and column.
+Confirming applies all or nothing through ``records.services.section_save`` with source
+"import" and the template's version as the expected version, so a record that changed since the
+template was made is refused (no lost update), naming the LAO and the section.
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from django import forms
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Font, PatternFill, Protection
+from openpyxl.utils import get_column_letter
+from openpyxl.workbook.protection import WorkbookProtection
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from accounts import access
+from accounts.models import Role
+from lgdata.thai import BE_OFFSET, fiscal_year_of
+from records import hooks, registry
+from records.forms import show_value
+from records.models import LAO, Field, Record, Schema, Section, SectionEntry, ValueChange
+from records.record_import import (
+    ImportValueError,
+    _outliers,  # the import's outlier flags, so a template save flags as a file import does
+    _same,  # "12.50" is "12.5": not a change
+    cell_to_stored,
+)
+from records.schema import current_schema
+from records.services import (
+    NOT_APPLICABLE,
+    StaleSectionError,
+    applicable_fields,
+    previous_values,
+    record_get_or_create,
+    section_save,
+)
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+TEMPLATE_MARK = "lgdata-record-template"
+TEMPLATE_FORMAT = 1
+META_SHEET = "_portal"
+LISTS_SHEET = "_lists"
+TITLE_ROW, HELP_ROW, HEADER_ROW, NAME_ROW, FIRST_DATA_ROW = 1, 2, 4, 5, 6
+FIRST_LAO_COLUMN = 6  # F: after code, Thai label, English label, unit, allowed values
+META_FIRST_ROW = 8  # the (sheet, section, LAO, version) rows of the hidden sheet
+MAX_TEMPLATE_LAOS = 100  # a district has at most a few dozen LAOs
+ZIP_MAGIC = registry.ZIP_MAGIC
+OLE_MAGIC = registry.OLE_MAGIC
+CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+_LOCKED_FILL = PatternFill("solid", fgColor="E9ECEF")
+_HEADER_FILL = PatternFill("solid", fgColor="CFE2FF")
+_NOT_APPLICABLE_FILL = PatternFill("solid", fgColor="BFBFBF")
+_UNLOCKED = Protection(locked=False)
+_FORMULA_START = ("=", "+", "-", "@")
+
+
+class SpreadsheetFileError(Exception):
+    """The upload is not a template the portal can read at all; the message says why."""
+
+
+# --- Who may ------------------------------------------------------------------------------------
+
+
+def can_import_template(user: User, lao: LAO) -> bool:
+    """The LAO's own clerk, or a district officer of the LAO's district.
+
+    District officers otherwise only read records (``access.can_edit_lao_record`` is the clerk's
+    alone); issue 6 lets them fill a template for the LAOs of their district, so this check is
+    the template's own: ``access.can_review_lao`` limited to district officers. Province
+    officers review too, but do not import; executives and everyone else neither.
+    """
+    if access.can_edit_lao_record(user, lao):
+        return True
+    return user.is_authenticated and user.role == Role.DISTRICT and access.can_review_lao(user, lao)
+
+
+def template_laos(user: User) -> QuerySet[LAO]:
+    """The LAOs a user may download and import templates for (see ``can_import_template``)."""
+    if not (user.is_authenticated and user.is_active):
+        return LAO.objects.none()
+    if user.role == Role.CLERK:
+        return LAO.objects.filter(pk=user.lao_id)
+    if user.role == Role.DISTRICT:
+        return LAO.objects.active().filter(district_id=user.district_id)
+    return LAO.objects.none()
+
+
+# --- Making the template -----------------------------------------------------------------------
+
+
+def _label(obj, language: str) -> str:
+    return obj.label_en if language == "en" else obj.label_th
+
+
+def _bound(number: Decimal) -> str:
+    return f"{number.normalize():f}"
+
+
+def _plain(number: Decimal) -> str:
+    return f"{number.normalize():,f}"
+
+
+def _allowed(f: Field, language: str) -> str:
+    """What a field's cells take, in words, for the "allowed" column."""
+    if f.is_numeric:
+        kind = _("whole number") if f.type == Field.Type.INTEGER else _("number, 2 decimals")
+        if f.min_value is not None and f.max_value is not None:
+            kind += f" {_plain(f.min_value)}–{_plain(f.max_value)}"
+        elif f.min_value is not None:
+            kind += " ≥ " + _plain(f.min_value)
+        elif f.max_value is not None:
+            kind += " ≤ " + _plain(f.max_value)
+        return kind
+    if f.type == Field.Type.DATE:
+        return _("date: day/month/Buddhist-Era year, e.g. 30/9/2568")
+    if f.type == Field.Type.BOOLEAN:
+        return _("yes or no (from the list)")
+    if f.type == Field.Type.CHOICE:
+        return _("one of the list")
+    return _("text")
+
+
+def _cell_value(value, f: Field, language: str):
+    """A stored value as the template shows it, in the form the upload reads back."""
+    if value in (None, ""):
+        return None
+    if value == NOT_APPLICABLE:
+        return NOT_APPLICABLE
+    if f.is_numeric:
+        number = Decimal(str(value))
+        return int(number) if number == number.to_integral_value() else number
+    if f.type == Field.Type.DATE:
+        day = datetime.date.fromisoformat(value)
+        return f"{day.day}/{day.month}/{day.year + BE_OFFSET}"
+    if f.type == Field.Type.BOOLEAN:
+        return _yes_no(language)[0 if value else 1]
+    if f.type == Field.Type.CHOICE:
+        for choice in f.choices:
+            if choice["value"] == value:
+                return choice[f"label_{language}"]
+    return str(value)
+
+
+def _yes_no(language: str) -> tuple[str, str]:
+    return ("yes", "no") if language == "en" else ("ใช่", "ไม่ใช่")
+
+
+class _Lists:
+    """The hidden sheet of drop-down lists (a list formula longer than 255 characters breaks
+    Excel, so lists live in cells and the validation points to them)."""
+
+    def __init__(self, workbook: Workbook, language: str) -> None:
+        self.sheet = workbook.create_sheet(LISTS_SHEET)
+        self.sheet.sheet_state = "veryHidden"
+        self.sheet.protection.sheet = True
+        self.language = language
+        self.ranges: dict[int, str] = {}
+
+    def range_for(self, f: Field) -> str:
+        if f.pk not in self.ranges:
+            if f.type == Field.Type.BOOLEAN:
+                items = list(_yes_no(self.language))
+            else:
+                items = [c[f"label_{self.language}"] for c in f.choices]
+            items.append(NOT_APPLICABLE)
+            column = len(self.ranges) + 1
+            for row, item in enumerate(items, start=1):
+                self.sheet.cell(row=row, column=column, value=item)
+            letter = get_column_letter(column)
+            self.ranges[f.pk] = f"'{LISTS_SHEET}'!${letter}$1:${letter}${len(items)}"
+        return self.ranges[f.pk]
+
+
+def _validation(f: Field, lists: _Lists, language: str) -> DataValidation | None:
+    common = {
+        "allow_blank": True,
+        "showErrorMessage": True,
+        "showInputMessage": True,
+        "promptTitle": _label(f, language)[:32],
+        "prompt": (f.help_en if language == "en" else f.help_th)[:250] or None,
+    }
+    if f.type in (Field.Type.CHOICE, Field.Type.BOOLEAN):
+        return DataValidation(
+            type="list",
+            formula1=lists.range_for(f),
+            errorTitle=_("Not in the list")[:32],
+            error=_("Choose a value from the list, or NA if it does not apply.")[:225],
+            errorStyle="stop",
+            **common,
+        )
+    if not f.is_numeric:
+        return None
+    kind = "whole" if f.type == Field.Type.INTEGER else "decimal"
+    low, high = f.min_value, f.max_value
+    if low is not None and high is not None:
+        bounds = {"operator": "between", "formula1": _bound(low), "formula2": _bound(high)}
+    elif low is not None:
+        bounds = {"operator": "greaterThanOrEqual", "formula1": _bound(low)}
+    elif high is not None:
+        bounds = {"operator": "lessThanOrEqual", "formula1": _bound(high)}
+    else:
+        bounds = {"operator": "between", "formula1": "-999999999999", "formula2": "999999999999"}
+    return DataValidation(
+        type=kind,
+        errorTitle=_("Check the number")[:32],
+        error=(
+            _("Expected: %(allowed)s. Type NA if it does not apply here.")
+            % {"allowed": _allowed(f, language)}
+        )[:225],
+        # A warning, not a stop: "NA" (not applicable) is a valid answer in a number cell.
+        errorStyle="warning",
+        **bounds,
+        **common,
+    )
+
+
+def _header(cell, value, *, bold: bool = True, fill: PatternFill = _HEADER_FILL) -> None:
+    cell.value = value
+    cell.font = Font(bold=bold)
+    cell.fill = fill
+    cell.alignment = Alignment(wrap_text=True, vertical="top")
+
+
+def _text_cell(cell, value) -> None:
+    """Text stays text: a value starting with = is stored as a string, never as a formula."""
+    cell.value = value
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        cell.data_type = "s"
+
+
+@dataclass
+class _Records:
+    """The LAOs' records of the year and their entries, in three queries."""
+
+    schema: Schema
+    records: dict[int, Record]
+    entries: dict[tuple[int, str], SectionEntry]
+
+    def entry(self, lao: LAO, section_code: str) -> SectionEntry | None:
+        record = self.records.get(lao.pk)
+        return self.entries.get((record.pk, section_code)) if record else None
+
+
+def _records(laos: list[LAO], fiscal_year: int) -> _Records:
+    records = {
+        r.lao_id: r
+        for r in Record.objects.filter(lao__in=laos, fiscal_year=fiscal_year).select_related(
+            "schema"
+        )
+    }
+    schemas = {r.schema_id: r.schema for r in records.values()}
+    if len(records) < len(laos):
+        current = current_schema()
+        schemas.setdefault(current.pk, current)
+    if len(schemas) > 1:
+        raise SpreadsheetFileError(
+            _(
+                "These LAOs' records were made under different versions of the record schema; "
+                "download a template for each LAO."
+            )
+        )
+    entries = {
+        (e.record_id, e.section.code): e
+        for e in SectionEntry.objects.filter(record__in=records.values()).select_related("section")
+    }
+    return _Records(next(iter(schemas.values())), records, entries)
+
+
+def template_build(
+    *, laos: list[LAO], fiscal_year: int, section_codes: list[str] | None, language: str
+) -> bytes:
+    """The fill-in XLSX template of the given LAOs' records (all sections, or those named).
+
+    Raises ``SpreadsheetFileError`` when the LAOs' records follow different schema versions.
+    """
+    laos = sorted(laos, key=lambda lao: lao.code)[:MAX_TEMPLATE_LAOS]
+    data = _records(laos, fiscal_year)
+    sections = data.schema.sections.prefetch_related("fields")
+    if section_codes:
+        sections = sections.filter(code__in=section_codes)
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    lists = _Lists(workbook, language)
+    meta_rows: list[tuple[str, str, str, int]] = []
+    for section in sections:
+        sheet = workbook.create_sheet(_sheet_title(_label(section, language), workbook))
+        _section_sheet(sheet, section, laos, data, lists, fiscal_year, language)
+        for lao in laos:
+            entry = data.entry(lao, section.code)
+            meta_rows.append((sheet.title, section.code, lao.code, entry.version if entry else 0))
+    _meta_sheet(workbook, fiscal_year, data.schema, language, meta_rows)
+    workbook.move_sheet(lists.sheet, offset=len(workbook.sheetnames))
+    workbook.security = WorkbookProtection(lockStructure=True)
+    workbook.active = 0
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _sheet_title(text: str, workbook: Workbook) -> str:
+    clean = (
+        "".join(" " if ch in "[]:*?/\\" else ch for ch in text).strip()[:31].strip() or "section"
+    )
+    title, n = clean, 2
+    while title in workbook.sheetnames:
+        suffix = f" ({n})"
+        title, n = clean[: 31 - len(suffix)] + suffix, n + 1
+    return title
+
+
+def _section_sheet(
+    sheet,
+    section: Section,
+    laos: list[LAO],
+    data: _Records,
+    lists: _Lists,
+    fiscal_year: int,
+    language: str,
+) -> None:
+    sheet.cell(row=TITLE_ROW, column=1, value=f"{_label(section, language)} · {fiscal_year}")
+    sheet.cell(row=TITLE_ROW, column=1).font = Font(bold=True, size=14)
+    sheet.cell(
+        row=HELP_ROW,
+        column=1,
+        value=_(
+            "Fill in the white cells. Leave a cell empty for no data and type NA when the item "
+            "does not exist here. Grey cells are locked; do not add or move rows or columns."
+        ),
+    )
+    headers = [_("Field code"), _("Item (Thai)"), _("Item (English)"), _("Unit"), _("Allowed")]
+    for column, text in enumerate(headers, start=1):
+        _header(sheet.cell(row=HEADER_ROW, column=column), text)
+        _header(sheet.cell(row=NAME_ROW, column=column), None)
+    sheet.cell(row=NAME_ROW, column=FIRST_LAO_COLUMN - 1).value = _("LAO")
+    for i, lao in enumerate(laos):
+        column = FIRST_LAO_COLUMN + i
+        _header(sheet.cell(row=HEADER_ROW, column=column), lao.code)
+        _header(sheet.cell(row=NAME_ROW, column=column), lao.display_name)
+        sheet.column_dimensions[get_column_letter(column)].width = 20
+    for letter, width in zip("ABCDE", (20, 46, 36, 10, 30), strict=True):
+        sheet.column_dimensions[letter].width = width
+    last_letter = get_column_letter(FIRST_LAO_COLUMN + len(laos) - 1)
+    first_letter = get_column_letter(FIRST_LAO_COLUMN)
+
+    for row, f in enumerate(section.fields.all(), start=FIRST_DATA_ROW):
+        unit = (f.unit_en or f.unit_th) if language == "en" else f.unit_th
+        for column, value in enumerate(
+            (f.code, f.label_th, f.label_en, unit, _allowed(f, language)), start=1
+        ):
+            cell = sheet.cell(row=row, column=column, value=value)
+            cell.fill = _LOCKED_FILL
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+        for i, lao in enumerate(laos):
+            cell = sheet.cell(row=row, column=FIRST_LAO_COLUMN + i)
+            if not f.applies(lao.type):
+                cell.fill = _NOT_APPLICABLE_FILL
+                continue
+            entry = data.entry(lao, section.code)
+            value = _cell_value(entry.values.get(f.code) if entry else None, f, language)
+            _text_cell(cell, value)
+            cell.protection = _UNLOCKED
+            if f.type == Field.Type.DATE or f.type == Field.Type.TEXT:
+                cell.number_format = "@"  # typed dates stay text: Excel would read 2568 as CE
+        validation = _validation(f, lists, language)
+        if validation is not None:
+            validation.add(f"{first_letter}{row}:{last_letter}{row}")
+            sheet.add_data_validation(validation)
+    sheet.freeze_panes = sheet.cell(row=FIRST_DATA_ROW, column=FIRST_LAO_COLUMN)
+    sheet.protection.sheet = True
+    sheet.protection.formatColumns = False  # people may still widen columns and rows
+    sheet.protection.formatRows = False
+
+
+def _meta_sheet(
+    workbook: Workbook,
+    fiscal_year: int,
+    schema: Schema,
+    language: str,
+    rows: list[tuple[str, str, str, int]],
+) -> None:
+    sheet = workbook.create_sheet(META_SHEET)
+    sheet.sheet_state = "veryHidden"
+    sheet.protection.sheet = True
+    sheet.append([TEMPLATE_MARK, TEMPLATE_FORMAT])
+    sheet.append(["fiscal_year", fiscal_year])
+    sheet.append(["schema_version", schema.version])
+    sheet.append(["language", language])
+    sheet.append(["created", timezone.now().isoformat()])
+    sheet.append([])
+    sheet.append(["sheet", "section", "lao", "version"])
+    for row in rows:
+        sheet.append(list(row))
+
+
+def template_filename(*, laos: list[LAO], fiscal_year: int, section_code: str | None) -> str:
+    who = laos[0].code if len(laos) == 1 else laos[0].district_id if laos else "laos"
+    return f"template-{who}-{fiscal_year}{'-' + section_code if section_code else ''}.xlsx"
+
+
+# --- Reading an upload -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CellIssue:
+    """A problem in the file: where (sheet, row, column; empty for the whole file) and why."""
+
+    sheet: str
+    row: int | None
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        if self.row is None:
+            return f"{self.sheet}: {self.message}" if self.sheet else self.message
+        return _("Sheet %(sheet)s, row %(row)s, column %(column)s: %(message)s") % {
+            "sheet": self.sheet,
+            "row": self.row,
+            "column": self.column,
+            "message": self.message,
+        }
+
+
+@dataclass
+class _SheetPart:
+    """One section sheet as read: its LAO columns and, per field row, the value cells."""
+
+    title: str
+    section_code: str
+    expected: set[str] = field(default_factory=set)  # LAO codes the hidden sheet lists
+    lao_columns: dict[int, str] = field(default_factory=dict)  # column index -> LAO code
+    rows: list[tuple[int, str, dict[int, object]]] = field(default_factory=list)
+
+
+@dataclass
+class TemplateFile:
+    """A template upload as read, before any database check."""
+
+    fiscal_year: int
+    schema_version: int
+    language: str
+    versions: dict[tuple[str, str], int]  # (LAO code, section code) -> version at download
+    sheets: list[_SheetPart]
+    issues: list[CellIssue]
+
+
+def _not_a_template() -> SpreadsheetFileError:
+    return SpreadsheetFileError(
+        _(
+            "This workbook is not a template from the portal, or its hidden part was changed. "
+            "Download a new template, fill it in and upload that."
+        )
+    )
+
+
+def template_read(data: bytes) -> TemplateFile:
+    """Reads a filled-in template, checking it by content, never by name: a zip (XLSX) within
+    the upload and unpacked-size limits (``records.registry``), that openpyxl opens, with the
+    portal's hidden sheet. Raises ``SpreadsheetFileError`` with a message for the user."""
+    limit = settings.IMPORT_MAX_UPLOAD_BYTES
+    if len(data) > limit:
+        raise SpreadsheetFileError(
+            _("The file is larger than %(size)s MB, the most the portal accepts.")
+            % {"size": limit // (1024 * 1024) or 1}
+        )
+    if not data.strip():
+        raise SpreadsheetFileError(_("The file is empty."))
+    if data.startswith(OLE_MAGIC):
+        raise SpreadsheetFileError(
+            _("This is an old Excel (.xls) file. Save it as Excel Workbook (.xlsx) and try again.")
+        )
+    if not data.startswith(ZIP_MAGIC):
+        raise SpreadsheetFileError(
+            _(
+                "This file is not an Excel workbook (.xlsx), whatever its name says. Upload the "
+                "template you downloaded from the portal, saved as Excel Workbook (.xlsx)."
+            )
+        )
+    try:
+        registry._check_zip(data)  # damaged zip, or one that unpacks to far too much
+    except registry.RegistryFileError as error:
+        raise SpreadsheetFileError(str(error)) from None
+    try:
+        book = load_workbook(io.BytesIO(data))
+    except Exception:
+        # openpyxl raises many kinds of errors for a damaged workbook; to the user they are one.
+        raise SpreadsheetFileError(
+            _("The Excel file is damaged or is not a workbook. Open it in Excel and save it again.")
+        ) from None
+    if META_SHEET not in book.sheetnames:
+        raise _not_a_template()
+    template, parts = _read_meta(book[META_SHEET])
+    computed = None  # the cached results of formula cells, read only if there is a formula
+    for part in parts:
+        if part.title not in book.sheetnames:
+            template.issues.append(
+                CellIssue(part.title, None, "", _("This sheet of the template is missing."))
+            )
+            continue
+        sheet = book[part.title]
+        if _read_sheet(sheet, part, template.issues):
+            computed = computed or load_workbook(io.BytesIO(data), data_only=True)
+            _fill_formulas(sheet, computed[part.title], part, template.issues)
+        template.sheets.append(part)
+    return template
+
+
+def _read_meta(sheet) -> tuple[TemplateFile, list[_SheetPart]]:
+    rows = list(sheet.iter_rows(values_only=True))
+    try:
+        if rows[0][0] != TEMPLATE_MARK or rows[0][1] != TEMPLATE_FORMAT:
+            raise ValueError
+        fiscal_year, schema_version = int(rows[1][1]), int(rows[2][1])
+        language = "en" if rows[3][1] == "en" else "th"
+        versions: dict[tuple[str, str], int] = {}
+        parts: dict[str, _SheetPart] = {}
+        for row in rows[META_FIRST_ROW - 1 :]:
+            if not row or row[0] is None:
+                continue
+            title, section_code, lao_code = str(row[0]), str(row[1]), str(row[2])
+            versions[lao_code, section_code] = int(row[3])
+            parts.setdefault(title, _SheetPart(title, section_code)).expected.add(lao_code)
+    except (IndexError, TypeError, ValueError):
+        raise _not_a_template() from None
+    if not versions:
+        raise _not_a_template()
+    return TemplateFile(fiscal_year, schema_version, language, versions, [], []), list(
+        parts.values()
+    )
+
+
+def _read_sheet(sheet, part: _SheetPart, issues: list[CellIssue]) -> bool:
+    """Reads the LAO columns and the field rows; True if a value cell holds a formula."""
+    formulas = False
+    expected = part.expected
+    for column in range(FIRST_LAO_COLUMN, sheet.max_column + 1):
+        code = sheet.cell(row=HEADER_ROW, column=column).value
+        if code in (None, ""):
+            continue
+        code = str(code).strip()
+        if code not in expected:
+            issues.append(
+                CellIssue(
+                    part.title,
+                    HEADER_ROW,
+                    get_column_letter(column),
+                    _("“%(code)s” is not an LAO of this template; do not change the LAO codes.")
+                    % {"code": code},
+                )
+            )
+            continue
+        part.lao_columns[column] = code
+    missing = expected - set(part.lao_columns.values())
+    if missing:
+        issues.append(
+            CellIssue(
+                part.title,
+                HEADER_ROW,
+                "",
+                _("The columns of these LAOs are missing: %(codes)s.")
+                % {"codes": ", ".join(sorted(missing))},
+            )
+        )
+    for row in range(FIRST_DATA_ROW, sheet.max_row + 1):
+        code = sheet.cell(row=row, column=1).value
+        cells: dict[int, object] = {}
+        for column in part.lao_columns:
+            cell = sheet.cell(row=row, column=column)
+            if cell.data_type == "f":
+                formulas = True
+            cells[column] = cell.value
+        if code in (None, "") and all(v in (None, "") for v in cells.values()):
+            continue
+        part.rows.append((row, str(code or "").strip(), cells))
+    return formulas
+
+
+def _fill_formulas(sheet, computed_sheet, part: _SheetPart, issues: list[CellIssue]) -> None:
+    """Formula cells count with the value the spreadsheet computed; without one, they are an
+    error (the cell would otherwise silently empty the field)."""
+    for index, (row, code, cells) in enumerate(part.rows):
+        for column in cells:
+            if sheet.cell(row=row, column=column).data_type == "f":
+                result = computed_sheet.cell(row=row, column=column).value
+                if result is None:
+                    issues.append(
+                        CellIssue(
+                            part.title,
+                            row,
+                            get_column_letter(column),
+                            _(
+                                "This cell holds a formula without a computed value; type the "
+                                "value itself."
+                            ),
+                        )
+                    )
+                cells[column] = result
+        part.rows[index] = (row, code, cells)
+
+
+# --- Checking and applying an upload -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ValuePreview:
+    """One value the upload changes, as people read it (old and new)."""
+
+    section: str
+    field: str
+    old: str
+    new: str
+
+
+@dataclass
+class LAOPreview:
+    code: str
+    name: str
+    changes: list[ValuePreview] = field(default_factory=list)
+
+
+@dataclass
+class TemplateImportResult:
+    """The outcome of a dry run or a commit of a template upload."""
+
+    fiscal_year: int | None = None
+    refusals: list[str] = field(default_factory=list)  # scope, locks, stale sections
+    errors: list[CellIssue] = field(default_factory=list)  # cells, by sheet, row and column
+    laos: list[LAOPreview] = field(default_factory=list)
+    unchanged: int = 0
+    committed: bool = False
+    sections_saved: int = 0
+    history_rows: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.refusals and not self.errors
+
+    @property
+    def values_changed(self) -> int:
+        return sum(len(lao.changes) for lao in self.laos)
+
+
+@dataclass
+class _Change:
+    lao: LAO
+    section: Section
+    values: dict[str, object] = field(default_factory=dict)
+
+
+def _cell_for_import(value):
+    """A cell as the record import reads it; a date Excel made of a typed Buddhist-Era date
+    (30/9/2568 read as the year 2568) goes back to that text."""
+    if isinstance(value, datetime.datetime | datetime.date) and value.year > 2400:
+        return f"{value.day}/{value.month}/{value.year}"
+    return value
+
+
+@transaction.atomic
+def template_import(*, data: bytes, by: User, commit: bool) -> TemplateImportResult:
+    """Checks a filled-in template and, with ``commit`` and no error, saves what changed.
+
+    Refused as a whole (nothing written) when the user may not import for one of its LAOs
+    (``can_import_template``), a record is locked or waiting for its officers (the records edit
+    guards), a section changed since the template was made (its version differs: a stale
+    template), or any cell is wrong (every one is listed with sheet, row and column). Each
+    changed section is saved with ``section_save`` (source "import", by ``by``, expected
+    version = the template's), so history, completeness and rules are kept as for a form; a
+    section saved by someone between the check and the save rolls everything back.
+    """
+    template = template_read(data)
+    result = TemplateImportResult(fiscal_year=template.fiscal_year, errors=list(template.issues))
+    language = template.language
+    schema = Schema.objects.filter(version=template.schema_version).first()
+    last_year = fiscal_year_of(timezone.localdate()) + 1
+    if schema is None or not 2540 <= template.fiscal_year <= last_year:
+        raise _not_a_template()
+
+    codes = {lao_code for lao_code, _section in template.versions}
+    laos = {lao.code: lao for lao in LAO.objects.filter(code__in=codes).select_related("district")}
+    for code in sorted(codes):
+        lao = laos.get(code)
+        if lao is None or not can_import_template(by, lao):
+            result.refusals.append(
+                _("You may not import values for the LAO with code %(code)s.") % {"code": code}
+            )
+    if result.refusals:
+        return result
+    today = timezone.localdate()
+    for lao in laos.values():
+        reason = hooks.edit_blocked_reason(lao, template.fiscal_year, today)
+        if reason:
+            result.refusals.append(f"{lao.display_name}: {reason}")
+
+    records = {
+        r.lao_id: r
+        for r in Record.objects.filter(lao__in=laos.values(), fiscal_year=template.fiscal_year)
+    }
+    entries = {
+        (e.record_id, e.section_id): e
+        for e in SectionEntry.objects.filter(record__in=records.values())
+    }
+    sections = {s.code: s for s in schema.sections.prefetch_related("fields").order_by("order")}
+
+    def entry_of(lao: LAO, section: Section) -> SectionEntry | None:
+        record = records.get(lao.pk)
+        return entries.get((record.pk, section.pk)) if record else None
+
+    for (lao_code, section_code), version in sorted(template.versions.items()):
+        lao, section = laos[lao_code], sections.get(section_code)
+        record = records.get(lao.pk)
+        if section is None:
+            raise _not_a_template()
+        if record is not None and record.schema_id != schema.pk:
+            now = None
+        else:
+            entry = entry_of(lao, section)
+            now = entry.version if entry else 0
+        if now != version:
+            result.refusals.append(
+                _(
+                    "%(lao)s, section “%(section)s”: the record was changed in the portal after "
+                    "this template was made. Nothing was imported; download a new template and "
+                    "enter your values again."
+                )
+                % {"lao": lao.display_name, "section": _label(section, language)}
+            )
+
+    changes: dict[tuple[int, int], _Change] = {}
+    previews: dict[str, LAOPreview] = {}
+    for part in template.sheets:
+        section = sections.get(part.section_code)
+        if section is None:
+            raise _not_a_template()
+        fields = {f.code: f for f in section.fields.all()}
+        seen: dict[str, int] = {}
+        for row, code, cells in part.rows:
+            f = fields.get(code)
+            if f is None:
+                result.errors.append(
+                    CellIssue(
+                        part.title,
+                        row,
+                        "A",
+                        _("“%(code)s” is not a field of this section; do not change column A.")
+                        % {"code": code},
+                    )
+                )
+                continue
+            if code in seen:
+                result.errors.append(
+                    CellIssue(
+                        part.title,
+                        row,
+                        "A",
+                        _("The field “%(code)s” is already on row %(row)s.")
+                        % {"code": code, "row": seen[code]},
+                    )
+                )
+                continue
+            seen[code] = row
+            for column, value in cells.items():
+                lao = laos[part.lao_columns[column]]
+                where = (part.title, row, get_column_letter(column))
+                if not f.applies(lao.type):
+                    if value not in (None, ""):
+                        result.errors.append(
+                            CellIssue(
+                                *where,
+                                _("This item does not apply to %(lao)s; leave the cell empty.")
+                                % {"lao": lao.display_name},
+                            )
+                        )
+                    continue
+                try:
+                    stored = cell_to_stored(f, _cell_for_import(value))
+                except ImportValueError as error:
+                    result.errors.append(
+                        CellIssue(*where, f"{_label(f, language)} ({lao.display_name}): {error}")
+                    )
+                    continue
+                entry = entry_of(lao, section)
+                old = entry.values.get(f.code) if entry else None
+                if _same(f, old, stored):
+                    result.unchanged += 1
+                    continue
+                change = changes.setdefault((lao.pk, section.pk), _Change(lao, section))
+                change.values[f.code] = stored
+                preview = previews.setdefault(lao.code, LAOPreview(lao.code, lao.display_name))
+                preview.changes.append(
+                    ValuePreview(
+                        _label(section, language),
+                        _label(f, language),
+                        show_value(old, f, language),
+                        show_value(stored, f, language),
+                    )
+                )
+    result.laos = [previews[code] for code in sorted(previews)]
+    if not result.ok or not commit:
+        return result
+    _apply(changes, template, records, entries, by, result)
+    return result
+
+
+def _apply(
+    changes: dict[tuple[int, int], _Change],
+    template: TemplateFile,
+    records: dict[int, Record],
+    entries: dict[tuple[int, int], SectionEntry],
+    by: User,
+    result: TemplateImportResult,
+) -> None:
+    """Saves every changed section with the template's version as the expected one; the first
+    stale section rolls the whole upload back."""
+    by_lao: dict[int, list[_Change]] = defaultdict(list)
+    for change in changes.values():
+        by_lao[change.lao.pk].append(change)
+    for lao_changes in by_lao.values():
+        lao = lao_changes[0].lao
+        record = records.get(lao.pk)
+        if record is None:
+            record = record_get_or_create(lao=lao, fiscal_year=template.fiscal_year)
+            entries.update(
+                {(e.record_id, e.section_id): e for e in SectionEntry.objects.filter(record=record)}
+            )
+        record.lao = lao
+        for change in lao_changes:
+            section = change.section
+            entry = entries[record.pk, section.pk]
+            entry.record = record
+            fields = applicable_fields(section, lao.type)
+            previous = previous_values(
+                lao=lao, fiscal_year=template.fiscal_year, section_code=section.code
+            )
+            try:
+                saved = section_save(
+                    entry=entry,
+                    values=change.values,
+                    expected_version=template.versions[lao.code, section.code],
+                    by=by,
+                    source=ValueChange.Source.IMPORT,
+                    fields=fields,
+                    flags=_outliers(fields, {**entry.values, **change.values}, previous),
+                )
+            except StaleSectionError:
+                transaction.set_rollback(True)
+                result.refusals.append(
+                    _(
+                        "%(lao)s, section “%(section)s”: someone saved this section during the "
+                        "import. Nothing was imported; download a new template."
+                    )
+                    % {"lao": lao.display_name, "section": _label(section, template.language)}
+                )
+                result.sections_saved = result.history_rows = 0
+                return
+            result.sections_saved += 1
+            result.history_rows += len(saved.changed)
+    result.committed = True
+
+
+# --- The upload form ---------------------------------------------------------------------------
+
+
+class TemplateUploadForm(forms.Form):
+    """A filled-in template; its size is checked before a byte of it is read."""
+
+    file = forms.FileField(
+        label=gettext_lazy("Filled-in template (.xlsx)"),
+        help_text=gettext_lazy(
+            "The template you downloaded here and filled in. Nothing is changed until you "
+            "confirm the preview."
+        ),
+    )
+
+    def clean_file(self) -> UploadedFile:
+        upload = self.cleaned_data["file"]
+        limit = settings.IMPORT_MAX_UPLOAD_BYTES
+        if upload.size > limit:
+            raise forms.ValidationError(
+                gettext_lazy("The file is larger than %(size)s MB, the most the portal accepts."),
+                params={"size": limit // (1024 * 1024) or 1},
+                code="too_large",
+            )
+        return upload
+
+    def read(self) -> bytes:
+        """The uploaded bytes (after is_valid); SpreadsheetFileError if it grew meanwhile."""
+        upload = self.cleaned_data["file"]
+        upload.seek(0)
+        try:
+            return registry.read_limited(upload)
+        except registry.RegistryFileError as error:
+            raise SpreadsheetFileError(str(error)) from None

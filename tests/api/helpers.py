@@ -1,0 +1,68 @@
+"""A test case with an API token for every persona, and a client that sends it."""
+
+import datetime
+from unittest import mock
+
+from django.core.cache import cache
+from django.test import override_settings
+
+from api.services import token_issue
+from records.services import record_progress
+from tests.base import PersonasTestCase
+
+ENDPOINTS = (
+    "/api/v1/laos/",
+    "/api/v1/laos/{lao}/",
+    "/api/v1/completeness/?level=province",
+    "/api/v1/circulars/",
+)
+
+
+def at(day: datetime.date) -> datetime.datetime:
+    """Noon in Bangkok on a day."""
+    return datetime.datetime.combine(day, datetime.time(5), tzinfo=datetime.UTC)
+
+
+def on(day: datetime.date):
+    """Freezes "now" on a day (the API reads the clock for the fiscal year and statuses)."""
+    return mock.patch("django.utils.timezone.now", return_value=at(day))
+
+
+# The personas' passwords are never used here; a fast hasher keeps each class's set-up short.
+@override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
+def owed(lao) -> int:
+    """What an LAO without a record owes, counted by records.services (not by the API)."""
+    return sum(p.required for p in record_progress(lao=lao, record=None))
+
+
+class APITestCase(PersonasTestCase):
+    """Personas plus a token each: `self.tokens["province_officer"]` is its text."""
+
+    PERSONAS = (
+        "clerk_a",
+        "district_officer",
+        "province_officer",
+        "other_province_officer",
+        "department",
+        "executive",
+    )
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        cls.tokens = {}
+        for name in cls.PERSONAS:
+            _token, text = token_issue(user=getattr(cls, name), name=f"{name} system", by=None)
+            cls.tokens[name] = text
+
+    def setUp(self) -> None:
+        super().setUp()
+        cache.clear()  # the rate limit counts in the cache; each test starts afresh
+
+    def api(self, path: str, token: str | None = None, **headers):
+        if token is not None:
+            headers["HTTP_AUTHORIZATION"] = f"Bearer {token}"
+        return self.client.get(path, **headers)
+
+    def as_(self, persona: str, path: str, **headers):
+        return self.api(path, self.tokens[persona], **headers)

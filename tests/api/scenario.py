@@ -1,0 +1,66 @@
+"""A round with one LAO in each status, for the completeness and circular endpoints.
+
+Round มท ๐๘๐๖/ว ๓๑๓๗ (FY 2568, section population, deadline 30 Dec 2024), seen on 1 Mar 2025:
+
+    6701  lao_a      population complete, submitted 20 Dec 2024   submitted on time
+    6701  lao_b      3 population fields                          overdue
+    6702  lao_c      nothing                                      overdue
+    8104  lao_krabi  population complete, submitted 3 Jan 2025    submitted late
+"""
+
+import datetime
+
+from deadlines.models import Circular, RoundLAO
+from deadlines.services import circular_create, round_submit
+from records.models import LAO, District, Province
+from tests.api.helpers import at, on
+from tests.factories import POPULATION, fill_section, make_round
+
+DEADLINE = datetime.date(2024, 12, 30)
+TODAY = datetime.date(2025, 3, 1)
+PARTIAL = {k: POPULATION[k] for k in ("population_as_of", "population_male", "households_total")}
+
+
+def build(case) -> None:
+    # Everything happens before TODAY, as it would in life (the personas' LAOs were made with
+    # the real clock, so their registry entries are dated back too).
+    LAO.objects.update(updated_at=at(datetime.date(2024, 10, 1)))
+    with on(datetime.date(2024, 11, 19)):
+        case.round = make_round(deadline=DEADLINE)
+
+    def part(lao):
+        return RoundLAO.objects.select_related("round", "lao").get(round=case.round, lao=lao)
+
+    with on(datetime.date(2024, 12, 1)):
+        fill_section(case.lao_a, 2568, "population", case.clerk_a, POPULATION)
+        fill_section(case.lao_b, 2568, "population", case.clerk_a, PARTIAL)
+        fill_section(case.lao_krabi, 2568, "population", case.clerk_a, POPULATION)
+    with on(datetime.date(2024, 12, 20)):
+        round_submit(participant=part(case.lao_a), by=case.clerk_a)
+    with on(datetime.date(2025, 1, 3)):
+        round_submit(participant=part(case.lao_krabi), by=case.clerk_a)
+    with on(datetime.date(2024, 12, 2)):
+        case.province_letter = circular_create(
+            level=Circular.Level.PROVINCE,
+            reference="พช ๐๐๓๗.๓/ว ๔๗๗๙",
+            date=datetime.date(2024, 12, 2),
+            subject="การปรับปรุงข้อมูลกลางองค์กรปกครองส่วนท้องถิ่น",
+            by=case.province_officer,
+            forwards=case.round.circular,
+            province=Province.objects.get(code="67"),
+            deadline=datetime.date(2024, 12, 25),
+        )
+        case.district_letter = circular_create(
+            level=Circular.Level.DISTRICT,
+            reference="กบ ๐๐๒๓/ว ๑",
+            date=datetime.date(2024, 12, 3),
+            subject="การปรับปรุงข้อมูลกลาง",
+            by=case.other_province_officer,
+            forwards=case.round.circular,
+            district=District.objects.get(code="8104"),
+        )
+
+
+def counts(**statuses: int) -> dict:
+    every = {s: 0 for s in RoundLAO.Status.values}
+    return {"total": sum(statuses.values()), **every, **statuses}

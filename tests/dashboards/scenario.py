@@ -1,0 +1,114 @@
+"""A known set of records and participations for the dashboard tests, counted by hand.
+
+Round มท ๐๘๐๖/ว ๓๑๓๗ (FY 2568, section population, deadline 30 Dec 2024) for every LAO:
+
+    district 6701 (Mueang Phetchabun)        on 25 Dec 2024     on 5 Jan 2025
+      lao_a   SAO      no record             not started        overdue
+      lao_b   subdist. 3 fields filled       in progress        overdue
+      d1      SAO      submitted 20 Dec      on time            on time   (acknowledged)
+      d2      SAO      submitted 3 Jan       late               late
+      d3      SAO      submitted, returned   returned           overdue
+      d4      town     district approved     approved           approved
+      d5      PAO      province approved     approved           approved
+    district 6702
+      lao_c   SAO      submitted 15 Dec      on time            on time
+    district 8104 (Krabi)
+      lao_krabi SAO    3 fields, 1 Nov       in progress        overdue   (not current)
+
+Every filled record has the population section (8 required fields) complete, except lao_b and
+lao_krabi with 3 of its fields.
+"""
+
+import datetime
+from unittest import mock
+
+from django.test import override_settings
+
+from accounts.models import Role
+from deadlines.models import RoundLAO
+from deadlines.services import round_acknowledge, round_approve, round_return, round_submit
+from records.models import LAO
+from records.services import record_progress
+from tests.base import PersonasTestCase
+from tests.factories import POPULATION, fill_section, make_lao, make_round, make_user
+
+DEADLINE = datetime.date(2024, 12, 30)
+BEFORE = datetime.date(2024, 12, 25)
+AFTER = datetime.date(2025, 1, 5)
+PARTIAL = {k: POPULATION[k] for k in ("population_as_of", "population_male", "households_total")}
+
+
+def at(day: datetime.date) -> datetime.datetime:
+    """Noon in Bangkok on a day."""
+    return datetime.datetime.combine(day, datetime.time(5), tzinfo=datetime.UTC)
+
+
+def on(day: datetime.date):
+    return mock.patch("django.utils.timezone.now", return_value=at(day))
+
+
+def owed(lao: LAO) -> int:
+    """The LAO's required fields, counted by records.services (not by the dashboards)."""
+    return sum(p.required for p in record_progress(lao=lao, record=None))
+
+
+def build(case) -> None:
+    """Adds d1..d5, the round and every participation's history to a PersonasTestCase class."""
+    case.d1 = make_lao("6701", type=LAO.Type.SAO, name="ส่งตรงเวลา")
+    case.d2 = make_lao("6701", type=LAO.Type.SAO, name="ส่งช้า")
+    case.d3 = make_lao("6701", type=LAO.Type.SAO, name="ถูกส่งคืน")
+    case.d4 = make_lao("6701", type=LAO.Type.TOWN, name="อำเภออนุมัติ")
+    case.d5 = make_lao("6701", type=LAO.Type.PAO, name="จังหวัดอนุมัติ")
+    case.round = make_round(deadline=DEADLINE)
+    clerk = case.clerk_a
+    officer, province = case.district_officer, case.province_officer
+
+    def part(lao):
+        return RoundLAO.objects.select_related("round", "lao__district").get(
+            round=case.round, lao=lao
+        )
+
+    with on(datetime.date(2024, 11, 1)):
+        fill_section(case.lao_krabi, 2568, "population", clerk, PARTIAL)
+    with on(datetime.date(2024, 12, 1)):
+        fill_section(case.lao_b, 2568, "population", clerk, PARTIAL)
+        for lao in (case.d1, case.d2, case.d3, case.d4, case.d5, case.lao_c):
+            fill_section(lao, 2568, "population", clerk, POPULATION)
+    with on(datetime.date(2024, 12, 10)):
+        round_submit(participant=part(case.d4), by=clerk)
+        round_submit(participant=part(case.d5), by=clerk)
+    with on(datetime.date(2024, 12, 11)):
+        round_approve(participant=part(case.d4), by=officer)
+        round_approve(participant=part(case.d5), by=officer)
+    with on(datetime.date(2024, 12, 12)):
+        round_approve(participant=part(case.d5), by=province)
+    with on(datetime.date(2024, 12, 15)):
+        round_submit(participant=part(case.lao_c), by=clerk)
+    with on(datetime.date(2024, 12, 20)):
+        round_submit(participant=part(case.d1), by=clerk)
+        round_acknowledge(participant=part(case.d1), by=clerk)
+    with on(datetime.date(2024, 12, 21)):
+        round_submit(participant=part(case.d3), by=clerk)
+    with on(datetime.date(2024, 12, 22)):
+        round_return(participant=part(case.d3), by=officer, comment="ตัวเลขไม่ตรง")
+    with on(datetime.date(2025, 1, 3)):
+        round_submit(participant=part(case.d2), by=clerk)
+    case.clerk_d1 = make_user("clerk_d1", Role.CLERK, lao=case.d1)
+
+
+# The personas' passwords are never typed in these tests; a fast hasher keeps set-up short.
+FAST_HASHER = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
+
+
+@FAST_HASHER
+class DashboardTestCase(PersonasTestCase):
+    """Personas (made with a fast password hasher)."""
+
+
+class ScenarioTestCase(DashboardTestCase):
+    """Personas and the scenario above."""
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        build(cls)

@@ -1,0 +1,124 @@
+"""The district oversight page: figures, scope, filters in the URL, actions, downloads."""
+
+import csv
+import io
+
+import openpyxl
+from django.utils import translation
+
+from dashboards import tables
+from deadlines.models import RoundLAO
+from tests.dashboards import scenario
+from tests.dashboards.scenario import AFTER, BEFORE, owed
+
+S = RoundLAO.Status
+URL = "/district/6701/"
+
+
+def csv_rows(response) -> list[list[str]]:
+    content = b"".join(response.streaming_content).decode("utf-8").lstrip("\ufeff")
+    return list(csv.reader(io.StringIO(content)))
+
+
+class DistrictPageTestCase(scenario.ScenarioTestCase):
+    def get(self, day=AFTER, user=None, **params):
+        self.login(user or self.district_officer)
+        with scenario.on(day):
+            return self.client.get(URL, params)
+
+    def test_totals_and_rows_equal_the_hand_count_after_the_deadline(self):
+        response = self.get()
+        total = response.context["total"]
+        self.assertEqual((total.laos, total.participants), (7, 7))
+        self.assertEqual(
+            (total.submitted_on_time, total.submitted_late, total.approved, total.overdue),
+            (1, 1, 2, 3),
+        )
+        self.assertEqual(total.behind, 3)
+        laos = [self.lao_a, self.lao_b, self.d1, self.d2, self.d3, self.d4, self.d5]
+        self.assertEqual(total.required, sum(owed(lao) for lao in laos))
+        self.assertEqual(total.filled, 43)
+        statuses = {row.lao.code: row.status for row in response.context["rows"]}
+        self.assertEqual(statuses[self.d3.code], S.OVERDUE)
+        self.assertContains(response, f'data-code="{self.d2.code}"')
+        self.assertContains(response, 'data-testid="headline-overdue">3<')
+        self.assertContains(response, "อบจ.จังหวัดอนุมัติ")
+        self.assertNotContains(response, "ชนแดน")  # lao_c is in 6702
+
+    def test_before_the_deadline_every_other_status_shows(self):
+        total = self.get(day=BEFORE).context["total"]
+        self.assertEqual(
+            {s: n for s, n in total.status_counts.items() if n},
+            {
+                S.NOT_STARTED: 1,
+                S.IN_PROGRESS: 1,
+                S.SUBMITTED_ON_TIME: 1,
+                S.SUBMITTED_LATE: 1,
+                S.RETURNED: 1,
+                S.APPROVED: 2,
+            },
+        )
+
+    def test_who_may_open_it(self):
+        for persona in ["district_officer", "province_officer", "department", "executive"]:
+            with self.subTest(persona=persona):
+                self.assertEqual(self.get(user=getattr(self, persona)).status_code, 200)
+        for persona in ["other_district_officer", "other_province_officer", "clerk_a"]:
+            with self.subTest(persona=persona):
+                self.assertEqual(self.get(user=getattr(self, persona)).status_code, 404)
+
+    def test_officers_see_actions_executives_and_department_do_not(self):
+        for persona in ["district_officer", "province_officer"]:
+            with self.subTest(persona=persona):
+                response = self.get(user=getattr(self, persona))
+                self.assertContains(response, 'data-testid="remind-all"')
+                self.assertContains(response, 'data-testid="remind-one"', count=3)
+        self.assertContains(
+            self.get(user=self.district_officer, day=BEFORE), 'data-testid="review"', count=2
+        )  # d1 submitted
+        for persona in ["department", "executive"]:
+            with self.subTest(persona=persona):
+                response = self.get(user=getattr(self, persona))
+                self.assertNotContains(response, 'data-testid="remind')
+                self.assertNotContains(response, 'data-testid="review"')
+
+    def test_filters_in_the_url(self):
+        codes = lambda response: {row.lao.code for row in response.context["rows"]}  # noqa: E731
+        self.assertEqual(codes(self.get(type="pao")), {self.d5.code})
+        self.assertEqual(
+            codes(self.get(status="overdue")), {self.lao_a.code, self.lao_b.code, self.d3.code}
+        )
+        self.assertEqual(codes(self.get(below="2")), {self.lao_a.code, self.lao_b.code})
+        self.assertEqual(codes(self.get(q="ส่งช้า")), {self.d2.code})
+        names = [row.lao.name_th for row in self.get(sort="-name").context["rows"]]
+        self.assertEqual(names, sorted(names, reverse=True))
+        percents = [row.percent for row in self.get(sort="completeness").context["rows"]]
+        self.assertEqual(percents, sorted(percents))
+
+    def test_year_and_round_are_chosen_in_the_url_and_bad_values_fall_back(self):
+        response = self.get(year="2567")
+        self.assertEqual(response.context["period"].fiscal_year, 2567)
+        self.assertIsNone(response.context["period"].round)
+        self.assertTrue(all(row.status is None for row in response.context["rows"]))
+        response = self.get(round=str(self.round.pk))
+        self.assertEqual(response.context["period"].round, self.round)
+        response = self.get(year="abc", round="999", status="nonsense", below="-5")
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(response.context["period"].round, self.round)
+        self.assertEqual(len(response.context["rows"]), 7)
+
+    def test_downloads_have_the_rows_of_the_page_with_its_filters(self):
+        page = self.get(status="overdue")
+        expected = [[row.lao.code, row.percent] for row in page.context["rows"]]
+        with translation.override("th"):
+            columns = tables.lao_columns(page.context["sections"])
+        lines = csv_rows(self.get(status="overdue", download="csv"))
+        header = lines.index(columns)
+        self.assertTrue(any("มท ๐๘๐๖/ว ๓๑๓๗" in " ".join(line) for line in lines[:header]))
+        self.assertEqual([[line[0], float(line[5])] for line in lines[header + 1 :]], expected)
+        response = self.get(status="overdue", download="xlsx")
+        sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+        values = [list(r) for r in sheet.iter_rows(values_only=True)]
+        header = values.index(columns)
+        self.assertEqual([[line[0], line[5]] for line in values[header + 1 :]], expected)
+        self.assertEqual(len(columns), 8 + 17 + 4)  # a column per section

@@ -1,0 +1,68 @@
+"""Each dashboard runs the same number of queries for one province of data and for many."""
+
+from dashboards.snapshots import snapshots_take
+from deadlines.models import RoundLAO, Transition
+from tests.dashboards import scenario
+from tests.dashboards.scenario import BEFORE, on
+from tests.factories import POPULATION, fill_section, make_lao, make_round
+
+# Page: (persona, URL, queries). Each count includes the session, the user and the unread
+# notices of every page.
+PAGES = {
+    "district": ("district_officer", "/district/6701/", 13),
+    "district, filtered": (
+        "district_officer",
+        "/district/6701/?status=in_progress&below=90&sort=-completeness",
+        11,  # no burn-up when LAOs are picked by status
+    ),
+    "province": ("province_officer", "/province/67/", 15),
+    "national": ("department", "/national/", 10),
+    "national, executive": ("executive", "/national/?type=sao", 10),
+    "fields": ("department", "/national/fields/", 11),
+    "field": ("department", "/national/fields/population_total/", 9),
+    "progress": ("department", f"/national/progress/?day={BEFORE.isoformat()}", 8),
+    "national download": ("department", "/national/?download=csv", 7),
+}
+
+
+class QueryCountTestCase(scenario.DashboardTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.round = make_round(deadline=scenario.DEADLINE)  # the personas' LAOs, 67 and 81
+        with on(BEFORE):
+            fill_section(cls.lao_a, 2568, "population", cls.clerk_a, POPULATION)
+            fill_section(cls.lao_c, 2568, "population", cls.clerk_a)
+
+    def counts_equal_the_pages(self):
+        with on(BEFORE):
+            snapshots_take(day=BEFORE, rounds=[self.round])
+        for name, (persona, url, queries) in PAGES.items():
+            with self.subTest(page=name):
+                self.login(getattr(self, persona))
+                with on(BEFORE), self.assertNumQueries(queries):
+                    response = self.client.get(url)
+                    if response.streaming:
+                        b"".join(response.streaming_content)
+                self.assertEqual(response.status_code, 200)
+
+    def test_one_province_then_many(self):
+        self.counts_equal_the_pages()
+        states = [s for s in RoundLAO.State.values]
+        for n, district in enumerate(
+            ["6701"] * 6
+            + ["1001", "2001", "3001", "5001", "8101", "9001", "9601", "4001", "6702"] * 2
+        ):
+            lao = make_lao(district, name=f"เพิ่ม{n}")
+            with on(BEFORE):
+                fill_section(lao, 2568, "population", self.clerk_a, POPULATION)
+            participant = RoundLAO.objects.create(
+                round=self.round, lao=lao, state=states[n % len(states)], on_time=n % 2 == 0
+            )
+            Transition.objects.create(
+                participant=participant,
+                from_state="open",
+                to_state="submitted",
+                at=scenario.at(BEFORE),
+            )
+        self.counts_equal_the_pages()

@@ -1,0 +1,281 @@
+"""The records export from the web: real files opened with csv and openpyxl, and its scope."""
+
+import csv
+import io
+import shutil
+import tempfile
+from decimal import Decimal
+from unittest import mock
+
+import openpyxl
+from django.test import override_settings
+from django.urls import reverse
+
+from dashboards import record_exports
+from records.models import Field, Section
+from tests.base import PersonasTestCase
+from tests.factories import POPULATION, fill_section
+
+YEAR = 2568
+EVIL = '=HYPERLINK("http://evil.example","คลิก")'
+
+
+def csv_lines(response) -> list[list[str]]:
+    content = b"".join(response.streaming_content).decode("utf-8")
+    assert content.startswith("\ufeff")
+    return list(csv.reader(io.StringIO(content.lstrip("\ufeff"))))
+
+
+def header_block(lines: list[list[str]]) -> tuple[int, list[list[str]]]:
+    """The index of the field-code row and the five header rows ending with it."""
+    codes = next(i for i, line in enumerate(lines) if "population_total" in line)
+    return codes, lines[codes - 4 : codes + 1]
+
+
+class RecordExportTestCase(PersonasTestCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        fill_section(cls.lao_a, YEAR, "population", cls.clerk_a, POPULATION)
+        fill_section(cls.lao_a, YEAR, "general", cls.clerk_a, {"office_address": EVIL})
+        fill_section(
+            cls.lao_b, YEAR, "population", cls.clerk_b, {**POPULATION, "population_male": "NA"}
+        )
+        fill_section(cls.lao_c, YEAR, "population", None, {"population_total": "900"})
+        fill_section(cls.lao_krabi, YEAR, "population", None, {"population_total": "700"})
+
+    def export(self, user, **params):
+        self.login(user)
+        return self.client.get(reverse("exports:records"), {"year": YEAR, **params})
+
+    def data_rows(self, lines: list[list[str]]) -> dict[str, list[str]]:
+        codes, _block = header_block(lines)
+        return {line[0]: line for line in lines[codes + 1 :]}
+
+    # --- CSV --------------------------------------------------------------------------------
+
+    def test_csv_has_the_header_rows_thai_text_and_one_row_per_lao(self):
+        response = self.export(self.province_officer, format="csv", province="67")
+        self.assertEqual(response.status_code, 200)
+        self.assertTrue(response.streaming)
+        self.assertIn('filename="records-67-2568.csv"', response["Content-Disposition"])
+        lines = csv_lines(response)
+        self.assertEqual(lines[1], ["ปีงบประมาณ: 2568"])
+        codes, (sections, thai, english, units, keys) = header_block(lines)
+        column = keys.index("population_total")
+        field = Field.objects.get(code="population_total", section__schema__version=1)
+        self.assertEqual(thai[column], "ประชากรทั้งหมด")
+        self.assertEqual(english[column], field.label_en)
+        self.assertEqual(units[column], "คน")
+        self.assertEqual(sections[column], field.section.label_th)
+        # Field columns in the schema's order, after the seven summary columns.
+        expected = list(
+            Field.objects.filter(section__schema__version=1)
+            .order_by("section__order", "order")
+            .values_list("code", flat=True)
+        )
+        self.assertEqual(keys[7:], expected)
+        rows = self.data_rows(lines)
+        self.assertEqual(sorted(rows), sorted([self.lao_a.code, self.lao_b.code, self.lao_c.code]))
+        a = rows[self.lao_a.code]
+        self.assertEqual(a[1], "อบต.นาป่า")
+        self.assertEqual(a[column], "2500")
+        self.assertEqual(a[keys.index("population_as_of")], "30/9/2567")  # Buddhist Era
+        self.assertEqual(a[keys.index("office_address")], "'" + EVIL)  # formula escaped
+        b = rows[self.lao_b.code]
+        self.assertEqual(b[column], "2500")
+        self.assertNotEqual(b[keys.index("population_male")], "")  # "not applicable" in words
+
+    def test_an_lao_without_a_record_has_an_empty_row(self):
+        from tests.factories import make_lao
+
+        empty = make_lao("6701", name="ว่างเปล่า")
+        lines = csv_lines(self.export(self.district_officer, format="csv"))
+        row = self.data_rows(lines)[empty.code]
+        self.assertEqual(row[1], "อบต.ว่างเปล่า")
+        self.assertEqual(row[5], "0.0")
+        self.assertTrue(all(cell == "" for cell in row[7:]))
+
+    # --- XLSX -------------------------------------------------------------------------------
+
+    def test_xlsx_has_a_summary_and_a_sheet_per_section_with_the_database_values(self):
+        response = self.export(self.province_officer, format="xlsx", province="67")
+        self.assertEqual(response.status_code, 200)
+        content = b"".join(response.streaming_content)
+        book = openpyxl.load_workbook(io.BytesIO(content))
+        sections = list(Section.objects.filter(schema__version=1).order_by("order"))
+        self.assertEqual(len(book.sheetnames), 1 + len(sections))
+        summary = [list(r) for r in book.worksheets[0].iter_rows(values_only=True)]
+        self.assertEqual(summary[1][0], "ปีงบประมาณ: 2568")
+        codes = {self.lao_a.code, self.lao_b.code, self.lao_c.code}
+        body = {row[0]: row for row in summary if row[0] in codes}
+        self.assertEqual(len(body), 3)
+        self.assertEqual(summary[-1][0], max(codes))  # in code order, nothing after them
+        a = body[self.lao_a.code]
+        self.assertEqual(a[:5], [self.lao_a.code, "อบต.นาป่า", a[2], "เมืองเพชรบูรณ์", "เพชรบูรณ์"])
+        record = self.lao_a.records.get(fiscal_year=YEAR)
+        self.assertAlmostEqual(a[5], round(100 * record.filled_count / record.required_count, 1))
+        self.assertRegex(a[6], r"^\d{1,2}/\d{1,2}/25\d\d \d\d:\d\d$")  # Buddhist Era
+
+        population = book[sections[2].label_th[:31]]
+        rows = [list(r) for r in population.iter_rows(values_only=True)]
+        codes = next(i for i, row in enumerate(rows) if "population_total" in row)
+        self.assertEqual(rows[codes - 4][2], sections[2].label_th)
+        self.assertIn("ประชากรทั้งหมด", rows[codes - 3])
+        self.assertIn("คน", rows[codes - 1])
+        column = rows[codes].index("population_total")
+        data = {row[0]: row for row in rows[codes + 1 :]}
+        self.assertEqual(data[self.lao_a.code][column], 2500)  # a number, not text
+        self.assertEqual(data[self.lao_c.code][column], 900)
+        general = book[sections[0].label_th[:31]]
+        cells = [c for row in general.iter_rows(values_only=True) for c in row if c]
+        self.assertIn("'" + EVIL, cells)
+        self.assertNotIn(EVIL, cells)
+
+    def test_english_users_get_english_headers(self):
+        self.client.cookies.load({"django_language": "en"})
+        lines = csv_lines(self.export(self.province_officer, format="csv", province="67"))
+        _codes, (sections, *_rest) = header_block(lines)
+        label_en = Section.objects.get(schema__version=1, code="population").label_en
+        self.assertIn(label_en, sections)
+
+    # --- Scope ------------------------------------------------------------------------------
+
+    def test_a_district_officer_exports_their_district_only(self):
+        rows = self.data_rows(csv_lines(self.export(self.district_officer, format="csv")))
+        self.assertEqual(sorted(rows), sorted([self.lao_a.code, self.lao_b.code]))
+        rows = self.data_rows(
+            csv_lines(self.export(self.district_officer, format="csv", district="6701"))
+        )
+        self.assertEqual(sorted(rows), sorted([self.lao_a.code, self.lao_b.code]))
+
+    def test_a_district_officer_cannot_export_another_district_or_the_province(self):
+        for params in ({"district": "6702"}, {"province": "67"}, {"lao": self.lao_c.code}):
+            for fmt in ("csv", "xlsx"):
+                with self.subTest(params=params, fmt=fmt):
+                    response = self.export(self.district_officer, format=fmt, **params)
+                    self.assertEqual(response.status_code, 404)
+
+    def test_a_clerk_exports_their_own_lao_only(self):
+        rows = self.data_rows(csv_lines(self.export(self.clerk_a, format="csv")))
+        self.assertEqual(list(rows), [self.lao_a.code])
+        rows = self.data_rows(
+            csv_lines(self.export(self.clerk_a, format="csv", lao=self.lao_a.code))
+        )
+        self.assertEqual(list(rows), [self.lao_a.code])
+        for params in ({"lao": self.lao_b.code}, {"district": "6701"}, {"province": "67"}):
+            with self.subTest(params=params):
+                self.assertEqual(self.export(self.clerk_a, format="csv", **params).status_code, 404)
+
+    def test_province_officers_are_held_to_their_province(self):
+        response = self.export(self.other_province_officer, format="csv", province="67")
+        self.assertEqual(response.status_code, 404)
+        rows = self.data_rows(csv_lines(self.export(self.other_province_officer, format="csv")))
+        self.assertEqual(list(rows), [self.lao_krabi.code])
+
+    def test_national_users_export_the_country(self):
+        for user in (self.department, self.executive):
+            with self.subTest(user=user.username):
+                rows = self.data_rows(csv_lines(self.export(user, format="csv")))
+                self.assertEqual(len(rows), 4)
+
+    def test_anonymous_users_are_sent_to_log_in(self):
+        response = self.client.get(reverse("exports:records"), {"format": "csv"})
+        self.assertEqual(response.status_code, 302)
+        self.assertIn(reverse("accounts:login"), response["Location"])
+
+    def test_a_bad_year_is_not_found(self):
+        self.assertEqual(self.export(self.department, format="csv", year="abc").status_code, 404)
+        self.assertEqual(self.export(self.department, format="csv", year="1999").status_code, 404)
+
+    def test_without_a_format_the_export_page_offers_the_choices(self):
+        self.login(self.province_officer)
+        response = self.client.get(reverse("exports:records"))
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, 'value="67"')
+        self.assertContains(response, 'value="6701"')
+
+
+class BackgroundExportTestCase(PersonasTestCase):
+    """A large XLSX runs as a job; here "large" is one LAO and the job runs at once."""
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        fill_section(cls.lao_a, YEAR, "population", cls.clerk_a, POPULATION)
+
+    def setUp(self) -> None:
+        media = tempfile.mkdtemp()
+        self.addCleanup(shutil.rmtree, media, ignore_errors=True)
+        self.enterContext(override_settings(MEDIA_ROOT=media))
+        self.enterContext(mock.patch.object(record_exports, "BACKGROUND_LAOS", 1))
+        self.enterContext(mock.patch.object(record_exports, "_in_background", lambda run: run()))
+
+    def start(self, user):
+        self.login(user)
+        response = self.client.get(
+            reverse("exports:records"), {"format": "xlsx", "year": YEAR, "province": "67"}
+        )
+        self.assertEqual(response.status_code, 302)
+        return response["Location"]
+
+    def test_the_job_shows_progress_and_offers_the_file_to_its_owner(self):
+        page_url = self.start(self.province_officer)
+        page = self.client.get(page_url)
+        self.assertEqual(page.status_code, 200)
+        self.assertContains(page, 'data-testid="job-ready"')
+        self.assertNotContains(page, 'http-equiv="refresh"')
+        token = page_url.rstrip("/").rsplit("/", 1)[1]
+        download = self.client.get(reverse("exports:job-download", args=[token]))
+        self.assertEqual(download.status_code, 200)
+        book = openpyxl.load_workbook(io.BytesIO(b"".join(download.streaming_content)))
+        rows = [r for r in book.worksheets[0].iter_rows(values_only=True) if r and r[0]]
+        self.assertIn(self.lao_a.code, [r[0] for r in rows])
+
+    def test_a_running_job_refreshes_itself(self):
+        job = record_exports.ExportJob(
+            token="x" * 32,
+            user_id=self.department.pk,
+            status="running",
+            done=5,
+            total=10,
+            filename="a.xlsx",
+            started=0,
+            updated=9e12,
+            filters={},
+        )
+        with mock.patch.object(record_exports, "export_job_get", return_value=job):
+            self.login(self.department)
+            page = self.client.get(reverse("exports:job", args=[job.token]))
+        self.assertContains(page, 'http-equiv="refresh"')
+        self.assertContains(page, "50%")
+
+    def test_nobody_else_may_see_or_fetch_the_file(self):
+        token = self.start(self.province_officer).rstrip("/").rsplit("/", 1)[1]
+        for user in (self.department, self.other_province_officer, self.clerk_a):
+            with self.subTest(user=user.username):
+                self.login(user)
+                self.assertEqual(
+                    self.client.get(reverse("exports:job", args=[token])).status_code, 404
+                )
+                self.assertEqual(
+                    self.client.get(reverse("exports:job-download", args=[token])).status_code,
+                    404,
+                )
+
+    def test_a_malformed_token_is_not_found(self):
+        self.login(self.department)
+        self.assertEqual(self.client.get("/exports/jobs/..%2Fetc%2Fpasswd/").status_code, 404)
+
+
+class LAORowsTestCase(PersonasTestCase):
+    def test_rows_stream_in_code_order_with_their_values(self):
+        fill_section(self.lao_b, YEAR, "population", self.clerk_b, POPULATION)
+        scope = record_exports.export_scope(user=None, province="67", year=YEAR)
+        rows = list(record_exports.lao_rows(scope))
+        self.assertEqual(
+            [r.code for r in rows], sorted([self.lao_a.code, self.lao_b.code, self.lao_c.code])
+        )
+        b = next(r for r in rows if r.code == self.lao_b.code)
+        self.assertEqual(b.values["population"]["population_total"], "2500")
+        self.assertEqual(Decimal(b.values["population"]["population_male"]), 1200)
