@@ -30,3 +30,10 @@ class NoticesTestCase(PersonasTestCase):
                 self.login(getattr(self, persona))
                 self.assertNotContains(self.client.get("/notices/"), "ข้อมูลกลางยังไม่ครบ")
         self.assertIsNone(Reminder.objects.get().read_at)
+
+    def test_a_clerk_reaches_their_submission_from_every_page(self):
+        self.login(self.clerk_a)
+        response = self.client.get(f"/lao/{self.lao_a.code}/")
+        self.assertContains(response, f'href="/rounds/{self.round.pk}/lao/{self.lao_a.code}/"')
+        self.login(self.district_officer)
+        self.assertNotContains(self.client.get("/circulars/"), 'data-testid="my-round"')
