@@ -14,16 +14,10 @@ from records.models import Field
 from records.services import NOT_APPLICABLE
 
 
-class RegistryUploadForm(forms.Form):
-    """The department's registry file; its size is checked before a byte of it is parsed."""
+class LimitedUploadForm(forms.Form):
+    """An uploaded file whose size is checked before a byte of it is parsed."""
 
-    file = forms.FileField(
-        label=_("Registry file"),
-        help_text=_(
-            "The department's LAO registry as Excel (.xlsx) or CSV (UTF-8 or TIS-620), "
-            "with its header row. Nothing is changed until you confirm the preview."
-        ),
-    )
+    file = forms.FileField()
 
     def clean_file(self) -> UploadedFile:
         upload = self.cleaned_data["file"]
@@ -41,6 +35,18 @@ class RegistryUploadForm(forms.Form):
         upload = self.cleaned_data["file"]
         upload.seek(0)
         return registry.read_limited(upload)
+
+
+class RegistryUploadForm(LimitedUploadForm):
+    """The department's registry file."""
+
+    file = forms.FileField(
+        label=_("Registry file"),
+        help_text=_(
+            "The department's LAO registry as Excel (.xlsx) or CSV (UTF-8 or TIS-620), "
+            "with its header row. Nothing is changed until you confirm the preview."
+        ),
+    )
 
 
 class RegistryConfirmForm(forms.Form):

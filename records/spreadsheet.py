@@ -28,7 +28,6 @@ from typing import TYPE_CHECKING
 
 from django import forms
 from django.conf import settings
-from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -44,7 +43,7 @@ from accounts import access
 from accounts.models import Role
 from lgdata.thai import BE_OFFSET, fiscal_year_of
 from records import hooks, registry
-from records.forms import show_value
+from records.forms import LimitedUploadForm, show_value
 from records.models import LAO, Field, Record, Schema, Section, SectionEntry, ValueChange
 from records.record_import import (
     ImportValueError,
@@ -889,7 +888,7 @@ def _apply(
 # --- The upload form ---------------------------------------------------------------------------
 
 
-class TemplateUploadForm(forms.Form):
+class TemplateUploadForm(LimitedUploadForm):
     """A filled-in template; its size is checked before a byte of it is read."""
 
     file = forms.FileField(
@@ -900,22 +899,9 @@ class TemplateUploadForm(forms.Form):
         ),
     )
 
-    def clean_file(self) -> UploadedFile:
-        upload = self.cleaned_data["file"]
-        limit = settings.IMPORT_MAX_UPLOAD_BYTES
-        if upload.size > limit:
-            raise forms.ValidationError(
-                gettext_lazy("The file is larger than %(size)s MB, the most the portal accepts."),
-                params={"size": limit // (1024 * 1024) or 1},
-                code="too_large",
-            )
-        return upload
-
     def read(self) -> bytes:
         """The uploaded bytes (after is_valid); SpreadsheetFileError if it grew meanwhile."""
-        upload = self.cleaned_data["file"]
-        upload.seek(0)
         try:
-            return registry.read_limited(upload)
+            return super().read()
         except registry.RegistryFileError as error:
             raise SpreadsheetFileError(str(error)) from None
