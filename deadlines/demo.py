@@ -50,7 +50,7 @@ def _letter(
 ) -> Circular:
     """The letter with this reference from this issuer, made once (with the letter it cites)."""
     where = {"level": level, "reference_normalised": normalise_reference(reference)}
-    for key in ("province", "district"):
+    for key in ("province", "district", "forwards"):
         if fields.get(key) is not None:
             where[key] = fields[key]
     found = Circular.objects.filter(**where).first()
@@ -165,9 +165,10 @@ def _round(
     )
     result.rounds_created += made
     for number, province in enumerate(Province.objects.filter(code__in=province_codes), start=1):
+        serial = to_thai_digits(f"{fiscal_year % 100}{number:02d}")  # one per year and province
         letter = _letter(
             result,
-            reference=f"{province.code} ๐๐๓๗.๓/ว {to_thai_digits(str(4000 + number))}",
+            reference=f"{province.code} ๐๐๓๗.๓/ว {serial}",
             level=Circular.Level.PROVINCE,
             province=province,
             forwards=department,
@@ -181,7 +182,7 @@ def _round(
         for district in province.districts.filter(laos__isnull=False).distinct():
             _letter(
                 result,
-                reference=f"{district.code} ๐๐๒๓/ว {to_thai_digits(str(100 + number))}",
+                reference=f"{district.code} ๐๐๒๓/ว {serial}",
                 level=Circular.Level.DISTRICT,
                 district=district,
                 forwards=letter,

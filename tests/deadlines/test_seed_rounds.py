@@ -64,3 +64,16 @@ class SeedRoundsTestCase(TestCase):
         self.assertEqual(
             (Circular.objects.count(), RoundLAO.objects.count(), Transition.objects.count()), counts
         )
+
+    def test_each_round_has_its_own_forwarding_letters_down_to_the_clerk(self):
+        from deadlines.reminders import letter_chain
+
+        clerk = User.objects.get(username="clerk")
+        for round_ in Round.objects.all():
+            participant = round_.participants.select_related(
+                "round__circular", "lao__district"
+            ).get(lao=clerk.lao)
+            chain = letter_chain(participant)
+            self.assertEqual([c.level for c in chain], ["department", "province", "district"])
+            self.assertEqual(chain[2].forwards, chain[1])
+            self.assertEqual(chain[1].forwards, round_.circular)
