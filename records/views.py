@@ -225,6 +225,10 @@ def section_edit(request: HttpRequest, lao_code: str, year: int, section_code: s
         if record
         else None
     )
+    if entry is not None:
+        # Already loaded: spares section_save a query for each.
+        record.lao = lao
+        entry.record, entry.section = record, section
     fields = applicable_fields(section, lao.type)
     previous = previous_values(lao=lao, fiscal_year=year, section_code=section.code)
     language = _language(request)
