@@ -58,6 +58,19 @@ class RegistryConfirmForm(forms.Form):
 # --- Section forms of the record -------------------------------------------------------------
 
 
+def check_number(number: Decimal, *, whole: bool, min_value=None, max_value=None) -> None:
+    """Refuses a number its field cannot hold: a fraction in a whole-number field, more than
+    two decimals, or outside the schema's bounds. Shared by the form and the imports."""
+    if whole and number != number.to_integral_value():
+        raise forms.ValidationError(_("Enter a whole number."))
+    if not whole and number.as_tuple().exponent < -2:
+        raise forms.ValidationError(_("Use at most two decimal places."))
+    if min_value is not None and number < min_value:
+        raise forms.ValidationError(_("Must be at least %(min)s.") % {"min": _plain(min_value)})
+    if max_value is not None and number > max_value:
+        raise forms.ValidationError(_("Must be at most %(max)s.") % {"max": _plain(max_value)})
+
+
 class ThaiNumberField(forms.CharField):
     """A number typed the way people here type it: Thai or Arabic digits, thousands separators.
 
@@ -79,18 +92,7 @@ class ThaiNumberField(forms.CharField):
             raise forms.ValidationError(_("Enter a number, e.g. 1,250 or ๑,๒๕๐.")) from None
         if not number.is_finite():
             raise forms.ValidationError(_("Enter a number, e.g. 1,250 or ๑,๒๕๐."))
-        if self.whole and number != number.to_integral_value():
-            raise forms.ValidationError(_("Enter a whole number."))
-        if not self.whole and number.as_tuple().exponent < -2:
-            raise forms.ValidationError(_("Use at most two decimal places."))
-        if self.min_value is not None and number < self.min_value:
-            raise forms.ValidationError(
-                _("Must be at least %(min)s.") % {"min": _plain(self.min_value)}
-            )
-        if self.max_value is not None and number > self.max_value:
-            raise forms.ValidationError(
-                _("Must be at most %(max)s.") % {"max": _plain(self.max_value)}
-            )
+        check_number(number, whole=self.whole, min_value=self.min_value, max_value=self.max_value)
         return number
 
 
@@ -111,7 +113,7 @@ class BuddhistDateField(forms.CharField):
 
 
 def _plain(number: Decimal) -> str:
-    return f"{number.normalize():,f}"
+    return f"{Decimal(str(number)).normalize():,f}"
 
 
 def show_value(value, field: Field, language: str = "th") -> str:

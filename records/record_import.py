@@ -40,6 +40,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING
 
+from django import forms
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
@@ -47,7 +48,7 @@ from django.utils.translation import gettext as _
 
 from lgdata.thai import BE_OFFSET, fiscal_year_of, parse_number_text, to_arabic_digits
 from records import hooks, registry
-from records.forms import SectionForm
+from records.forms import SectionForm, check_number
 from records.models import LAO, Field, Record, Rule, Section, SectionEntry, ValueChange
 from records.schema import current_schema
 from records.services import (
@@ -302,19 +303,16 @@ def _number(cell) -> Decimal:
     return number
 
 
-def _plain(number: Decimal) -> str:
-    return f"{Decimal(number).normalize():,f}"
-
-
 def _stored_number(f: Field, number: Decimal) -> str:
-    if f.type == Field.Type.INTEGER and number != number.to_integral_value():
-        raise ImportValueError(_("Enter a whole number."))
-    if f.type != Field.Type.INTEGER and number.as_tuple().exponent < -2:
-        raise ImportValueError(_("Use at most two decimal places."))
-    if f.min_value is not None and number < f.min_value:
-        raise ImportValueError(_("Must be at least %(min)s.") % {"min": _plain(f.min_value)})
-    if f.max_value is not None and number > f.max_value:
-        raise ImportValueError(_("Must be at most %(max)s.") % {"max": _plain(f.max_value)})
+    try:
+        check_number(
+            number,
+            whole=f.type == Field.Type.INTEGER,
+            min_value=f.min_value,
+            max_value=f.max_value,
+        )
+    except forms.ValidationError as error:
+        raise ImportValueError(error.messages[0]) from None
     return f"{(number + 0).normalize():f}"  # + 0 turns -0 into 0
 
 
