@@ -29,78 +29,13 @@ import os
 import random
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 
-
-# --- The throwaway database --------------------------------------------------------------------
-
-
-def _postgres_name(database_url: str) -> str:
-    name = urlsplit(database_url).path.lstrip("/")
-    if "bench" not in name or '"' in name:
-        sys.exit(
-            f"Refusing to create or drop PostgreSQL database {name!r}: use a name with 'bench'."
-        )
-    return name
-
-
-def _postgres(database_url: str, statement: str) -> None:
-    import psycopg2
-
-    connection = psycopg2.connect(urlunsplit(urlsplit(database_url)._replace(path="/postgres")))
-    connection.autocommit = True
-    try:
-        connection.cursor().execute(statement)
-    finally:
-        connection.close()
-
-
-def setup_django(database_url: str | None) -> tuple[Path | None, str | None]:
-    sqlite_file = postgres_url = None
-    if not database_url:
-        handle, name = tempfile.mkstemp(prefix="lgdata-bench-api-", suffix=".sqlite3", dir="/tmp")
-        os.close(handle)
-        sqlite_file = Path(name)
-        database_url = f"sqlite:///{sqlite_file}"
-    if str(BASE_DIR / "var" / "db.sqlite3") in database_url:
-        sys.exit("Refusing to benchmark on the development database var/db.sqlite3.")
-    if database_url.startswith(("postgres://", "postgresql://")):
-        name = _postgres_name(database_url)
-        _postgres(database_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        _postgres(database_url, f'CREATE DATABASE "{name}"')
-        postgres_url = database_url
-    os.environ["DATABASE_URL"] = database_url
-    os.environ.setdefault("DEBUG", "1")
-    os.environ.setdefault("SECURE", "0")
-    os.environ["API_RATE_LIMIT"] = "1000000/minute"  # measure the API, not the limiter
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lgdata.settings")
-    import django
-
-    django.setup()
-    from django.test.utils import setup_test_environment
-
-    setup_test_environment()  # the test Client's host name is allowed
-    print(f"database: {database_url}")
-    return sqlite_file, postgres_url
-
-
-def cleanup(sqlite_file: Path | None, postgres_url: str | None) -> None:
-    from django.db import connections
-
-    connections.close_all()
-    if sqlite_file:
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{sqlite_file}{suffix}").unlink(missing_ok=True)
-    if postgres_url:
-        _postgres(
-            postgres_url, f'DROP DATABASE IF EXISTS "{_postgres_name(postgres_url)}" WITH (FORCE)'
-        )
+from bench.throwaway import cleanup, setup_django  # noqa: E402
 
 
 def timed(label: str, action):
@@ -272,7 +207,10 @@ def main() -> None:
     parser.add_argument("--provinces", help="seed only these provinces (default: the country)")
     parser.add_argument("--requests", type=int, default=30, help="requests per measurement")
     args = parser.parse_args()
-    sqlite_file, postgres_url = setup_django(os.environ.get("DATABASE_URL"))
+    os.environ["API_RATE_LIMIT"] = "1000000/minute"  # measure the API, not the limiter
+    sqlite_file, postgres_url = setup_django(
+        os.environ.get("DATABASE_URL"), prefix="lgdata-bench-api-", test_environment=True
+    )
     try:
         token = seed(args.provinces)
         measure(token, args.requests)
