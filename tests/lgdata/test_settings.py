@@ -4,6 +4,7 @@ import os
 import secrets
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 from django.test import SimpleTestCase
@@ -61,3 +62,18 @@ class ProductionSettingsTestCase(SimpleTestCase):
             DATABASE_URL="postgres://postgres@127.0.0.1:5432/some_db",
         )
         self.assertIn("postgresql some_db", result.stdout, result.stderr)
+
+    def test_a_production_start_without_collected_static_files_fails_loudly(self):
+        production = {
+            "DEBUG": "0",
+            "SECRET_KEY": secrets.token_urlsafe(64),
+            "ALLOWED_HOSTS": "lgdata.example.go.th",
+        }
+        with tempfile.TemporaryDirectory() as empty:
+            result = manage("shell", "-c", "import lgdata.wsgi", STATIC_ROOT=empty, **production)
+            self.assertNotEqual(result.returncode, 0)
+            self.assertIn("collectstatic --noinput", result.stderr)
+            collected = manage("collectstatic", "--noinput", "-v0", STATIC_ROOT=empty, **production)
+            self.assertEqual(collected.returncode, 0, collected.stderr)
+            started = manage("shell", "-c", "import lgdata.wsgi", STATIC_ROOT=empty, **production)
+            self.assertEqual(started.returncode, 0, started.stderr)
