@@ -9,7 +9,7 @@ DEMO_PROVINCES ?= 67,81,10,50
 export DEBUG ?= 1
 export SECURE ?= 0
 
-.PHONY: run test install lint format deploy-check messages clean
+.PHONY: run test install lint format deploy-check messages clean backup restore
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,18 @@ run: install
 
 test: install
 	$(PY) -m pytest -q $(PYTEST_ARGS)
+
+# Backups of the database DATABASE_URL names: pg_dump for PostgreSQL, the online backup API for
+# SQLite. `make backup` writes var/backups/lgdata-<UTC time>.dump|sqlite3 (or FILE=…);
+# `make restore FILE=…` replaces every table with the backup's.
+backup: install
+	$(PY) manage.py backup_database $(FILE)
+
+restore: install
+	@test -n "$(FILE)" || { echo "usage: make restore FILE=var/backups/lgdata-….dump"; exit 2; }
+	$(PY) manage.py restore_database "$(FILE)" --yes
+	$(PY) manage.py database_checksums > var/restored-checksums.json
+	@echo "Row counts and checksums of every table: var/restored-checksums.json"
 
 lint: install
 	mkdir -p var

@@ -60,6 +60,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
 INSTALLED_APPS = [
     "lgdata.admin.PortalAdminConfig",
+    "lgdata",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
