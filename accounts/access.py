@@ -79,6 +79,30 @@ def can_review_lao(user: User, lao: LAO) -> bool:
     return False
 
 
+def can_import_template(user: User, lao: LAO) -> bool:
+    """The Excel round trip's importers: the LAO's own clerk, or a district officer of the LAO's
+    district.
+
+    District officers otherwise only read records (``can_edit_lao_record`` is the clerk's alone);
+    they may fill a template for the LAOs of their district. Province officers review too, but
+    do not import; executives and everyone else neither.
+    """
+    if can_edit_lao_record(user, lao):
+        return True
+    return user.is_authenticated and user.role == Role.DISTRICT and can_review_lao(user, lao)
+
+
+def template_laos(user: User) -> QuerySet[LAO]:
+    """The LAOs a user may download and import templates for (see ``can_import_template``)."""
+    if not (user.is_authenticated and user.is_active):
+        return LAO.objects.none()
+    if user.role == Role.CLERK:
+        return LAO.objects.filter(pk=user.lao_id)
+    if user.role == Role.DISTRICT:
+        return LAO.objects.active().filter(district_id=user.district_id)
+    return LAO.objects.none()
+
+
 def can_issue_circular(user: User, level: str) -> bool:
     """Department staff issue circulars; province and district officers forward them."""
     if not (user.is_authenticated and user.is_active):
@@ -102,6 +126,15 @@ def can_see_nation(user: User) -> bool:
 def can_import_registry(user: User) -> bool:
     """Department staff and administrators maintain the LAO registry."""
     return user.is_authenticated and user.is_active and user.role in (Role.DEPARTMENT, Role.ADMIN)
+
+
+def can_manage_api_tokens(user: User) -> bool:
+    """Department staff and administrators issue and revoke API tokens."""
+    return (
+        user.is_authenticated
+        and user.is_active
+        and (user.role in (Role.DEPARTMENT, Role.ADMIN) or user.is_superuser)
+    )
 
 
 def can_manage_users_in(user: User, province: Province | None) -> bool:

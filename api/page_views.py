@@ -12,7 +12,7 @@ from django.utils.http import http_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.models import Role, User
+from accounts import access
 from api import opendata
 from api.forms import TokenIssueForm
 from api.models import APIToken
@@ -21,17 +21,8 @@ from api.services import token_revoke as revoke
 from api.views import openapi_schema
 
 
-def can_manage_api_tokens(user: User) -> bool:
-    """Department staff and administrators issue and revoke API tokens."""
-    return (
-        user.is_authenticated
-        and user.is_active
-        and (user.role in (Role.DEPARTMENT, Role.ADMIN) or user.is_superuser)
-    )
-
-
 def _check_token_manager(request: HttpRequest) -> None:
-    if not can_manage_api_tokens(request.user):
+    if not access.can_manage_api_tokens(request.user):
         raise Http404
 
 

@@ -29,7 +29,6 @@ from typing import TYPE_CHECKING
 from django import forms
 from django.conf import settings
 from django.db import transaction
-from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -40,7 +39,6 @@ from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from accounts import access
-from accounts.models import Role
 from lgdata.thai import BE_OFFSET, fiscal_year_of
 from records import hooks, registry
 from records.forms import LimitedUploadForm, show_value
@@ -85,33 +83,6 @@ _FORMULA_START = ("=", "+", "-", "@")
 
 class SpreadsheetFileError(Exception):
     """The upload is not a template the portal can read at all; the message says why."""
-
-
-# --- Who may ------------------------------------------------------------------------------------
-
-
-def can_import_template(user: User, lao: LAO) -> bool:
-    """The LAO's own clerk, or a district officer of the LAO's district.
-
-    District officers otherwise only read records (``access.can_edit_lao_record`` is the clerk's
-    alone); issue 6 lets them fill a template for the LAOs of their district, so this check is
-    the template's own: ``access.can_review_lao`` limited to district officers. Province
-    officers review too, but do not import; executives and everyone else neither.
-    """
-    if access.can_edit_lao_record(user, lao):
-        return True
-    return user.is_authenticated and user.role == Role.DISTRICT and access.can_review_lao(user, lao)
-
-
-def template_laos(user: User) -> QuerySet[LAO]:
-    """The LAOs a user may download and import templates for (see ``can_import_template``)."""
-    if not (user.is_authenticated and user.is_active):
-        return LAO.objects.none()
-    if user.role == Role.CLERK:
-        return LAO.objects.filter(pk=user.lao_id)
-    if user.role == Role.DISTRICT:
-        return LAO.objects.active().filter(district_id=user.district_id)
-    return LAO.objects.none()
 
 
 # --- Making the template -----------------------------------------------------------------------
@@ -707,7 +678,7 @@ def template_import(*, data: bytes, by: User, commit: bool) -> TemplateImportRes
     laos = {lao.code: lao for lao in LAO.objects.filter(code__in=codes).select_related("district")}
     for code in sorted(codes):
         lao = laos.get(code)
-        if lao is None or not can_import_template(by, lao):
+        if lao is None or not access.can_import_template(by, lao):
             result.refusals.append(
                 _("You may not import values for the LAO with code %(code)s.") % {"code": code}
             )

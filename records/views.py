@@ -398,7 +398,7 @@ SPREADSHEET_UPLOADS_SESSION_KEY = "spreadsheet_uploads"
 @login_required
 def spreadsheet_upload(request: HttpRequest) -> HttpResponse:
     """The round trip's page: download a template; upload it filled in for a dry-run preview."""
-    laos = spreadsheet.template_laos(request.user).select_related("district")
+    laos = access.template_laos(request.user).select_related("district")
     if not laos.exists():
         raise Http404
     form = spreadsheet.TemplateUploadForm(request.POST or None, request.FILES or None)
@@ -441,7 +441,7 @@ def spreadsheet_template(request: HttpRequest, year: int) -> HttpResponse:
     """The fill-in XLSX template of one LAO (``?lao=``) or all the user's LAOs, for the whole
     record or one section (``?section=``)."""
     year = _fiscal_year_or_404(year)
-    laos = spreadsheet.template_laos(request.user).select_related("district")
+    laos = access.template_laos(request.user).select_related("district")
     if request.GET.get("lao"):
         laos = laos.filter(code=request.GET["lao"])
     laos = list(laos)
@@ -470,7 +470,7 @@ def spreadsheet_template(request: HttpRequest, year: int) -> HttpResponse:
 @require_POST
 def spreadsheet_confirm(request: HttpRequest) -> HttpResponse:
     """Applies a previewed template, all or nothing, checking it again against the database."""
-    if not spreadsheet.template_laos(request.user).exists():
+    if not access.template_laos(request.user).exists():
         raise Http404
     form = RegistryConfirmForm(request.POST)
     uploads = request.session.get(SPREADSHEET_UPLOADS_SESSION_KEY, {})
