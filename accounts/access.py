@@ -5,7 +5,7 @@ province or the whole country; nothing outside it is visible, and only clerks ch
 (of their own LAO). Executives read everything and change nothing.
 """
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from accounts.models import Role, User
 from records.models import LAO, District, Province
@@ -103,12 +103,61 @@ def template_laos(user: User) -> QuerySet[LAO]:
     return LAO.objects.none()
 
 
-def can_issue_circular(user: User, level: str) -> bool:
-    """Department staff issue circulars; province and district officers forward them."""
+# The level of the letters each role writes in the portal.
+LETTER_LEVEL_OF_ROLE = {
+    Role.DEPARTMENT: "department",
+    Role.ADMIN: "department",
+    Role.PROVINCE: "province",
+    Role.DISTRICT: "district",
+}
+
+
+def letter_level(user: User) -> str | None:
+    """The level of the letters a user writes: department staff and administrators issue the
+    department's circulars, province and district officers record the letters that forward
+    them; everyone else writes none (None)."""
     if not (user.is_authenticated and user.is_active):
-        return False
-    issuers = {"department": Role.DEPARTMENT, "province": Role.PROVINCE, "district": Role.DISTRICT}
-    return issuers.get(level) == user.role or (level == "department" and user.role == Role.ADMIN)
+        return None
+    return LETTER_LEVEL_OF_ROLE.get(user.role)
+
+
+def can_issue_circular(user: User) -> bool:
+    """Department staff and administrators issue the department's circulars."""
+    return letter_level(user) == "department"
+
+
+def can_forward_circular(user: User) -> bool:
+    """Province and district officers record the letters that forward a circular."""
+    return letter_level(user) in ("province", "district")
+
+
+def circulars_visible_filter(user: User) -> Q:
+    """The letters a user may read, as a filter on circulars (``level``, ``province``,
+    ``district``): the department's circulars for everyone; a province's or district's letters
+    for the people of that province or district and those above them."""
+    if not (user.is_authenticated and user.is_active):
+        return Q(pk__in=[])
+    if user.is_national:
+        return Q()
+    department = Q(level="department")
+    if user.role == Role.PROVINCE:
+        return (
+            department | Q(province_id=user.province_id) | Q(district__province_id=user.province_id)
+        )
+    district_id = user.district_id if user.role == Role.DISTRICT else user.lao.district_id
+    province_id = district_id[:2]
+    return department | Q(level="province", province_id=province_id) | Q(district_id=district_id)
+
+
+def circulars_forwardable_filter(user: User) -> Q:
+    """The letters a user may forward, as a filter on circulars: a province officer the
+    department's circulars, a district officer those and their province's letters."""
+    if not can_forward_circular(user):
+        return Q(pk__in=[])
+    department = Q(level="department")
+    if user.role == Role.PROVINCE:
+        return department
+    return department | Q(level="province", province_id=user.district.province_id)
 
 
 def can_view_district(user: User, district: District) -> bool:

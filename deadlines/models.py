@@ -13,31 +13,18 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts import access
 from records.models import LAO, District, Province
 
 
 class CircularQuerySet(models.QuerySet):
     def visible_to(self, user) -> "CircularQuerySet":
-        """Department circulars for everyone; a province's or district's letters for the people
-        of that province or district and those above them."""
-        if not (user.is_authenticated and user.is_active):
-            return self.none()
-        if user.is_national:
-            return self
-        department = models.Q(level="department")
-        if user.role == "province":
-            return self.filter(
-                department
-                | models.Q(province_id=user.province_id)
-                | models.Q(district__province_id=user.province_id)
-            )
-        district_id = user.district_id if user.role == "district" else user.lao.district_id
-        province_id = district_id[:2]
-        return self.filter(
-            department
-            | models.Q(level="province", province_id=province_id)
-            | models.Q(district_id=district_id)
-        )
+        """The letters a user may read (``access.circulars_visible_filter`` decides)."""
+        return self.filter(access.circulars_visible_filter(user))
+
+    def forwardable_by(self, user) -> "CircularQuerySet":
+        """The letters a user may forward (``access.circulars_forwardable_filter`` decides)."""
+        return self.filter(access.circulars_forwardable_filter(user))
 
 
 class Circular(models.Model):

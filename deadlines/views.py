@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -20,7 +20,6 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts import access
-from accounts.models import Role
 from deadlines import services
 from deadlines.forms import CircularForm, CircularSourceForm, ForwardChoiceForm, RoundForm
 from deadlines.models import Circular, Round, RoundLAO
@@ -246,13 +245,6 @@ def round_detail(request: HttpRequest, round_id: int) -> HttpResponse:
 
 # --- Circulars: list, detail, new (paste or upload → check what was read → save) -------------
 
-LEVEL_OF_ROLE = {
-    Role.DEPARTMENT: Circular.Level.DEPARTMENT,
-    Role.ADMIN: Circular.Level.DEPARTMENT,
-    Role.PROVINCE: Circular.Level.PROVINCE,
-    Role.DISTRICT: Circular.Level.DISTRICT,
-}
-
 
 def _get_circular_for_user(request: HttpRequest, circular_id: int) -> Circular:
     return get_object_or_404(
@@ -261,19 +253,6 @@ def _get_circular_for_user(request: HttpRequest, circular_id: int) -> Circular:
         ),
         pk=circular_id,
     )
-
-
-def _forwardable(user) -> QuerySet[Circular]:
-    """The letters a province or district officer may forward: the department's circulars, and
-    for a district also its province's letters."""
-    department = Q(level=Circular.Level.DEPARTMENT)
-    if user.role == Role.PROVINCE:
-        return Circular.objects.filter(department)
-    if user.role == Role.DISTRICT:
-        return Circular.objects.filter(
-            department | Q(level=Circular.Level.PROVINCE, province_id=user.district.province_id)
-        )
-    return Circular.objects.none()
 
 
 @login_required
@@ -285,7 +264,7 @@ def circular_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "deadlines/circular_list.html",
-        {"page": page, "can_add": request.user.role in LEVEL_OF_ROLE},
+        {"page": page, "can_add": access.letter_level(request.user) is not None},
     )
 
 
@@ -293,6 +272,7 @@ def circular_list(request: HttpRequest) -> HttpResponse:
 def circular_detail(request: HttpRequest, circular_id: int) -> HttpResponse:
     circular = _get_circular_for_user(request, circular_id)
     visible = Circular.objects.visible_to(request.user)
+    forwardable = Circular.objects.forwardable_by(request.user)
     round_ = getattr(circular.department_circular, "round", None)
     return render(
         request,
@@ -305,7 +285,7 @@ def circular_detail(request: HttpRequest, circular_id: int) -> HttpResponse:
             "cited_by": visible.filter(pk__in=circular.cited_by.values("pk")),
             "attachments": circular.attachments.all(),
             "round": round_,
-            "can_forward": _forwardable(request.user).filter(pk=circular.pk).exists(),
+            "can_forward": forwardable.filter(pk=circular.pk).exists(),
         },
     )
 
@@ -319,10 +299,10 @@ def attachment_download(request: HttpRequest, circular_id: int, attachment_id: i
 
 @login_required
 def circular_new(request: HttpRequest) -> HttpResponse:
-    level = LEVEL_OF_ROLE.get(request.user.role)
+    level = access.letter_level(request.user)
     if level is None:
         raise Http404
-    forwardable = _forwardable(request.user)
+    forwardable = Circular.objects.forwardable_by(request.user)
     step = request.POST.get("step", "")
     context = {"level": level, "forwardable": forwardable}
 
