@@ -67,16 +67,33 @@ def can_edit_lao_record(user: User, lao: LAO) -> bool:
     )
 
 
+def can_approve_lao(user: User, lao: LAO) -> bool:
+    """The first level of review: the district officers of the LAO's district approve its
+    submission or return it."""
+    return (
+        user.is_authenticated
+        and user.is_active
+        and user.role == Role.DISTRICT
+        and lao.district_id == user.district_id
+    )
+
+
+def can_confirm_lao(user: User, lao: LAO) -> bool:
+    """The second level of review: the province officers of the LAO's province confirm what the
+    district approved, or return it."""
+    return (
+        user.is_authenticated
+        and user.is_active
+        and user.role == Role.PROVINCE
+        and lao.district.province_id == user.province_id
+    )
+
+
 def can_review_lao(user: User, lao: LAO) -> bool:
-    """District officers of the LAO's district and province officers of its province approve,
-    return, remind and grant lock exceptions; nobody else does."""
-    if not (user.is_authenticated and user.is_active):
-        return False
-    if user.role == Role.DISTRICT:
-        return lao.district_id == user.district_id
-    if user.role == Role.PROVINCE:
-        return lao.district.province_id == user.province_id
-    return False
+    """The LAO's officers at either level (``can_approve_lao``, ``can_confirm_lao``): they
+    approve, return, remind and grant lock exceptions; nobody else does. When each may act on a
+    submission is the workflow's (``deadlines.models.RoundLAO.allowed_moves``)."""
+    return can_approve_lao(user, lao) or can_confirm_lao(user, lao)
 
 
 def can_import_template(user: User, lao: LAO) -> bool:
@@ -87,9 +104,7 @@ def can_import_template(user: User, lao: LAO) -> bool:
     they may fill a template for the LAOs of their district. Province officers review too, but
     do not import; executives and everyone else neither.
     """
-    if can_edit_lao_record(user, lao):
-        return True
-    return user.is_authenticated and user.role == Role.DISTRICT and can_review_lao(user, lao)
+    return can_edit_lao_record(user, lao) or can_approve_lao(user, lao)
 
 
 def template_laos(user: User) -> QuerySet[LAO]:

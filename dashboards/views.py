@@ -57,6 +57,18 @@ def _can_act_in(user, district: District) -> bool:
     return access.can_review_lao(user, LAO(district=district))
 
 
+def _reviewable(user, rows: list) -> set[int]:
+    """The participations in ``rows`` that the user may approve, confirm or return now
+    (``RoundLAO.allowed_moves`` decides; no query)."""
+    review = {RoundLAO.Move.APPROVE, RoundLAO.Move.CONFIRM, RoundLAO.Move.RETURN}
+    return {
+        row.participant_id
+        for row in rows
+        if row.participant_id
+        and review & RoundLAO(state=row.state, lao=row.lao).allowed_moves(user)
+    }
+
+
 def _filtered(request: HttpRequest, laos: QuerySet[LAO], *, areas: bool = False) -> DashboardFilter:
     """The page's filters; a page of areas has no LAO search and no sort."""
     without = ("q", "sort") if areas else ()
@@ -127,6 +139,7 @@ def district_detail(request: HttpRequest, district_code: str) -> HttpResponse:
             "total": total,
             "sections": sections,
             "can_act": _can_act_in(request.user, district),
+            "reviewable": _reviewable(request.user, rows),
             "locked": period.round is not None and period.round.is_locked(today),
             "bars": panels.lao_bars(rows, title=_("Completeness by LAO")) if rows else None,
             "burnup": panels.burnup(

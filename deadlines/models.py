@@ -188,6 +188,23 @@ class RoundLAO(models.Model):
         APPROVED = "approved", _("approved")
         OVERDUE = "overdue", _("overdue")
 
+    class Move(models.TextChoices):
+        """What people do to a participation (``allowed_moves`` says who may, and when)."""
+
+        ACKNOWLEDGE = "acknowledge", _("acknowledge receipt")
+        SUBMIT = "submit", _("submit")
+        APPROVE = "approve", _("approve")
+        CONFIRM = "confirm", _("confirm the district's approval")
+        RETURN = "return", _("return")
+
+    # The state each move leads to (acknowledging changes no state).
+    MOVE_TO = {
+        Move.SUBMIT: State.SUBMITTED,
+        Move.APPROVE: State.DISTRICT_APPROVED,
+        Move.CONFIRM: State.APPROVED,
+        Move.RETURN: State.RETURNED,
+    }
+
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="participants")
     lao = models.ForeignKey(LAO, on_delete=models.PROTECT, related_name="rounds")
     state = models.CharField(max_length=20, choices=State.choices, default=State.OPEN)
@@ -222,6 +239,30 @@ class RoundLAO(models.Model):
         if self.state == self.State.RETURNED:
             return self.Status.RETURNED
         return self.Status.IN_PROGRESS if started else self.Status.NOT_STARTED
+
+    def allowed_moves(self, user) -> set[str]:
+        """The moves ``user`` may make on this participation now, as ``Move`` values.
+
+        Who comes from ``accounts.access``, when from the state: the LAO's clerk acknowledges
+        the letters (once) and submits an open or returned record; the officers of its district
+        approve a submission or return it; the officers of its province confirm what the
+        district approved, or return the record before or after the district's approval.
+        """
+        State, Move = self.State, self.Move
+        moves = set()
+        if access.can_edit_lao_record(user, self.lao):
+            if self.acknowledged_at is None:
+                moves.add(Move.ACKNOWLEDGE)
+            if self.state in (State.OPEN, State.RETURNED):
+                moves.add(Move.SUBMIT)
+        if access.can_approve_lao(user, self.lao) and self.state == State.SUBMITTED:
+            moves |= {Move.APPROVE, Move.RETURN}
+        if access.can_confirm_lao(user, self.lao):
+            if self.state == State.DISTRICT_APPROVED:
+                moves |= {Move.CONFIRM, Move.RETURN}
+            elif self.state == State.SUBMITTED:
+                moves.add(Move.RETURN)
+        return moves
 
 
 class Transition(models.Model):

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Role, User
+from accounts.models import User
 from deadlines.models import Circular, LockException, Round, RoundLAO, Transition
 from deadlines.parsing import ParsedCircular, normalise_reference
 from lgdata.thai import be_date
@@ -109,14 +109,14 @@ def round_open(
     return round_
 
 
-def _move(
-    participant: RoundLAO, *, allowed_from: tuple[str, ...], to: str, by: User, comment: str = ""
-) -> RoundLAO:
-    """Moves a participation to `to` if it is still in one of `allowed_from`; logs the move."""
+def _move(participant: RoundLAO, *, move: str, by: User, comment: str = "") -> RoundLAO:
+    """Makes `move` if `by` may make it from the state the user saw
+    (``RoundLAO.allowed_moves``) and the participation is still in that state; logs the move."""
+    if move not in participant.allowed_moves(by):
+        raise WorkflowError(_("This record is no longer in a state that allows this."))
     now = timezone.now()
     before = participant.state
-    if before not in allowed_from:
-        raise WorkflowError(_("This record is no longer in a state that allows this."))
+    to = RoundLAO.MOVE_TO[move]
     fields = {"state": to, "updated_at": now}
     if to == RoundLAO.State.SUBMITTED:
         fields["submitted_at"] = now
@@ -147,6 +147,10 @@ def submission_missing(participant: RoundLAO) -> list[SectionProgress]:
 @transaction.atomic
 def round_acknowledge(*, participant: RoundLAO, by: User) -> RoundLAO:
     """The LAO confirms it has received the chain of letters (once; later calls change nothing)."""
+    if participant.acknowledged_at is not None:
+        return participant
+    if RoundLAO.Move.ACKNOWLEDGE not in participant.allowed_moves(by):
+        raise WorkflowError(_("This record is no longer in a state that allows this."))
     RoundLAO.objects.filter(pk=participant.pk, acknowledged_at__isnull=True).update(
         acknowledged_at=timezone.now(), acknowledged_by=by
     )
@@ -160,32 +164,15 @@ def round_submit(*, participant: RoundLAO, by: User) -> RoundLAO:
     missing = submission_missing(participant)
     if missing:
         raise SubmissionIncomplete(missing)
-    return _move(
-        participant,
-        allowed_from=(RoundLAO.State.OPEN, RoundLAO.State.RETURNED),
-        to=RoundLAO.State.SUBMITTED,
-        by=by,
-    )
+    return _move(participant, move=RoundLAO.Move.SUBMIT, by=by)
 
 
 @transaction.atomic
 def round_approve(*, participant: RoundLAO, by: User, comment: str = "") -> RoundLAO:
-    """The district approves a submission; the province may then confirm it (second level)."""
-    if by.role == Role.PROVINCE:
-        return _move(
-            participant,
-            allowed_from=(RoundLAO.State.DISTRICT_APPROVED,),
-            to=RoundLAO.State.APPROVED,
-            by=by,
-            comment=comment,
-        )
-    return _move(
-        participant,
-        allowed_from=(RoundLAO.State.SUBMITTED,),
-        to=RoundLAO.State.DISTRICT_APPROVED,
-        by=by,
-        comment=comment,
-    )
+    """The district approves a submission; the province then confirms it (second level)."""
+    confirms = RoundLAO.Move.CONFIRM in participant.allowed_moves(by)
+    move = RoundLAO.Move.CONFIRM if confirms else RoundLAO.Move.APPROVE
+    return _move(participant, move=move, by=by, comment=comment)
 
 
 @transaction.atomic
@@ -193,12 +180,7 @@ def round_return(*, participant: RoundLAO, by: User, comment: str) -> RoundLAO:
     """Sends a submission back to the clerk with the reason; a comment is required."""
     if not comment.strip():
         raise WorkflowError(_("Say why the record is returned."))
-    allowed = (RoundLAO.State.SUBMITTED,)
-    if by.role == Role.PROVINCE:
-        allowed = (RoundLAO.State.SUBMITTED, RoundLAO.State.DISTRICT_APPROVED)
-    return _move(
-        participant, allowed_from=allowed, to=RoundLAO.State.RETURNED, by=by, comment=comment
-    )
+    return _move(participant, move=RoundLAO.Move.RETURN, by=by, comment=comment)
 
 
 @transaction.atomic

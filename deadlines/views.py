@@ -92,6 +92,7 @@ def participant_detail(request: HttpRequest, round_id: int, lao_code: str) -> Ht
             "missing": missing,
             "is_clerk": is_clerk,
             "can_review": can_review,
+            "moves": participant.allowed_moves(request.user),
             "transitions": participant.transitions.select_related("by"),
             "exceptions": participant.exceptions.select_related("granted_by"),
             "return_form": ReturnForm(),

@@ -10,11 +10,12 @@ Round มท ๐๘๐๖/ว ๓๑๓๗ (FY 2568, section population, deadlin
 
 import datetime
 
+from accounts.models import Role
 from deadlines.models import Circular, RoundLAO
 from deadlines.services import circular_create, round_submit
 from records.models import LAO, District, Province
 from tests.api.helpers import at, on
-from tests.factories import POPULATION, fill_section, make_round
+from tests.factories import POPULATION, fill_section, make_round, make_user
 
 DEADLINE = datetime.date(2024, 12, 30)
 TODAY = datetime.date(2025, 3, 1)
@@ -31,6 +32,7 @@ def build(case) -> None:
     def part(lao):
         return RoundLAO.objects.select_related("round", "lao").get(round=case.round, lao=lao)
 
+    case.clerk_krabi = make_user("clerk_krabi", Role.CLERK, lao=case.lao_krabi)
     with on(datetime.date(2024, 12, 1)):
         fill_section(case.lao_a, 2568, "population", case.clerk_a, POPULATION)
         fill_section(case.lao_b, 2568, "population", case.clerk_a, PARTIAL)
@@ -38,7 +40,7 @@ def build(case) -> None:
     with on(datetime.date(2024, 12, 20)):
         round_submit(participant=part(case.lao_a), by=case.clerk_a)
     with on(datetime.date(2025, 1, 3)):
-        round_submit(participant=part(case.lao_krabi), by=case.clerk_a)
+        round_submit(participant=part(case.lao_krabi), by=case.clerk_krabi)
     with on(datetime.date(2024, 12, 2)):
         case.province_letter = circular_create(
             level=Circular.Level.PROVINCE,

@@ -53,7 +53,8 @@ def owed(lao: LAO) -> int:
 
 
 def build(case) -> None:
-    """Adds d1..d5, the round and every participation's history to a PersonasTestCase class."""
+    """Adds d1..d5, their clerks (and lao_c's), the round and every participation's history to
+    a PersonasTestCase class."""
     case.d1 = make_lao("6701", type=LAO.Type.SAO, name="ส่งตรงเวลา")
     case.d2 = make_lao("6701", type=LAO.Type.SAO, name="ส่งช้า")
     case.d3 = make_lao("6701", type=LAO.Type.SAO, name="ถูกส่งคืน")
@@ -62,6 +63,20 @@ def build(case) -> None:
     case.round = make_round(deadline=DEADLINE)
     clerk = case.clerk_a
     officer, province = case.district_officer, case.province_officer
+    # Each LAO's own clerk submits (the workflow lets no one else); d3's has an e-mail.
+    case.clerk_d1 = make_user("clerk_d1", Role.CLERK, lao=case.d1)
+    case.clerk_d3 = make_user("clerk_d3", Role.CLERK, lao=case.d3, email="d3@example.go.th")
+    clerk_of = {
+        case.d1: case.clerk_d1,
+        case.d2: make_user("clerk_d2", Role.CLERK, lao=case.d2),
+        case.d3: case.clerk_d3,
+        case.d4: make_user("clerk_d4", Role.CLERK, lao=case.d4),
+        case.d5: make_user("clerk_d5", Role.CLERK, lao=case.d5),
+        case.lao_c: make_user("clerk_c", Role.CLERK, lao=case.lao_c),
+    }
+
+    def submit(lao):
+        round_submit(participant=part(lao), by=clerk_of[lao])
 
     def part(lao):
         return RoundLAO.objects.select_related("round", "lao__district").get(
@@ -75,25 +90,24 @@ def build(case) -> None:
         for lao in (case.d1, case.d2, case.d3, case.d4, case.d5, case.lao_c):
             fill_section(lao, 2568, "population", clerk, POPULATION)
     with on(datetime.date(2024, 12, 10)):
-        round_submit(participant=part(case.d4), by=clerk)
-        round_submit(participant=part(case.d5), by=clerk)
+        submit(case.d4)
+        submit(case.d5)
     with on(datetime.date(2024, 12, 11)):
         round_approve(participant=part(case.d4), by=officer)
         round_approve(participant=part(case.d5), by=officer)
     with on(datetime.date(2024, 12, 12)):
         round_approve(participant=part(case.d5), by=province)
     with on(datetime.date(2024, 12, 15)):
-        round_submit(participant=part(case.lao_c), by=clerk)
+        submit(case.lao_c)
     with on(datetime.date(2024, 12, 20)):
-        round_submit(participant=part(case.d1), by=clerk)
-        round_acknowledge(participant=part(case.d1), by=clerk)
+        submit(case.d1)
+        round_acknowledge(participant=part(case.d1), by=case.clerk_d1)
     with on(datetime.date(2024, 12, 21)):
-        round_submit(participant=part(case.d3), by=clerk)
+        submit(case.d3)
     with on(datetime.date(2024, 12, 22)):
         round_return(participant=part(case.d3), by=officer, comment="ตัวเลขไม่ตรง")
     with on(datetime.date(2025, 1, 3)):
-        round_submit(participant=part(case.d2), by=clerk)
-    case.clerk_d1 = make_user("clerk_d1", Role.CLERK, lao=case.d1)
+        submit(case.d2)
 
 
 # The personas' passwords are never typed in these tests; a fast hasher keeps set-up short.

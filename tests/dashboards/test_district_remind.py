@@ -2,12 +2,10 @@
 
 from django.core import mail
 
-from accounts.models import Role
 from deadlines.models import Reminder, RoundLAO
 from deadlines.reminders import reminders_send_now
 from tests.dashboards import scenario
 from tests.dashboards.scenario import AFTER, BEFORE
-from tests.factories import make_user
 
 
 class RemindTestCase(scenario.ScenarioTestCase):
@@ -20,7 +18,6 @@ class RemindTestCase(scenario.ScenarioTestCase):
         super().setUpTestData()
         cls.clerk_a.email = "clerk_a@example.go.th"
         cls.clerk_a.save()
-        cls.clerk_d3 = make_user("clerk_d3", Role.CLERK, lao=cls.d3, email="d3@example.go.th")
 
     def url(self) -> str:
         return "/district/6701/remind/"
