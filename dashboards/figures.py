@@ -4,7 +4,7 @@ Every function here runs a fixed number of queries whatever the number of LAOs: 
 joined to their record of the fiscal year (stored completeness counts, never recomputed from
 values) and to their participation in the round, and grouped in SQL. A participation's status
 is derived in SQL exactly as ``RoundLAO.status()`` derives it in Python (see
-``status_expression``; a test holds the two together).
+``RoundLAO.status_sql``; a test holds the two together).
 
 Conventions:
 - Completeness is required fields filled / required fields, added up at every level (DESIGN §3),
@@ -93,31 +93,6 @@ def day_start(day: datetime.date) -> datetime.datetime:
 # --- Expressions shared by every query ------------------------------------------------------------
 
 
-def status_expression(*, round: Round | None, today: datetime.date) -> Case | Value:
-    """SQL for ``RoundLAO.status(today=, started=)`` over LAOs annotated by ``with_progress``
-    (``part``: the participation in the round, ``rec``: the record of the round's year).
-
-    Same order of tests as the model: approved (by the district or the province), submitted on
-    time or late, then overdue once the deadline has passed, returned, in progress when the
-    record has a value, else not started. LAOs outside the round get NULL.
-    """
-    if round is None:
-        return Value(None, output_field=CharField())
-    overdue = [When(part__id__isnull=False, then=Value(Status.OVERDUE))]
-    return Case(
-        When(part__id__isnull=True, then=Value(None)),
-        When(
-            part__state__in=[State.APPROVED, State.DISTRICT_APPROVED], then=Value(Status.APPROVED)
-        ),
-        When(part__state=State.SUBMITTED, part__on_time=True, then=Value(Status.SUBMITTED_ON_TIME)),
-        When(part__state=State.SUBMITTED, then=Value(Status.SUBMITTED_LATE)),
-        *(overdue if round.is_overdue(today) else []),
-        When(part__state=State.RETURNED, then=Value(Status.RETURNED)),
-        When(rec__filled_count__gt=0, then=Value(Status.IN_PROGRESS)),
-        default=Value(Status.NOT_STARTED),
-    )
-
-
 def required_by_type() -> dict[str, int]:
     """Required fields of the newest schema per LAO type: what an LAO with no record yet owes.
     One query."""
@@ -163,7 +138,11 @@ def with_progress(
     if round is not None:
         qs = qs.alias(part=FilteredRelation("rounds", condition=Q(rounds__round=round)))
     return qs.alias(
-        status=status_expression(round=round, today=today),
+        status=RoundLAO.status_sql(
+            today=today, started=Q(rec__filled_count__gt=0), via="part__", round=round
+        )
+        if round is not None
+        else Value(None, output_field=CharField()),
         req=_required_expression(owed),
         fil=Coalesce("rec__filled_count", Value(0), output_field=IntegerField()),
     )

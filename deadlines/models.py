@@ -10,11 +10,12 @@ import datetime
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Case, Exists, OuterRef, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts import access
-from records.models import LAO, District, Province
+from records.models import LAO, District, Province, Record
 
 
 class CircularQuerySet(models.QuerySet):
@@ -166,6 +167,17 @@ class RoundLAOQuerySet(models.QuerySet):
         """Participations with the LAO, its place and its record's stored completeness."""
         return self.select_related("lao__district__province", "round")
 
+    def with_status(self, *, today: datetime.date) -> "RoundLAOQuerySet":
+        """Participations annotated with ``status_now``: ``RoundLAO.status()`` in SQL, for any
+        number of participations and rounds in one query ("started": the LAO's record of the
+        round's fiscal year has a value)."""
+        started = Exists(
+            Record.objects.filter(
+                lao=OuterRef("lao"), fiscal_year=OuterRef("round__fiscal_year"), filled_count__gt=0
+            )
+        )
+        return self.annotate(status_now=RoundLAO.status_sql(today=today, started=started))
+
 
 class RoundLAO(models.Model):
     """One LAO's participation in a round: where it stands in the workflow."""
@@ -239,6 +251,49 @@ class RoundLAO(models.Model):
         if self.state == self.State.RETURNED:
             return self.Status.RETURNED
         return self.Status.IN_PROGRESS if started else self.Status.NOT_STARTED
+
+    @classmethod
+    def status_sql(
+        cls,
+        *,
+        today: datetime.date,
+        started: Q | Exists,
+        via: str = "",
+        round: Round | None = None,
+    ) -> Case:
+        """``status()`` in SQL, with the same tests in the same order: approved (by the district
+        or the province), submitted on time or late, then overdue once the deadline has passed,
+        returned, in progress when ``started`` holds, else not started.
+
+        ``via`` leads from the rows queried to their participation: "" on participations
+        themselves (``RoundLAOQuerySet.with_status``), "part__" on LAOs joined to their
+        participation in one ``round``, which then decides "overdue" once for all, and where an
+        LAO outside the round gets NULL. Tests hold the SQL and the Python together.
+        """
+        State, Status = cls.State, cls.Status
+
+        def when(status: str | None, **lookups) -> When:
+            """``status`` where the participation's fields match ``lookups``."""
+            return When(
+                **{via + name: value for name, value in lookups.items()}, then=Value(status)
+            )
+
+        outside = [when(None, id__isnull=True)] if via else []
+        if round is None:
+            overdue = [when(Status.OVERDUE, round__deadline__lt=today)]
+        else:
+            overdue = [when(Status.OVERDUE, id__isnull=False)] if round.is_overdue(today) else []
+        return Case(
+            *outside,
+            when(Status.APPROVED, state__in=[State.APPROVED, State.DISTRICT_APPROVED]),
+            when(Status.SUBMITTED_ON_TIME, state=State.SUBMITTED, on_time=True),
+            when(Status.SUBMITTED_LATE, state=State.SUBMITTED),
+            *overdue,
+            when(Status.RETURNED, state=State.RETURNED),
+            When(started, then=Value(Status.IN_PROGRESS)),
+            default=Value(Status.NOT_STARTED),
+            output_field=models.CharField(),
+        )
 
     def allowed_moves(self, user) -> set[str]:
         """The moves ``user`` may make on this participation now, as ``Move`` values.

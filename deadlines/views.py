@@ -217,17 +217,13 @@ def round_detail(request: HttpRequest, round_id: int) -> HttpResponse:
     """The round's LAOs in the user's scope: status, acknowledgement, links to act."""
     round_ = _get_round_for_user(request, round_id)
     today = timezone.localdate()
-    participants = (
-        round_.participants.filter(lao__in=access.laos_visible_to(request.user))
+    participants = round_.participants.filter(lao__in=access.laos_visible_to(request.user))
+    rows = [
+        (p, p.status_now)
+        for p in participants.with_status(today=today)
         .select_related("lao__district")
         .order_by("lao__district_id", "lao__code")
-    )
-    started = set(
-        Record.objects.filter(
-            fiscal_year=round_.fiscal_year, filled_count__gt=0, lao__rounds__round=round_
-        ).values_list("lao_id", flat=True)
-    )
-    rows = [(p, p.status(today=today, started=p.lao_id in started)) for p in participants]
+    ]
     counts = participants.aggregate(
         total=Count("pk"), acknowledged=Count("pk", filter=Q(acknowledged_at__isnull=False))
     )

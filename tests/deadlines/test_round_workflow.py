@@ -1,4 +1,5 @@
 import datetime
+import itertools
 from unittest import mock
 
 from deadlines.models import LockException, RoundLAO, Transition
@@ -17,6 +18,7 @@ from tests.base import PersonasTestCase
 from tests.factories import POPULATION, fill_section, make_lao, make_round
 
 DEADLINE = datetime.date(2024, 12, 30)
+ONE_DAY = datetime.timedelta(days=1)
 
 
 def on(day: datetime.date):
@@ -34,6 +36,29 @@ class RoundOpenTestCase(PersonasTestCase):
         )
         self.assertEqual(round_.participants.count(), 4)
         self.assertFalse(round_.participants.filter(lao__name_th="ยุบแล้ว").exists())
+
+
+class StatusInSQLTestCase(PersonasTestCase):
+    """``with_status`` reads a participation's status in SQL as ``RoundLAO.status()`` does: for
+    every state, on both sides of the deadline, started or not (a record of another fiscal year
+    does not count as started)."""
+
+    def test_sql_and_python_agree_everywhere(self):
+        round_ = make_round(deadline=DEADLINE)
+        started = {}
+        combos = itertools.product(RoundLAO.State.values, [True, False, None], [True, False])
+        for index, (state, on_time, has_value) in enumerate(combos):
+            lao = make_lao("6703", code=f"66703{index:02d}")
+            RoundLAO.objects.create(round=round_, lao=lao, state=state, on_time=on_time)
+            year = 2568 if has_value else 2567
+            fill_section(lao, year, "population", self.clerk_a, {"population_male": "5"})
+            started[lao.pk] = has_value
+        for today in (DEADLINE - ONE_DAY, DEADLINE, DEADLINE + ONE_DAY):
+            participants = RoundLAO.objects.filter(round=round_).select_related("round")
+            for p in participants.with_status(today=today):
+                expected = p.status(today=today, started=started.get(p.lao_id, False))
+                with self.subTest(today=today, state=p.state, on_time=p.on_time, lao=p.lao_id):
+                    self.assertEqual(p.status_now, expected)
 
 
 class SubmitTestCase(PersonasTestCase):
