@@ -180,11 +180,39 @@ def can_view_district(user: User, district: District) -> bool:
 
 
 def can_view_province(user: User, province: Province) -> bool:
-    return provinces_visible_to(user).filter(pk=province.pk).exists()
+    """Whether the province's page is open to the user: as ``provinces_visible_to``, without a
+    query (its officers and national users)."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    return user.is_national or (user.role == Role.PROVINCE and user.province_id == province.pk)
 
 
 def can_see_nation(user: User) -> bool:
     return user.is_authenticated and user.is_active and user.is_national
+
+
+def can_search_laos(user: User) -> bool:
+    """Officers, department staff and executives look LAOs up; a clerk's scope is one LAO."""
+    return user.is_authenticated and user.is_active and user.role != Role.CLERK
+
+
+def can_use_spreadsheet(user: User) -> bool:
+    """Clerks and district officers fill in records through the Excel round trip
+    (``template_laos`` says for which LAOs)."""
+    return user.is_authenticated and user.is_active and user.role in (Role.CLERK, Role.DISTRICT)
+
+
+def own_lao_id(user: User) -> str | None:
+    """The LAO whose record the user fills in and submits (a clerk's own), or None."""
+    if user.is_authenticated and user.is_active and user.role == Role.CLERK:
+        return user.lao_id
+    return None
+
+
+def can_open_admin_site(user: User) -> bool:
+    """Staff, and province officers (who manage their province's users there; what each may
+    change is decided per model admin, see ``can_manage_users_in``)."""
+    return user.is_active and (user.is_staff or user.role == Role.PROVINCE)
 
 
 def can_import_registry(user: User) -> bool:
@@ -208,6 +236,11 @@ def can_manage_users_in(user: User, province: Province | None) -> bool:
     if user.role == Role.ADMIN or user.is_superuser:
         return True
     return user.role == Role.PROVINCE and province is not None and province.pk == user.province_id
+
+
+def scope_key(user: User) -> list:
+    """Everything that decides what a user may see: answers cached per user vary by it."""
+    return [user.pk, user.role, user.lao_id, user.district_id, user.province_id]
 
 
 def home_url_name(user: User) -> tuple[str, list[str]]:

@@ -18,6 +18,8 @@ from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date
 from rest_framework.request import Request
 
+from accounts import access
+
 # Bump when the JSON of any endpoint changes shape, so clients cannot keep a stale copy.
 REPRESENTATION = "v1.1"
 
@@ -37,7 +39,7 @@ class Validators:
             REPRESENTATION,
             request.path,
             sorted(request.query_params.lists()),
-            [user.pk, user.role, user.lao_id, user.district_id, user.province_id],
+            access.scope_key(user),
             today.isoformat(),
             fingerprint,
             times,

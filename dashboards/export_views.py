@@ -85,18 +85,22 @@ def records_export(request: HttpRequest) -> HttpResponse:
 
 
 def _export_page(request: HttpRequest) -> HttpResponse:
+    """The export form offers the areas the user may export: a national user the whole country
+    or one province, a province officer the province or one of its districts, a district officer
+    the district."""
     user = request.user
     this_year = fiscal_year_of(timezone.localdate())
+    national = access.can_see_nation(user)
+    provinces = list(access.provinces_visible_to(user).order_by("code"))
+    districts = [] if national else list(access.districts_visible_to(user).order_by("code"))
     return render(
         request,
         "dashboards/export_records.html",
         {
-            "provinces": access.provinces_visible_to(user).order_by("code")
-            if user.is_national or user.role == "province"
-            else [],
-            "districts": access.districts_visible_to(user).order_by("code")
-            if user.role in ("province", "district")
-            else [],
+            "provinces": provinces,
+            "districts": districts,
+            "whole_country": national,
+            "all_districts": bool(provinces) and not national,
             "years": list(range(this_year + 1, this_year - 5, -1)),
             "this_year": this_year,
             "background_laos": record_exports.BACKGROUND_LAOS,

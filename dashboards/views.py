@@ -139,6 +139,7 @@ def district_detail(request: HttpRequest, district_code: str) -> HttpResponse:
             "total": total,
             "sections": sections,
             "can_act": _can_act_in(request.user, district),
+            "province_visible": access.can_view_province(request.user, district.province),
             "reviewable": _reviewable(request.user, rows),
             "locked": period.round is not None and period.round.is_locked(today),
             "bars": panels.lao_bars(rows, title=_("Completeness by LAO")) if rows else None,

@@ -1,5 +1,6 @@
 from django.http import HttpRequest
 
+from accounts import access
 from deadlines.models import RoundLAO
 
 
@@ -10,9 +11,10 @@ def unread_notices(request: HttpRequest) -> dict:
     if user is None or not user.is_authenticated:
         return {}
     context = {"unread_notices": user.reminders.filter(read_at__isnull=True).count()}
-    if user.role == "clerk":
+    own_lao_id = access.own_lao_id(user)
+    if own_lao_id:
         context["my_round"] = (
-            RoundLAO.objects.filter(lao_id=user.lao_id)
+            RoundLAO.objects.filter(lao_id=own_lao_id)
             .select_related("lao")
             .order_by("-round__deadline")
             .first()

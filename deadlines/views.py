@@ -261,7 +261,7 @@ def circular_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "deadlines/circular_list.html",
-        {"page": page, "can_add": access.letter_level(request.user) is not None},
+        {"page": page},
     )
 
 

@@ -11,8 +11,10 @@ from django.http import HttpRequest
 
 class PortalAdminSite(admin.AdminSite):
     def has_permission(self, request: HttpRequest) -> bool:
-        user = request.user
-        return user.is_active and (user.is_staff or getattr(user, "role", "") == "province")
+        # Imported here: this module is loaded with the app registry, before any model.
+        from accounts import access
+
+        return access.can_open_admin_site(request.user)
 
 
 class PortalAdminConfig(AdminConfig):

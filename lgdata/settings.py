@@ -111,6 +111,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "accounts.context_processors.can",
                 "deadlines.context_processors.unread_notices",
             ],
             "builtins": ["lgdata.templatetags.thai"],

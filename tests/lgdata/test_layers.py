@@ -22,8 +22,9 @@ LAYERS = {
     "api": 3,
     "demo": 4,
 }
-# The root URLconf and the settings name every app; that is their job.
-WIRING = {"lgdata/urls.py", "lgdata/settings.py"}
+# The root URLconf, the settings and the admin site (which asks accounts.access who may enter)
+# wire the apps together; that is their job.
+WIRING = {"lgdata/urls.py", "lgdata/settings.py", "lgdata/admin.py"}
 
 
 def imported_apps(path: Path) -> set[str]:
