@@ -203,11 +203,11 @@ class RoundLAO(models.Model):
     class Move(models.TextChoices):
         """What people do to a participation (``allowed_moves`` says who may, and when)."""
 
-        ACKNOWLEDGE = "acknowledge", _("acknowledge receipt")
-        SUBMIT = "submit", _("submit")
-        APPROVE = "approve", _("approve")
-        CONFIRM = "confirm", _("confirm the district's approval")
-        RETURN = "return", _("return")
+        ACKNOWLEDGE = "acknowledge"
+        SUBMIT = "submit"
+        APPROVE = "approve"  # the district's approval
+        CONFIRM = "confirm"  # the province's, after the district's
+        RETURN = "return"
 
     # The state each move leads to (acknowledging changes no state).
     MOVE_TO = {

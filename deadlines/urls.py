@@ -6,6 +6,8 @@ app_name = "deadlines"
 
 urlpatterns = [
     path("notices/", views.notices, name="notices"),
+    path("notices/read/", views.notices_read, name="notices-read"),
+    path("notices/<int:notice_id>/read/", views.notices_read, name="notice-read"),
     path("circulars/", views.circular_list, name="circulars"),
     path("circulars/new/", views.circular_new, name="circular-new"),
     path("circulars/<int:circular_id>/", views.circular_detail, name="circular"),

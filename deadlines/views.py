@@ -371,8 +371,18 @@ def circular_new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def notices(request: HttpRequest) -> HttpResponse:
-    """The user's reminders as notices in the portal; opening the page marks them read."""
+    """The user's reminders as notices in the portal; reading them is a POST (``notices_read``)."""
     mine = request.user.reminders.select_related("round__circular", "participant__lao")[:100]
-    rows = list(mine)
-    request.user.reminders.filter(read_at__isnull=True).update(read_at=timezone.now())
-    return render(request, "deadlines/notices.html", {"notices": rows})
+    return render(request, "deadlines/notices.html", {"notices": mine})
+
+
+@login_required
+@require_POST
+def notices_read(request: HttpRequest, notice_id: int | None = None) -> HttpResponse:
+    """Marks one of the user's notices read, or all of them; another user's notice is a 404."""
+    unread = request.user.reminders.filter(read_at__isnull=True)
+    if notice_id is not None:
+        get_object_or_404(request.user.reminders, pk=notice_id)
+        unread = unread.filter(pk=notice_id)
+    unread.update(read_at=timezone.now())
+    return redirect("deadlines:notices")

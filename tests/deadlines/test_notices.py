@@ -1,5 +1,7 @@
 import datetime
 
+from django.test import Client
+
 from deadlines.models import Reminder
 from tests.base import PersonasTestCase
 from tests.factories import make_round
@@ -17,12 +19,49 @@ class NoticesTestCase(PersonasTestCase):
             subject="เตือน: ข้อมูลกลางยังไม่ครบ", text="กำหนดส่ง 30 ธันวาคม 2567",
         )  # fmt: skip
 
-    def test_a_clerk_sees_the_unread_count_and_reading_clears_it(self):
+    def test_opening_the_notices_shows_them_and_marks_nothing_read(self):
         self.login(self.clerk_a)
         self.assertContains(self.client.get("/circulars/"), 'data-testid="unread">1<')
         response = self.client.get("/notices/")
         self.assertContains(response, "เตือน: ข้อมูลกลางยังไม่ครบ")
-        self.assertNotContains(self.client.get("/circulars/"), 'data-testid="unread"')
+        self.assertContains(response, 'data-testid="read-one"')
+        self.assertIsNone(Reminder.objects.get().read_at)
+        self.assertContains(self.client.get("/circulars/"), 'data-testid="unread">1<')
+
+    def test_marking_one_notice_read_clears_the_count(self):
+        self.login(self.clerk_a)
+        notice = Reminder.objects.get()
+        response = self.client.post(f"/notices/{notice.pk}/read/")
+        self.assertRedirects(response, "/notices/")
+        self.assertIsNotNone(Reminder.objects.get().read_at)
+        page = self.client.get("/notices/")
+        self.assertNotContains(page, 'data-testid="unread"')
+        self.assertNotContains(page, 'data-testid="read-one"')
+
+    def test_marking_all_read_marks_only_the_users_own_notices(self):
+        Reminder.objects.create(
+            round=self.round, recipient=self.clerk_b, kind=Reminder.Kind.BEFORE,
+            day=datetime.date(2024, 12, 23), subject="ของ อปท. อื่น", text="",
+        )  # fmt: skip
+        self.login(self.clerk_a)
+        self.assertRedirects(self.client.post("/notices/read/"), "/notices/")
+        self.assertIsNotNone(Reminder.objects.get(recipient=self.clerk_a).read_at)
+        self.assertIsNone(Reminder.objects.get(recipient=self.clerk_b).read_at)
+
+    def test_another_users_notice_cannot_be_marked_read(self):
+        notice = Reminder.objects.get()
+        self.login(self.clerk_b)
+        self.assertEqual(self.client.post(f"/notices/{notice.pk}/read/").status_code, 404)
+        self.assertIsNone(Reminder.objects.get().read_at)
+
+    def test_marking_read_needs_a_post_with_the_csrf_token(self):
+        notice = Reminder.objects.get()
+        self.login(self.clerk_a)
+        self.assertEqual(self.client.get(f"/notices/{notice.pk}/read/").status_code, 405)
+        csrf_client = Client(enforce_csrf_checks=True)
+        csrf_client.force_login(self.clerk_a)
+        self.assertEqual(csrf_client.post(f"/notices/{notice.pk}/read/").status_code, 403)
+        self.assertIsNone(Reminder.objects.get().read_at)
 
     def test_nobody_else_sees_the_clerks_notices(self):
         for persona in ["clerk_b", "district_officer", "department"]:
