@@ -76,6 +76,9 @@ class DistrictPageTestCase(scenario.ScenarioTestCase):
         self.assertContains(
             self.get(user=self.district_officer, day=BEFORE), 'data-testid="review"', count=2
         )  # d1 submitted
+        self.assertContains(
+            self.get(user=self.province_officer, day=BEFORE), 'data-testid="review"', count=3
+        )  # d1 and d2 submitted, d4 approved by the district: the province confirms it
         for persona in ["department", "executive"]:
             with self.subTest(persona=persona):
                 response = self.get(user=getattr(self, persona))
