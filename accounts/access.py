@@ -1,8 +1,11 @@
 """The one place that decides what a user may see and change.
 
-Every view, export and API endpoint asks here. A user's scope is one LAO, one district, one
-province or the whole country; nothing outside it is visible, and only clerks change records
-(of their own LAO). Executives read everything and change nothing.
+Every view, service, export and API endpoint asks here; templates ask through ``can``
+(``accounts.context_processors``) and never compare a role. A user's scope is one LAO, one
+district, one province or the whole country; nothing outside it is visible. Clerks change their
+own LAO's record (district officers too, through the Excel template); officers review;
+executives read everything and change nothing. A workflow combines these predicates with its
+state where the state lives (``deadlines.models.RoundLAO.allowed_moves``).
 """
 
 from django.db.models import Q, QuerySet
