@@ -1,17 +1,13 @@
 """Forms of the records app."""
 
-import datetime
-from decimal import Decimal, InvalidOperation
-
 from django import forms
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
-from lgdata import thai
-from records import registry
+from records import registry, values
 from records.models import Field
-from records.services import NOT_APPLICABLE
+from records.values import NOT_APPLICABLE
 
 
 class LimitedUploadForm(forms.Form):
@@ -58,23 +54,10 @@ class RegistryConfirmForm(forms.Form):
 # --- Section forms of the record -------------------------------------------------------------
 
 
-def check_number(number: Decimal, *, whole: bool, min_value=None, max_value=None) -> None:
-    """Refuses a number its field cannot hold: a fraction in a whole-number field, more than
-    two decimals, or outside the schema's bounds. Shared by the form and the imports."""
-    if whole and number != number.to_integral_value():
-        raise forms.ValidationError(_("Enter a whole number."))
-    if not whole and number.as_tuple().exponent < -2:
-        raise forms.ValidationError(_("Use at most two decimal places."))
-    if min_value is not None and number < min_value:
-        raise forms.ValidationError(_("Must be at least %(min)s.") % {"min": _plain(min_value)})
-    if max_value is not None and number > max_value:
-        raise forms.ValidationError(_("Must be at most %(max)s.") % {"max": _plain(max_value)})
-
-
 class ThaiNumberField(forms.CharField):
     """A number typed the way people here type it: Thai or Arabic digits, thousands separators.
 
-    Cleans to a Decimal (an int for whole numbers); bounds come from the schema.
+    Cleans to a Decimal; bounds come from the schema.
     """
 
     def __init__(self, *, whole: bool, min_value=None, max_value=None, **kwargs) -> None:
@@ -83,16 +66,14 @@ class ThaiNumberField(forms.CharField):
         super().__init__(**kwargs)
 
     def to_python(self, value):
-        text = thai.parse_number_text(super().to_python(value))
-        if text == "":
-            return None
         try:
-            number = Decimal(text)
-        except InvalidOperation:
-            raise forms.ValidationError(_("Enter a number, e.g. 1,250 or ๑,๒๕๐.")) from None
-        if not number.is_finite():
-            raise forms.ValidationError(_("Enter a number, e.g. 1,250 or ๑,๒๕๐."))
-        check_number(number, whole=self.whole, min_value=self.min_value, max_value=self.max_value)
+            number = values.parse_number(super().to_python(value))
+            if number is not None:
+                values.check_number(
+                    number, whole=self.whole, min_value=self.min_value, max_value=self.max_value
+                )
+        except values.InvalidValue as error:
+            raise forms.ValidationError(str(error)) from None
         return number
 
 
@@ -100,65 +81,12 @@ class BuddhistDateField(forms.CharField):
     """A date typed as day/month/Buddhist-Era year (30/9/2568, Thai digits welcome)."""
 
     def to_python(self, value):
-        text = thai.to_arabic_digits((super().to_python(value) or "").strip())
-        if not text:
-            return None
         try:
-            day, month, year = (int(part) for part in text.replace("-", "/").split("/"))
-            return datetime.date(year - thai.BE_OFFSET, month, day)
-        except (ValueError, TypeError):
+            return values.parse_date(super().to_python(value))
+        except values.InvalidValue:
             raise forms.ValidationError(
                 _("Enter the date as day/month/Buddhist-Era year, e.g. 30/9/2568.")
             ) from None
-
-
-def _plain(number: Decimal) -> str:
-    return f"{Decimal(str(number)).normalize():,f}"
-
-
-def show_value(value, field: Field, language: str = "th") -> str:
-    """A stored value as a person reads it: 1,250 คน, 30 ก.ย. 2568, ใช่, ไม่เกี่ยวข้อง."""
-    if value in (None, ""):
-        return ""
-    if value == NOT_APPLICABLE:
-        return str(_("not applicable"))
-    if field.is_numeric:
-        unit = field.unit_th if language == "th" else field.unit_en
-        return f"{_plain(Decimal(str(value)))} {unit}".strip()
-    if field.type == Field.Type.DATE:
-        return thai.be_date(datetime.date.fromisoformat(value), short=True)
-    if field.type == Field.Type.BOOLEAN:
-        return str(_("yes") if value else _("no"))
-    if field.type == Field.Type.CHOICE:
-        labels = {c["value"]: c[f"label_{language}"] for c in field.choices}
-        return labels.get(value, value)
-    return str(value)
-
-
-def stored_to_initial(value, field: Field):
-    """A stored value as the form shows it for editing."""
-    if value in (None, "") or value == NOT_APPLICABLE:
-        return ""
-    if field.is_numeric:
-        return _plain(Decimal(str(value)))
-    if field.type == Field.Type.DATE:
-        day = datetime.date.fromisoformat(value)
-        return f"{day.day}/{day.month}/{thai.be_year(day)}"
-    if field.type == Field.Type.BOOLEAN:
-        return "yes" if value else "no"
-    return value
-
-
-def _to_stored(value, field: Field):
-    if value in (None, ""):
-        return None
-    if field.is_numeric:
-        return _plain(value).replace(",", "")
-    if field.type == Field.Type.DATE:
-        return value.isoformat()
-    if field.type == Field.Type.BOOLEAN:
-        return value == "yes"
-    return value
 
 
 class SectionForm(forms.Form):
@@ -170,17 +98,14 @@ class SectionForm(forms.Form):
     """
 
     version = forms.IntegerField(widget=forms.HiddenInput)
-    OUTLIER_RATIO = Decimal(3)
-    OUTLIER_MIN_CHANGE = Decimal(10)
 
     def __init__(self, *args, schema_fields: list[Field], previous: dict, language: str, **kwargs):
         super().__init__(*args, **kwargs)
         self.schema_fields, self.previous, self.language = schema_fields, previous, language
-        self.outliers: list[str] = []
         for f in schema_fields:
             label = f.label_th if language == "th" else f.label_en
             help_text = f.help_th if language == "th" else f.help_en
-            shown_previous = show_value(previous.get(f.code), f, language)
+            shown_previous = values.show_value(previous.get(f.code), f, language)
             if shown_previous:
                 last_year = _("Last year: %(value)s") % {"value": shown_previous}
                 help_text = f"{last_year} · {help_text}" if help_text else last_year
@@ -227,22 +152,22 @@ class SectionForm(forms.Form):
             yield self[f.code], self[f"{f.code}__na"], unit, f
 
     @classmethod
-    def initial_for(cls, values: dict, schema_fields: list[Field], version: int) -> dict:
+    def initial_for(cls, stored: dict, schema_fields: list[Field], version: int) -> dict:
         initial = {"version": version}
         for f in schema_fields:
-            initial[f.code] = stored_to_initial(values.get(f.code), f)
-            initial[f"{f.code}__na"] = values.get(f.code) == NOT_APPLICABLE
+            initial[f.code] = values.stored_to_initial(stored.get(f.code), f)
+            initial[f"{f.code}__na"] = stored.get(f.code) == NOT_APPLICABLE
         return initial
 
     def stored_values(self) -> dict:
         """The cleaned form as values to store ("NA" for a ticked not-applicable box)."""
-        values = {}
+        stored = {}
         for f in self.schema_fields:
             if self.cleaned_data.get(f"{f.code}__na"):
-                values[f.code] = NOT_APPLICABLE
+                stored[f.code] = NOT_APPLICABLE
             else:
-                values[f.code] = _to_stored(self.cleaned_data.get(f.code), f)
-        return values
+                stored[f.code] = values.form_to_stored(self.cleaned_data.get(f.code), f)
+        return stored
 
     def clean(self):
         cleaned = super().clean()
@@ -250,16 +175,4 @@ class SectionForm(forms.Form):
             value = cleaned.get(f.code)
             if cleaned.get(f"{f.code}__na") and value not in (None, ""):
                 self.add_error(f.code, _("Either give a value or tick “not applicable”, not both."))
-            if f.is_numeric and isinstance(value, Decimal):
-                before = self.previous.get(f.code)
-                if before not in (None, "", NOT_APPLICABLE) and self._is_outlier(
-                    Decimal(before), value
-                ):
-                    self.outliers.append(f.code)
         return cleaned
-
-    def _is_outlier(self, before: Decimal, after: Decimal) -> bool:
-        if abs(after - before) < self.OUTLIER_MIN_CHANGE:
-            return False
-        low, high = sorted((abs(before), abs(after)))
-        return low == 0 or high / low >= self.OUTLIER_RATIO

@@ -31,28 +31,23 @@ equal to the stored one is not a change, so importing the same file twice writes
 from __future__ import annotations
 
 import csv
-import datetime
 import io
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING
 
-from django import forms
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lgdata.thai import BE_OFFSET, fiscal_year_of, parse_number_text, to_arabic_digits
-from records import hooks, registry
-from records.forms import SectionForm, check_number
+from lgdata.thai import fiscal_year_of, to_arabic_digits
+from records import hooks, registry, values
 from records.models import LAO, Field, Record, Rule, Section, SectionEntry, ValueChange
 from records.schema import current_schema
 from records.services import (
-    NOT_APPLICABLE,
     StaleSectionError,
     applicable_fields,
     record_get_or_create,
@@ -64,24 +59,14 @@ if TYPE_CHECKING:
 
 COLUMNS = ("lao_code", "fiscal_year", "field_code", "value")
 FIRST_FISCAL_YEAR = 2540
-TEXT_MAX_LENGTH = 1000  # as the section form's text fields
-TRUE_WORDS = frozenset({"ใช่", "มี", "yes", "y", "true", "1"})
-FALSE_WORDS = frozenset({"ไม่ใช่", "ไม่มี", "no", "n", "false", "0"})
-CE_YEARS = (1900, 2100)  # a date outside these (after the Buddhist-Era conversion) is a typo
 QUERY_CHUNK = 500  # below SQLite's 999 bound parameters
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"
-_ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
-_DMY_DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 class RecordFileError(Exception):
     """The file cannot be read as record values at all; the message tells the user why."""
-
-
-class ImportValueError(ValueError):
-    """A cell that is not a valid value for its field; the message is for the user."""
 
 
 @dataclass(frozen=True)
@@ -256,155 +241,6 @@ def _is_blank(cell) -> bool:
     return cell is None or (isinstance(cell, str) and not cell.strip())
 
 
-# --- Values ----------------------------------------------------------------------------------
-
-
-def cell_to_stored(f: Field, cell) -> object:
-    """The value a cell gives a field, as records.services stores it: None clears the field,
-    "NA" marks it not applicable. Raises ImportValueError with a message for the user.
-
-    This is the section form's conversion (records.forms ThaiNumberField, BuddhistDateField and
-    the stored form of SectionForm) for cells, which may also hold numbers, dates and booleans.
-    """
-    if isinstance(cell, str):
-        cell = cell.strip()
-        if cell.upper() == NOT_APPLICABLE:
-            return NOT_APPLICABLE
-    if cell is None or cell == "":
-        return None
-    if f.is_numeric:
-        return _stored_number(f, _number(cell))
-    if f.type == Field.Type.DATE:
-        return _date(cell).isoformat()
-    if f.type == Field.Type.BOOLEAN:
-        return _boolean(cell)
-    if f.type == Field.Type.CHOICE:
-        return _choice(f, cell)
-    text = _cell_text(cell)
-    if len(text) > TEXT_MAX_LENGTH:
-        raise ImportValueError(_("At most %(max)s characters.") % {"max": TEXT_MAX_LENGTH})
-    return text
-
-
-def _number(cell) -> Decimal:
-    not_a_number = ImportValueError(_("Enter a number, e.g. 1,250 or ๑,๒๕๐."))
-    if isinstance(cell, bool | datetime.date):
-        raise not_a_number
-    if isinstance(cell, int):
-        return Decimal(cell)
-    # A float from a workbook as its shortest text: 12.5, not 12.5000000000000001.
-    text = repr(cell) if isinstance(cell, float) else parse_number_text(str(cell))
-    try:
-        number = Decimal(text)
-    except InvalidOperation:
-        raise not_a_number from None
-    if not number.is_finite():
-        raise not_a_number
-    return number
-
-
-def _stored_number(f: Field, number: Decimal) -> str:
-    try:
-        check_number(
-            number,
-            whole=f.type == Field.Type.INTEGER,
-            min_value=f.min_value,
-            max_value=f.max_value,
-        )
-    except forms.ValidationError as error:
-        raise ImportValueError(error.messages[0]) from None
-    return f"{(number + 0).normalize():f}"  # + 0 turns -0 into 0
-
-
-def _date(cell) -> datetime.date:
-    if isinstance(cell, datetime.datetime):
-        return cell.date()
-    if isinstance(cell, datetime.date):
-        return cell
-    text = to_arabic_digits(str(cell)).strip()
-    bad = ImportValueError(
-        _(
-            "Enter the date as day/month/Buddhist-Era year (30/9/2568) or as "
-            "year-month-day (2025-09-30)."
-        )
-    )
-    if match := _ISO_DATE.match(text):
-        year, month, day = (int(part) for part in match.groups())
-    elif match := _DMY_DATE.match(text):
-        day, month, year = (int(part) for part in match.groups())
-    else:
-        raise bad
-    if year > 2400:
-        year -= BE_OFFSET
-    if not CE_YEARS[0] <= year <= CE_YEARS[1]:
-        raise bad
-    try:
-        return datetime.date(year, month, day)
-    except ValueError:
-        raise bad from None
-
-
-def _boolean(cell) -> bool:
-    if isinstance(cell, bool):
-        return cell
-    word = to_arabic_digits(_cell_text(cell)).lower()
-    if word in TRUE_WORDS:
-        return True
-    if word in FALSE_WORDS:
-        return False
-    raise ImportValueError(_("Enter yes or no (also ใช่/ไม่ใช่, true/false or 1/0)."))
-
-
-def _choice(f: Field, cell) -> str:
-    text = _cell_text(cell).casefold()
-    for choice in f.choices:
-        if text in (choice["value"].casefold(), choice["label_th"], choice["label_en"].casefold()):
-            return choice["value"]
-    raise ImportValueError(
-        _("“%(value)s” is not one of the choices: %(choices)s.")
-        % {"value": _cell_text(cell), "choices": ", ".join(c["value"] for c in f.choices)}
-    )
-
-
-def _cell_text(cell) -> str:
-    """A cell as text: a whole float from a workbook without its ".0"."""
-    if isinstance(cell, float) and cell.is_integer():
-        return str(int(cell))
-    return str(cell).strip()
-
-
-def _same(f: Field, old, new) -> bool:
-    """Whether a new value leaves the stored one as it is ("12.50" is "12.5")."""
-    if old == new:
-        return True
-    if f.is_numeric and NOT_APPLICABLE not in (old, new) and None not in (old, new):
-        try:
-            return Decimal(str(old)) == Decimal(str(new))
-        except InvalidOperation:
-            return False
-    return False
-
-
-def _is_outlier(before: Decimal, after: Decimal) -> bool:
-    """The section form's outlier test (SectionForm._is_outlier), for values without a form."""
-    if abs(after - before) < SectionForm.OUTLIER_MIN_CHANGE:
-        return False
-    low, high = sorted((abs(before), abs(after)))
-    return low == 0 or high / low >= SectionForm.OUTLIER_RATIO
-
-
-def _outliers(fields: list[Field], values: dict, previous: dict) -> list[str]:
-    """The section's numeric fields whose value jumped far from last year's."""
-    flagged = []
-    for f in fields:
-        now, before = values.get(f.code), previous.get(f.code)
-        if not f.is_numeric or NOT_APPLICABLE in (now, before) or None in (now, before):
-            continue
-        if _is_outlier(Decimal(str(before)), Decimal(str(now))):
-            flagged.append(f.code)
-    return flagged
-
-
 # --- The import ------------------------------------------------------------------------------
 
 
@@ -439,7 +275,7 @@ def _chunks(items: list, size: int = QUERY_CHUNK) -> Iterable[list]:
 
 
 def _code_text(cell) -> str:
-    return to_arabic_digits(_cell_text(cell)) if not _is_blank(cell) else ""
+    return to_arabic_digits(values.cell_text(cell)) if not _is_blank(cell) else ""
 
 
 @transaction.atomic
@@ -494,7 +330,7 @@ def record_values_import(
             schema_id = current_id
         if schema_id not in schemas:
             schemas[schema_id] = _SchemaFields(schema_id)
-        field_code = _cell_text(row.field_code).lower() if not _is_blank(row.field_code) else ""
+        field_code = "" if _is_blank(row.field_code) else values.cell_text(row.field_code).lower()
         found = schemas[schema_id].fields.get(field_code)
         if found is None:
             message = (
@@ -516,8 +352,8 @@ def record_values_import(
             )
             continue
         try:
-            stored = cell_to_stored(f, row.value)
-        except ImportValueError as error:
+            stored = values.cell_to_stored(f, row.value)
+        except values.InvalidValue as error:
             result.errors.append(ImportIssue(row.line, field_code, str(error)))
             continue
         key = (lao.pk, year)
@@ -550,7 +386,7 @@ def record_values_import(
         ):
             entry = entries.get((item.record.pk, section.pk)) if item.record else None
             old = entry.values.get(field_code) if entry else None
-            if _same(f, old, stored):
+            if values.same_value(f, old, stored):
                 result.unchanged += 1
                 continue
             update.values.append(ValueUpdate(line, section.code, field_code, old, stored))
@@ -581,21 +417,21 @@ def record_values_import(
             entries.update(_entries({record.pk}))
         record.lao = item.lao
         known = schemas[record.schema_id]
-        for section_id, values in sections.items():
+        for section_id, section_values in sections.items():
             section = known.sections[section_id]
             entry = entries.get((record.pk, section_id))
             if entry is None:  # never for records made by the services; kept for safety
                 entry = SectionEntry.objects.create(record=record, section=section)
             entry.record = record
             fields = applicable_fields(section, item.lao.type)
-            merged = {**entry.values, **values}
-            flags = _outliers(
+            merged = {**entry.values, **section_values}
+            flags = values.outliers(
                 fields, merged, previous.get((item.lao.pk, item.fiscal_year - 1, section.code), {})
             )
             try:
                 saved = section_save(
                     entry=entry,
-                    values=values,
+                    values=section_values,
                     expected_version=entry.version,
                     by=by,
                     source=ValueChange.Source.IMPORT,
@@ -606,7 +442,7 @@ def record_values_import(
                 transaction.set_rollback(True)
                 result.errors.append(
                     ImportIssue(
-                        min(pending[key].values[c][0] for c in values),
+                        min(pending[key].values[c][0] for c in section_values),
                         section.code,
                         _(
                             "%(lao)s, fiscal year %(year)s: someone saved this section during "
@@ -669,7 +505,7 @@ def _previous_values(keys: list[tuple[int, int]]) -> dict[tuple[int, int, str], 
             record__lao_id__in={lao_id for lao_id, _year in chunk},
             record__fiscal_year__in={year for _lao, year in chunk},
         ).values_list("record__lao_id", "record__fiscal_year", "section__code", "values")
-        for lao_id, year, section_code, values in rows:
+        for lao_id, year, section_code, stored in rows:
             if (lao_id, year) in wanted:
-                found[lao_id, year, section_code] = values
+                found[lao_id, year, section_code] = stored
     return found

@@ -1,9 +1,6 @@
 """Writes to records: making a record, saving a section (no lost updates, history, completeness).
 
-Values are stored per section as JSON: numbers as strings of their decimal form ("1500",
-"12.5"), dates as ISO strings, yes/no as true/false, choices as their value, and the marker
-"NA" for "not applicable / no such thing here" (distinct from zero and from "no data", which is
-simply absent).
+Values are stored per section as JSON, in the forms records/values.py describes.
 """
 
 import datetime
@@ -16,8 +13,7 @@ from django.utils import timezone
 
 from records.models import LAO, Field, Record, Rule, Section, SectionEntry, ValueChange
 from records.schema import current_schema
-
-NOT_APPLICABLE = "NA"
+from records.values import NOT_APPLICABLE, is_filled
 
 
 class StaleSectionError(Exception):
@@ -39,10 +35,6 @@ def applicable_fields(section: Section, lao_type: str) -> list[Field]:
     return [f for f in section.fields.all() if f.applies(lao_type)]
 
 
-def _is_filled(value) -> bool:
-    return value not in (None, "")
-
-
 def _number(value) -> Decimal | None:
     if value in (None, "", NOT_APPLICABLE) or isinstance(value, bool):
         return None
@@ -62,7 +54,7 @@ def failing_rules(rules: list[Rule], values: dict) -> list[Rule]:
                 failing.append(rule)
         elif rule.kind == Rule.Kind.REQUIRES_POSITIVE:
             needing, needed = _number(values.get(p["if_positive"])), values.get(p["then_positive"])
-            if needing and needing > 0 and _is_filled(needed) and (_number(needed) or 0) <= 0:
+            if needing and needing > 0 and is_filled(needed) and (_number(needed) or 0) <= 0:
                 failing.append(rule)
         elif rule.kind == Rule.Kind.NOT_GREATER:
             value, limit = _number(values.get(p["field"])), _number(values.get(p["limit_field"]))
@@ -74,7 +66,7 @@ def failing_rules(rules: list[Rule], values: dict) -> list[Rule]:
 def completeness(fields: list[Field], values: dict) -> tuple[int, int]:
     """(required applicable fields, of them filled); "not applicable" counts as filled."""
     required = [f for f in fields if f.required]
-    return len(required), sum(1 for f in required if _is_filled(values.get(f.code)))
+    return len(required), sum(1 for f in required if is_filled(values.get(f.code)))
 
 
 @transaction.atomic
@@ -121,7 +113,7 @@ def section_save(
         fields = applicable_fields(entry.section, record.lao.type)
     codes = [f.code for f in fields]
     merged = {**entry.values, **{c: values.get(c) for c in codes if c in values}}
-    merged = {c: v for c, v in merged.items() if _is_filled(v)}
+    merged = {c: v for c, v in merged.items() if is_filled(v)}
     changed = [c for c in codes if entry.values.get(c) != merged.get(c)]
     # Rules may compare fields of different sections (households with piped water <= all
     # households), so they are checked against the whole record, and the other sections'
@@ -240,7 +232,7 @@ def record_progress(
         entry = entries.get(section.pk)
         values = entry.values if entry else {}
         fields = applicable_fields(section, lao.type)
-        missing = [f for f in fields if f.required and not _is_filled(values.get(f.code))]
+        missing = [f for f in fields if f.required and not is_filled(values.get(f.code))]
         progress.append(
             SectionProgress(section, entry, sum(1 for f in fields if f.required), missing)
         )

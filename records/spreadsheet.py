@@ -9,8 +9,8 @@ sheet keeps what the template was made from: the fiscal year, the schema version
 and section, the section's version (``SectionEntry.version``) at download time.
 
 The upload is checked by content (a zip with a workbook inside, within the size and unpacked
-size limits of ``records.registry``), then read cell by cell with the record import's conversion
-(``records.record_import.cell_to_stored``: Thai digits, Buddhist-Era dates, ใช่/ไม่ใช่, NA). The
+size limits of ``records.registry``), then read cell by cell with the shared conversion
+(``records.values.cell_to_stored``: Thai digits, Buddhist-Era dates, ใช่/ไม่ใช่, NA). The
 dry run lists, per LAO and field, old → new, and every error with its sheet, row and column.
 Confirming applies all or nothing through ``records.services.section_save`` with source
 "import" and the template's version as the expected version, so a record that changed since the
@@ -39,19 +39,12 @@ from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from accounts import access
-from lgdata.thai import BE_OFFSET, fiscal_year_of
-from records import hooks, registry
-from records.forms import LimitedUploadForm, show_value
+from lgdata.thai import fiscal_year_of
+from records import hooks, registry, values
+from records.forms import LimitedUploadForm
 from records.models import LAO, Field, Record, Schema, Section, SectionEntry, ValueChange
-from records.record_import import (
-    ImportValueError,
-    _outliers,  # the import's outlier flags, so a template save flags as a file import does
-    _same,  # "12.50" is "12.5": not a change
-    cell_to_stored,
-)
 from records.schema import current_schema
 from records.services import (
-    NOT_APPLICABLE,
     StaleSectionError,
     applicable_fields,
     previous_values,
@@ -96,20 +89,16 @@ def _bound(number: Decimal) -> str:
     return f"{number.normalize():f}"
 
 
-def _plain(number: Decimal) -> str:
-    return f"{number.normalize():,f}"
-
-
 def _allowed(f: Field, language: str) -> str:
     """What a field's cells take, in words, for the "allowed" column."""
     if f.is_numeric:
         kind = _("whole number") if f.type == Field.Type.INTEGER else _("number, 2 decimals")
         if f.min_value is not None and f.max_value is not None:
-            kind += f" {_plain(f.min_value)}–{_plain(f.max_value)}"
+            kind += f" {values.number_text(f.min_value)}–{values.number_text(f.max_value)}"
         elif f.min_value is not None:
-            kind += " ≥ " + _plain(f.min_value)
+            kind += " ≥ " + values.number_text(f.min_value)
         elif f.max_value is not None:
-            kind += " ≤ " + _plain(f.max_value)
+            kind += " ≤ " + values.number_text(f.max_value)
         return kind
     if f.type == Field.Type.DATE:
         return _("date: day/month/Buddhist-Era year, e.g. 30/9/2568")
@@ -124,14 +113,13 @@ def _cell_value(value, f: Field, language: str):
     """A stored value as the template shows it, in the form the upload reads back."""
     if value in (None, ""):
         return None
-    if value == NOT_APPLICABLE:
-        return NOT_APPLICABLE
+    if value == values.NOT_APPLICABLE:
+        return values.NOT_APPLICABLE
     if f.is_numeric:
         number = Decimal(str(value))
         return int(number) if number == number.to_integral_value() else number
     if f.type == Field.Type.DATE:
-        day = datetime.date.fromisoformat(value)
-        return f"{day.day}/{day.month}/{day.year + BE_OFFSET}"
+        return values.typed_date(datetime.date.fromisoformat(value))
     if f.type == Field.Type.BOOLEAN:
         return _yes_no(language)[0 if value else 1]
     if f.type == Field.Type.CHOICE:
@@ -162,7 +150,7 @@ class _Lists:
                 items = list(_yes_no(self.language))
             else:
                 items = [c[f"label_{self.language}"] for c in f.choices]
-            items.append(NOT_APPLICABLE)
+            items.append(values.NOT_APPLICABLE)
             column = len(self.ranges) + 1
             for row, item in enumerate(items, start=1):
                 self.sheet.cell(row=row, column=column, value=item)
@@ -771,15 +759,15 @@ def template_import(*, data: bytes, by: User, commit: bool) -> TemplateImportRes
                         )
                     continue
                 try:
-                    stored = cell_to_stored(f, _cell_for_import(value))
-                except ImportValueError as error:
+                    stored = values.cell_to_stored(f, _cell_for_import(value))
+                except values.InvalidValue as error:
                     result.errors.append(
                         CellIssue(*where, f"{_label(f, language)} ({lao.display_name}): {error}")
                     )
                     continue
                 entry = entry_of(lao, section)
                 old = entry.values.get(f.code) if entry else None
-                if _same(f, old, stored):
+                if values.same_value(f, old, stored):
                     result.unchanged += 1
                     continue
                 change = changes.setdefault((lao.pk, section.pk), _Change(lao, section))
@@ -789,8 +777,8 @@ def template_import(*, data: bytes, by: User, commit: bool) -> TemplateImportRes
                     ValuePreview(
                         _label(section, language),
                         _label(f, language),
-                        show_value(old, f, language),
-                        show_value(stored, f, language),
+                        values.show_value(old, f, language),
+                        values.show_value(stored, f, language),
                     )
                 )
     result.laos = [previews[code] for code in sorted(previews)]
@@ -838,7 +826,7 @@ def _apply(
                     by=by,
                     source=ValueChange.Source.IMPORT,
                     fields=fields,
-                    flags=_outliers(fields, {**entry.values, **change.values}, previous),
+                    flags=values.outliers(fields, {**entry.values, **change.values}, previous),
                 )
             except StaleSectionError:
                 transaction.set_rollback(True)

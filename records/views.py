@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from accounts import access
 from lgdata.thai import fiscal_year_of
 from records import hooks, registry
-from records.forms import RegistryConfirmForm, RegistryUploadForm, SectionForm, show_value
+from records.forms import RegistryConfirmForm, RegistryUploadForm, SectionForm
 from records.models import (
     LAO,
     Field,
@@ -38,6 +38,7 @@ from records.services import (
     record_progress,
     section_save,
 )
+from records.values import outliers, show_value
 
 
 def _get_lao_for_user(request: HttpRequest, code: str) -> LAO:
@@ -245,7 +246,7 @@ def section_edit(request: HttpRequest, lao_code: str, year: int, section_code: s
                     expected_version=form.cleaned_data["version"],
                     by=request.user,
                     fields=fields,
-                    flags=form.outliers,
+                    flags=outliers(fields, form.stored_values(), previous),
                 )
             except StaleSectionError as stale:
                 conflict = _conflict_rows(fields, form.stored_values(), stale.current, language)

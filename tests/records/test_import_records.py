@@ -12,13 +12,12 @@ from django.utils import translation
 from records.models import Field, Record, SectionEntry, ValueChange
 from records.record_import import (
     ImportRow,
-    ImportValueError,
     RecordFileError,
-    cell_to_stored,
     record_file_read,
     record_values_import,
 )
 from records.services import applicable_fields, completeness, record_get_or_create, section_save
+from records.values import InvalidValue, cell_to_stored
 from tests.base import PersonasTestCase
 
 HEADER = "lao_code,fiscal_year,field_code,value\n"
@@ -277,7 +276,7 @@ class CellToStoredTestCase(SimpleTestCase):
         self.assertEqual(cell_to_stored(money, "1,250.50"), "1250.5")
         self.assertEqual(cell_to_stored(money, "0.00"), "0")
         for bad in ("1.5", "abc", "NaN", "200000"):
-            with self.subTest(bad=bad), self.assertRaises(ImportValueError):
+            with self.subTest(bad=bad), self.assertRaises(InvalidValue):
                 cell_to_stored(integer, bad)
 
     def test_empty_clears_and_na_is_not_applicable(self):
@@ -294,7 +293,7 @@ class CellToStoredTestCase(SimpleTestCase):
         self.assertEqual(cell_to_stored(date, "2568-09-30"), "2025-09-30")
         self.assertEqual(cell_to_stored(date, datetime.datetime(2025, 9, 30)), "2025-09-30")
         for bad in ("30/9/68", "31/9/2568", "yesterday"):
-            with self.subTest(bad=bad), self.assertRaises(ImportValueError):
+            with self.subTest(bad=bad), self.assertRaises(InvalidValue):
                 cell_to_stored(date, bad)
 
     def test_yes_no_and_choices(self):
@@ -308,7 +307,7 @@ class CellToStoredTestCase(SimpleTestCase):
         )
         self.assertEqual(cell_to_stored(choice, "ที่ราบ"), "plain")
         self.assertEqual(cell_to_stored(choice, "PLAIN"), "plain")
-        with self.assertRaisesMessage(ImportValueError, "plain"):
+        with self.assertRaisesMessage(InvalidValue, "plain"):
             cell_to_stored(choice, "hills")
 
     def test_files_that_cannot_be_read(self):
