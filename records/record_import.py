@@ -22,10 +22,11 @@ ignored), and every further line sets one value of one LAO's record:
 
 ``record_file_read`` turns the file into rows (or raises ``RecordFileError`` for a file that
 cannot be read at all); ``record_values_import`` checks every row and reports every bad one by
-line, then, with ``commit`` and no error, saves each changed section through
-``records.services.section_save`` with source "import", so completeness, rules, flags and history
-are kept exactly as for a form save. All or nothing: one bad row and nothing is written. A value
-equal to the stored one is not a change, so importing the same file twice writes nothing new.
+line, then saves each changed section through ``records.services.section_save`` with source
+"import", so the edit guards, completeness, rules, flags and history are exactly as for a form
+save. A dry run (no ``commit``) saves too and rolls back. All or nothing: one bad row or one
+closed record and nothing is written. A value equal to the stored one is not a change, so
+importing the same file twice writes nothing new.
 """
 
 from __future__ import annotations
@@ -44,10 +45,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lgdata.thai import fiscal_year_of, to_arabic_digits
-from records import hooks, registry, values
+from records import registry, values
 from records.models import LAO, Field, Record, Rule, Section, SectionEntry, ValueChange
 from records.schema import current_schema
 from records.services import (
+    EditBlockedError,
     StaleSectionError,
     applicable_fields,
     record_get_or_create,
@@ -288,7 +290,8 @@ def record_values_import(
     grouped by record and section; each changed section is saved once with
     ``records.services.section_save`` (source "import", by ``by``), a missing record is made
     with ``record_get_or_create``. Values equal to the stored ones are left alone, so a second
-    import of the same file changes nothing. A section someone saves during the import rolls
+    import of the same file changes nothing. A record the edit guards close (submitted,
+    locked) is an error on its first line; a section someone saves during the import rolls
     the whole import back, with an error naming it.
     """
     rows = list(rows)
@@ -393,23 +396,34 @@ def record_values_import(
             changed.setdefault(key, {}).setdefault(section.pk, {})[field_code] = stored
         if update.values:
             result.updates.append(update)
-    today = timezone.localdate()
-    for key in changed:
-        item = pending[key]
-        # A submitted or locked record is closed to imports as it is to the form.
-        reason = hooks.edit_blocked_reason(item.lao, item.fiscal_year, today)
-        if reason:
-            first_line = min(line for line, *_ in item.values.values())
-            result.errors.append(ImportIssue(first_line, "lao_code", f"{item.lao.code}: {reason}"))
-    if result.errors:
-        return result
-    if not commit or not changed:
+    if not changed:
         result.committed = commit
         return result
+    # A dry run saves too and then rolls back, so the preview meets the same gate as the
+    # commit: the edit guards (a submitted or locked record), the rules, the versions.
+    _save(changed, pending, entries, schemas, by, result)
+    if result.errors or not commit:
+        transaction.set_rollback(True)
+        result.records_created = result.sections_saved = result.history_rows = 0
+        return result
+    result.committed = True
+    return result
 
+
+def _save(
+    changed: dict[tuple[int, int], dict[int, dict[str, object]]],
+    pending: dict[tuple[int, int], _Pending],
+    entries: dict[tuple[int, int], SectionEntry],
+    schemas: dict[int, _SchemaFields],
+    by: User | None,
+    result: RecordImportResult,
+) -> None:
+    """Saves each changed section with section_save; a closed record is an error on its first
+    line, a section someone saved meanwhile stops the import."""
     previous = _previous_values(list(changed))
     for key, sections in changed.items():
         item = pending[key]
+        first_line = min(line for line, *_ in item.values.values())
         record = item.record
         if record is None:
             record = record_get_or_create(lao=item.lao, fiscal_year=item.fiscal_year)
@@ -422,12 +436,7 @@ def record_values_import(
             entry = entries.get((record.pk, section_id))
             if entry is None:  # never for records made by the services; kept for safety
                 entry = SectionEntry.objects.create(record=record, section=section)
-            entry.record = record
-            fields = applicable_fields(section, item.lao.type)
-            merged = {**entry.values, **section_values}
-            flags = values.outliers(
-                fields, merged, previous.get((item.lao.pk, item.fiscal_year - 1, section.code), {})
-            )
+            entry.record, entry.section = record, section
             try:
                 saved = section_save(
                     entry=entry,
@@ -435,14 +444,18 @@ def record_values_import(
                     expected_version=entry.version,
                     by=by,
                     source=ValueChange.Source.IMPORT,
-                    fields=fields,
-                    flags=flags,
+                    fields=applicable_fields(section, item.lao.type),
+                    previous=previous.get((item.lao.pk, item.fiscal_year - 1, section.code), {}),
                 )
+            except EditBlockedError as blocked:
+                result.errors.append(
+                    ImportIssue(first_line, "lao_code", f"{item.lao.code}: {blocked.reason}")
+                )
+                break  # the record's other sections are closed for the same reason
             except StaleSectionError:
-                transaction.set_rollback(True)
                 result.errors.append(
                     ImportIssue(
-                        min(pending[key].values[c][0] for c in section_values),
+                        min(item.values[c][0] for c in section_values),
                         section.code,
                         _(
                             "%(lao)s, fiscal year %(year)s: someone saved this section during "
@@ -451,12 +464,9 @@ def record_values_import(
                         % {"lao": item.lao.display_name, "year": item.fiscal_year},
                     )
                 )
-                result.records_created = result.sections_saved = result.history_rows = 0
-                return result
+                return
             result.sections_saved += 1
             result.history_rows += len(saved.changed)
-    result.committed = True
-    return result
 
 
 def _fiscal_year(cell, last: int, errors: list[ImportIssue], line: int) -> int | None:

@@ -11,9 +11,20 @@ from django.db import transaction
 from django.db.models import F, Sum
 from django.utils import timezone
 
+from records import hooks
 from records.models import LAO, Field, Record, Rule, Section, SectionEntry, ValueChange
 from records.schema import current_schema
-from records.values import NOT_APPLICABLE, is_filled
+from records.values import NOT_APPLICABLE, is_filled, outliers
+
+
+class EditBlockedError(Exception):
+    """The record may not be changed now (submitted, or its round locked); nothing was saved.
+
+    ``reason`` is the edit guard's message for the user (records.hooks)."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
 
 
 class StaleSectionError(Exception):
@@ -97,20 +108,32 @@ def section_save(
     by,
     source: str = ValueChange.Source.FORM,
     fields: list[Field] | None = None,
-    flags: list[str] | None = None,
+    previous: dict | None = None,
 ) -> SaveResult:
     """Saves a section's values if nobody saved it since `expected_version` was read.
 
-    A stale save raises StaleSectionError with the current entry and writes nothing. Otherwise
-    the changed values go to the history, completeness is recomputed for the section and the
-    record in the same transaction, and the version goes up by one. The version check is a
-    conditional UPDATE, so of many concurrent saves from one version exactly one wins.
-    `flags` lists the fields whose value jumped far from last year's (kept for a second look;
-    they do not block the save).
+    The one gate for writing values, whichever way they come (form, file import, Excel
+    template): a record the edit guards close (records.hooks: submitted, or its round locked)
+    raises EditBlockedError and nothing is written. A stale save raises StaleSectionError with
+    the current entry and writes nothing. Otherwise the changed values go to the history,
+    completeness and the cross-field rules are recomputed for the section and the record in the
+    same transaction, the fields whose value jumped far from last year's are flagged (for a
+    second look; a flag does not block the save), and the version goes up by one. The version
+    check is a conditional UPDATE, so of many concurrent saves from one version exactly one wins.
+
+    `fields` (the section's fields applicable to the LAO) and `previous` (last year's values of
+    the section) spare the queries when the caller has already loaded them.
     """
     record = entry.record
+    reason = hooks.edit_blocked_reason(record.lao, record.fiscal_year, timezone.localdate())
+    if reason:
+        raise EditBlockedError(reason)
     if fields is None:
         fields = applicable_fields(entry.section, record.lao.type)
+    if previous is None:
+        previous = previous_values(
+            lao=record.lao, fiscal_year=record.fiscal_year, section_code=entry.section.code
+        )
     codes = [f.code for f in fields]
     merged = {**entry.values, **{c: values.get(c) for c in codes if c in values}}
     merged = {c: v for c, v in merged.items() if is_filled(v)}
@@ -132,7 +155,7 @@ def section_save(
         required_count=required,
         filled_count=filled,
         rules_pass=not failing,
-        flags=flags or [],
+        flags=outliers(fields, merged, previous),
         updated_at=now,
         updated_by=by,
     )

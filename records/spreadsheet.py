@@ -40,14 +40,14 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from accounts import access
 from lgdata.thai import fiscal_year_of
-from records import hooks, registry, values
+from records import registry, values
 from records.forms import LimitedUploadForm
 from records.models import LAO, Field, Record, Schema, Section, SectionEntry, ValueChange
 from records.schema import current_schema
 from records.services import (
+    EditBlockedError,
     StaleSectionError,
     applicable_fields,
-    previous_values,
     record_get_or_create,
     section_save,
 )
@@ -651,8 +651,9 @@ def template_import(*, data: bytes, by: User, commit: bool) -> TemplateImportRes
     guards), a section changed since the template was made (its version differs: a stale
     template), or any cell is wrong (every one is listed with sheet, row and column). Each
     changed section is saved with ``section_save`` (source "import", by ``by``, expected
-    version = the template's), so history, completeness and rules are kept as for a form; a
-    section saved by someone between the check and the save rolls everything back.
+    version = the template's), so the edit guards, history, completeness, rules and flags are
+    as for a form; a section saved by someone between the check and the save rolls everything
+    back. A dry run saves too and rolls back, so its verdict is the commit's.
     """
     template = template_read(data)
     result = TemplateImportResult(fiscal_year=template.fiscal_year, errors=list(template.issues))
@@ -672,11 +673,6 @@ def template_import(*, data: bytes, by: User, commit: bool) -> TemplateImportRes
             )
     if result.refusals:
         return result
-    today = timezone.localdate()
-    for lao in laos.values():
-        reason = hooks.edit_blocked_reason(lao, template.fiscal_year, today)
-        if reason:
-            result.refusals.append(f"{lao.display_name}: {reason}")
 
     records = {
         r.lao_id: r
@@ -782,9 +778,16 @@ def template_import(*, data: bytes, by: User, commit: bool) -> TemplateImportRes
                     )
                 )
     result.laos = [previews[code] for code in sorted(previews)]
-    if not result.ok or not commit:
+    if not result.ok:
         return result
+    # A dry run saves too and then rolls back, so the preview meets the same gate as the
+    # commit: the edit guards (a submitted or locked record), the rules, the versions.
     _apply(changes, template, records, entries, by, result)
+    if not result.ok or not commit:
+        transaction.set_rollback(True)
+        result.sections_saved = result.history_rows = 0
+        return result
+    result.committed = True
     return result
 
 
@@ -796,8 +799,8 @@ def _apply(
     by: User,
     result: TemplateImportResult,
 ) -> None:
-    """Saves every changed section with the template's version as the expected one; the first
-    stale section rolls the whole upload back."""
+    """Saves every changed section with the template's version as the expected one. A record
+    the edit guards close is a refusal; the first stale section stops the upload."""
     by_lao: dict[int, list[_Change]] = defaultdict(list)
     for change in changes.values():
         by_lao[change.lao.pk].append(change)
@@ -813,11 +816,7 @@ def _apply(
         for change in lao_changes:
             section = change.section
             entry = entries[record.pk, section.pk]
-            entry.record = record
-            fields = applicable_fields(section, lao.type)
-            previous = previous_values(
-                lao=lao, fiscal_year=template.fiscal_year, section_code=section.code
-            )
+            entry.record, entry.section = record, section
             try:
                 saved = section_save(
                     entry=entry,
@@ -825,11 +824,12 @@ def _apply(
                     expected_version=template.versions[lao.code, section.code],
                     by=by,
                     source=ValueChange.Source.IMPORT,
-                    fields=fields,
-                    flags=values.outliers(fields, {**entry.values, **change.values}, previous),
+                    fields=applicable_fields(section, lao.type),
                 )
+            except EditBlockedError as blocked:
+                result.refusals.append(f"{lao.display_name}: {blocked.reason}")
+                break  # the record's other sections are closed for the same reason
             except StaleSectionError:
-                transaction.set_rollback(True)
                 result.refusals.append(
                     _(
                         "%(lao)s, section “%(section)s”: someone saved this section during the "
@@ -837,11 +837,9 @@ def _apply(
                     )
                     % {"lao": lao.display_name, "section": _label(section, template.language)}
                 )
-                result.sections_saved = result.history_rows = 0
                 return
             result.sections_saved += 1
             result.history_rows += len(saved.changed)
-    result.committed = True
 
 
 # --- The upload form ---------------------------------------------------------------------------

@@ -29,6 +29,7 @@ from records.models import (
 )
 from records.schema import current_schema
 from records.services import (
+    EditBlockedError,
     SaveResult,
     StaleSectionError,
     applicable_fields,
@@ -38,7 +39,7 @@ from records.services import (
     record_progress,
     section_save,
 )
-from records.values import outliers, show_value
+from records.values import show_value
 
 
 def _get_lao_for_user(request: HttpRequest, code: str) -> LAO:
@@ -246,8 +247,10 @@ def section_edit(request: HttpRequest, lao_code: str, year: int, section_code: s
                     expected_version=form.cleaned_data["version"],
                     by=request.user,
                     fields=fields,
-                    flags=outliers(fields, form.stored_values(), previous),
+                    previous=previous,
                 )
+            except EditBlockedError as blocked:
+                raise PermissionDenied(blocked.reason) from None
             except StaleSectionError as stale:
                 conflict = _conflict_rows(fields, form.stored_values(), stale.current, language)
                 entry = stale.current

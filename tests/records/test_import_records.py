@@ -9,6 +9,7 @@ from django.core.management import CommandError, call_command
 from django.test import SimpleTestCase
 from django.utils import translation
 
+from records import hooks
 from records.models import Field, Record, SectionEntry, ValueChange
 from records.record_import import (
     ImportRow,
@@ -237,6 +238,23 @@ class RecordValuesImportTestCase(PersonasTestCase):
         self.assertEqual(messages[6], "Must be at least 0.")
         self.assertIn("already on line 12", messages[10])
         self.assertFalse(result.committed)
+        self.assertFalse(Record.objects.exists())
+
+    def test_a_closed_record_is_an_error_in_the_dry_run_as_in_the_commit(self):
+        rows = self.rows(
+            (self.lao_a.code, "2568", "population_total", "10"),
+            (self.lao_b.code, "2568", "population_total", "20"),
+        )
+        closed = [lambda lao, year, today: "submitted" if lao == self.lao_a else None]
+        for commit in (False, True):
+            with self.subTest(commit=commit), mock.patch.object(hooks, "edit_guards", closed):
+                result = record_values_import(rows=rows, by=None, commit=commit)
+                self.assertEqual(
+                    [(i.line, i.column, i.message) for i in result.errors],
+                    [(2, "lao_code", f"{self.lao_a.code}: submitted")],
+                )
+                self.assertFalse(result.committed)
+                self.assertEqual(result.history_rows, 0)
         self.assertFalse(Record.objects.exists())
 
     def test_a_stale_section_rolls_the_whole_import_back(self):

@@ -1,12 +1,15 @@
 import threading
 import unittest
+from unittest import mock
 
 from django.db import connection
 from django.test import TransactionTestCase
 
+from records import hooks
 from records.models import Record, SectionEntry, ValueChange
 from records.schema import schema_load_all
 from records.services import (
+    EditBlockedError,
     StaleSectionError,
     applicable_fields,
     record_get_or_create,
@@ -114,6 +117,38 @@ class SectionSaveTestCase(PersonasTestCase):
         last = ValueChange.objects.filter(field_code="population_total").first()
         self.assertEqual((last.old_value, last.new_value), ("2500", None))
         self.assertNotIn("population_total", self.entry("population").values)
+
+    def test_a_record_the_edit_guards_close_is_refused_with_their_reason(self):
+        guard = [lambda lao, year, today: "ส่งข้อมูลแล้ว รอการตรวจสอบ"]
+        closed = mock.patch.object(hooks, "edit_guards", guard)
+        with closed, self.assertRaises(EditBlockedError) as caught:
+            section_save(
+                entry=self.entry("population"),
+                values={"population_total": "2500"},
+                expected_version=0,
+                by=self.clerk_a,
+            )
+        self.assertEqual(caught.exception.reason, "ส่งข้อมูลแล้ว รอการตรวจสอบ")
+        entry = self.entry("population")
+        self.assertEqual((entry.version, entry.values), (0, {}))
+        self.assertFalse(ValueChange.objects.exists())
+
+    def test_a_value_far_from_last_years_is_flagged_by_the_save_itself(self):
+        last_year = record_get_or_create(lao=self.lao_a, fiscal_year=2567)
+        section_save(
+            entry=SectionEntry.objects.get(record=last_year, section__code="population"),
+            values={"population_total": "2500", "households_total": "800"},
+            expected_version=0,
+            by=self.clerk_a,
+        )
+        result = section_save(
+            entry=self.entry("population"),
+            values={"population_total": "25000", "households_total": "810"},
+            expected_version=0,
+            by=self.clerk_a,
+        )
+        self.assertEqual(result.entry.flags, ["population_total"])
+        self.assertEqual(result.entry.values["population_total"], "25000")
 
     def test_a_pao_is_not_asked_for_villages(self):
         pao = make_lao("6701", type="pao", name="เพชรบูรณ์")
