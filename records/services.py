@@ -82,16 +82,24 @@ def completeness(fields: list[Field], values: dict) -> tuple[int, int]:
 
 @transaction.atomic
 def record_get_or_create(*, lao: LAO, fiscal_year: int) -> Record:
-    """The LAO's record for a fiscal year, made (with an empty entry per section) on first use."""
+    """The LAO's record for a fiscal year, made (with an empty entry per section) on first use.
+
+    Safe when two first saves race: the record is one per (LAO, fiscal year), and the one that
+    loses the insert gets the winner's record (get_or_create retries the read after the
+    IntegrityError of the unique constraint).
+    """
     record = Record.objects.filter(lao=lao, fiscal_year=fiscal_year).first()
     if record:
         return record
     schema = current_schema()
-    sections = list(schema.sections.prefetch_related("fields"))
-    record = Record.objects.create(lao=lao, fiscal_year=fiscal_year, schema=schema)
+    record, created = Record.objects.get_or_create(
+        lao=lao, fiscal_year=fiscal_year, defaults={"schema": schema}
+    )
+    if not created:
+        return record
     entries = []
-    for section in sections:
-        required, filled = completeness(applicable_fields(section, lao.type), {})
+    for section in schema.sections.prefetch_related("fields"):
+        required, _filled = completeness(applicable_fields(section, lao.type), {})
         entries.append(SectionEntry(record=record, section=section, required_count=required))
     SectionEntry.objects.bulk_create(entries)
     record.required_count = sum(e.required_count for e in entries)

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -207,15 +208,14 @@ def lao_overview(request: HttpRequest, lao_code: str) -> HttpResponse:
 
 @login_required
 def section_edit(request: HttpRequest, lao_code: str, year: int, section_code: str) -> HttpResponse:
+    """One section of a record as a form. Opening it writes nothing: a year without a record
+    shows an empty form, and the first save makes the record."""
     lao = _get_lao_for_user(request, lao_code)
     year = _fiscal_year_or_404(year)
     can_edit = access.can_edit_lao_record(request.user, lao)
-    blocked = hooks.edit_blocked_reason(lao, year, timezone.localdate()) if can_edit else None
-    if request.method == "POST" and (not can_edit or blocked):
-        raise PermissionDenied(blocked or "")
+    if request.method == "POST" and not can_edit:
+        raise PermissionDenied
     record = Record.objects.filter(lao=lao, fiscal_year=year).select_related("schema").first()
-    if record is None and can_edit:
-        record = record_get_or_create(lao=lao, fiscal_year=year)
     schema = record.schema if record else current_schema()
     section = get_object_or_404(
         Section.objects.prefetch_related("fields", "rules"), schema=schema, code=section_code
@@ -227,10 +227,6 @@ def section_edit(request: HttpRequest, lao_code: str, year: int, section_code: s
         if record
         else None
     )
-    if entry is not None:
-        # Already loaded: spares section_save a query for each.
-        record.lao = lao
-        entry.record, entry.section = record, section
     fields = applicable_fields(section, lao.type)
     previous = previous_values(lao=lao, fiscal_year=year, section_code=section.code)
     language = _language(request)
@@ -241,13 +237,8 @@ def section_edit(request: HttpRequest, lao_code: str, year: int, section_code: s
         form = SectionForm(request.POST, **form_args)
         if form.is_valid():
             try:
-                result = section_save(
-                    entry=entry,
-                    values=form.stored_values(),
-                    expected_version=form.cleaned_data["version"],
-                    by=request.user,
-                    fields=fields,
-                    previous=previous,
+                result = _save_section(
+                    request, lao, year, record, section, entry, form, fields, previous
                 )
             except EditBlockedError as blocked:
                 raise PermissionDenied(blocked.reason) from None
@@ -263,12 +254,13 @@ def section_edit(request: HttpRequest, lao_code: str, year: int, section_code: s
                     "records:section-edit", lao_code=lao.code, year=year, section_code=section.code
                 )
     else:
-        values = entry.values if entry else {}
+        stored = entry.values if entry else {}
         form = SectionForm(
-            initial=SectionForm.initial_for(values, fields, entry.version if entry else 0),
+            initial=SectionForm.initial_for(stored, fields, entry.version if entry else 0),
             **form_args,
         )
-    sections = schema.sections.all()
+    # Only to show the page read-only with the reason; section_save refuses the write itself.
+    blocked = hooks.edit_blocked_reason(lao, year, timezone.localdate()) if can_edit else None
     return render(
         request,
         "records/section_form.html",
@@ -277,7 +269,7 @@ def section_edit(request: HttpRequest, lao_code: str, year: int, section_code: s
             "year": year,
             "record": record,
             "section": section,
-            "sections": sections,
+            "sections": schema.sections.all(),
             "entry": entry,
             "form": form,
             "can_edit": can_edit and not blocked,
@@ -286,6 +278,36 @@ def section_edit(request: HttpRequest, lao_code: str, year: int, section_code: s
             "failing_rules": _failing_messages(section, entry, language),
         },
         status=409 if conflict else 200,
+    )
+
+
+@transaction.atomic
+def _save_section(
+    request: HttpRequest,
+    lao: LAO,
+    year: int,
+    record: Record | None,
+    section: Section,
+    entry: SectionEntry | None,
+    form: SectionForm,
+    fields: list[Field],
+    previous: dict,
+) -> SaveResult:
+    """Saves the form, making the record on the first save (undone if the save is refused)."""
+    if record is None:
+        record = record_get_or_create(lao=lao, fiscal_year=year)
+    if entry is None:
+        entry = SectionEntry.objects.get(record=record, section=section)
+    # Already loaded: spares section_save a query for each.
+    record.lao = lao
+    entry.record, entry.section = record, section
+    return section_save(
+        entry=entry,
+        values=form.stored_values(),
+        expected_version=form.cleaned_data["version"],
+        by=request.user,
+        fields=fields,
+        previous=previous,
     )
 
 

@@ -203,6 +203,37 @@ class ConcurrentSaveTestCase(TransactionTestCase):
         self.assertEqual(ValueChange.objects.filter(field_code="population_total").count(), 1)
 
 
+@unittest.skipUnless(connection.vendor == "postgresql", "row-level concurrency needs PostgreSQL")
+class ConcurrentFirstSaveTestCase(TransactionTestCase):
+    serialized_rollback = True
+
+    def test_threads_making_the_same_record_at_once_all_get_the_one_record(self):
+        from tests.factories import make_personas
+
+        personas = make_personas()
+        schema_load_all()
+        outcomes, barrier = [], threading.Barrier(6)
+
+        def make() -> None:
+            try:
+                barrier.wait()
+                record = record_get_or_create(lao=personas["lao_a"], fiscal_year=2568)
+                outcomes.append(record.pk)
+            except Exception as error:  # any error is the failure under test
+                outcomes.append(repr(error))
+            finally:
+                connection.close()
+
+        threads = [threading.Thread(target=make) for _ in range(6)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        record = Record.objects.get(lao=personas["lao_a"], fiscal_year=2568)
+        self.assertEqual(outcomes, [record.pk] * 6)
+        self.assertEqual(record.entries.count(), record.schema.sections.count())
+
+
 class CrossSectionRuleTestCase(PersonasTestCase):
     @classmethod
     def setUpTestData(cls):
