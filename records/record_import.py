@@ -1,8 +1,9 @@
 """Importing record values from a file, one value a row, so that the history says "import".
 
-The file is CSV (UTF-8, with or without a byte-order mark) or XLSX (the first sheet). Its first
-line is the header ``lao_code,fiscal_year,field_code,value`` (in any order; other columns are
-ignored), and every further line sets one value of one LAO's record:
+The file is CSV (UTF-8, with or without a byte-order mark, or TIS-620) or XLSX (the first
+sheet), read as records/uploads.py reads every upload. Its first line is the header
+``lao_code,fiscal_year,field_code,value`` (in any order; other columns are ignored), and
+every further line sets one value of one LAO's record:
 
     lao_code,fiscal_year,field_code,value
     6670101,2569,population_total,"5,432"
@@ -20,7 +21,7 @@ ignored), and every further line sets one value of one LAO's record:
   ใช่/ไม่ใช่, yes/no, true/false or 1/0; a choice by its value or its Thai or English label.
   An empty value clears the field, ``NA`` marks it "not applicable".
 
-``record_file_read`` turns the file into rows (or raises ``RecordFileError`` for a file that
+``record_file_read`` turns the file into rows (or raises ``UploadError`` for a file that
 cannot be read at all); ``record_values_import`` checks every row and reports every bad one by
 line, then saves each changed section through ``records.services.section_save`` with source
 "import", so the edit guards, completeness, rules, flags and history are exactly as for a form
@@ -33,19 +34,17 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lgdata.thai import fiscal_year_of, to_arabic_digits
-from records import registry, values
+from records import uploads, values
 from records.models import LAO, Field, Record, Rule, Section, SectionEntry, ValueChange
 from records.schema import current_schema
 from records.services import (
@@ -55,6 +54,7 @@ from records.services import (
     record_get_or_create,
     section_save,
 )
+from records.uploads import FileIssue, UploadError
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -62,13 +62,6 @@ if TYPE_CHECKING:
 COLUMNS = ("lao_code", "fiscal_year", "field_code", "value")
 FIRST_FISCAL_YEAR = 2540
 QUERY_CHUNK = 500  # below SQLite's 999 bound parameters
-ZIP_MAGIC = b"PK\x03\x04"
-OLE_MAGIC = b"\xd0\xcf\x11\xe0"
-_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-class RecordFileError(Exception):
-    """The file cannot be read as record values at all; the message tells the user why."""
 
 
 @dataclass(frozen=True)
@@ -80,22 +73,6 @@ class ImportRow:
     fiscal_year: object
     field_code: object
     value: object
-
-
-@dataclass(frozen=True)
-class ImportIssue:
-    """A bad row: its line, the column (or field code) at fault and why."""
-
-    line: int
-    column: str
-    message: str
-
-    def __str__(self) -> str:
-        return _("Line %(line)s, %(column)s: %(message)s") % {
-            "line": self.line,
-            "column": self.column,
-            "message": self.message,
-        }
 
 
 @dataclass(frozen=True)
@@ -126,7 +103,7 @@ class RecordImportResult:
 
     rows: int = 0
     unchanged: int = 0
-    errors: list[ImportIssue] = field(default_factory=list)
+    errors: list[FileIssue] = field(default_factory=list)
     updates: list[RecordUpdate] = field(default_factory=list)
     committed: bool = False
     records_created: int = 0
@@ -150,30 +127,28 @@ class RecordImportResult:
 
 
 def record_file_read(data: bytes) -> list[ImportRow]:
-    """The rows of a CSV (UTF-8, BOM or not) or XLSX file, blank lines skipped.
+    """The rows of a CSV (UTF-8, BOM or not, or TIS-620) or XLSX file, blank lines skipped.
 
-    The format is told by content, not by name. Raises ``RecordFileError`` for an empty, too
+    The format is told by content, not by name. Raises ``UploadError`` for an empty, too
     large, damaged or unknown file, or one whose first line is not the header.
     """
-    limit = settings.IMPORT_MAX_UPLOAD_BYTES
-    if len(data) > limit:
-        raise RecordFileError(
-            _("The file is larger than %(size)s MB, the most the portal accepts.")
-            % {"size": limit // (1024 * 1024) or 1}
-        )
-    if not data.strip():
-        raise RecordFileError(_("The file is empty."))
-    if data.startswith(ZIP_MAGIC):
+    kind = uploads.file_kind(data)
+    if kind == uploads.XLSX:
         lines = _xlsx_lines(data)
-    elif data.startswith(OLE_MAGIC):
-        raise RecordFileError(
-            _("This is an old Excel (.xls) file. Save it as Excel Workbook (.xlsx) or CSV.")
-        )
+    elif kind == uploads.XLS:
+        raise uploads.old_excel_error()
     else:
-        lines = _csv_lines(_decode(data))
+        text = uploads.decode_text(
+            data,
+            refusal=_(
+                "This file is neither an Excel workbook (.xlsx) nor a CSV file in UTF-8. "
+                "Save it as .xlsx or as CSV UTF-8 and try again."
+            ),
+        )
+        lines = _csv_lines(text)
     header = next(lines, None)
     if header is None:
-        raise RecordFileError(_("The file is empty."))
+        raise UploadError(_("The file is empty."))
     columns = _columns(header[1])
     rows = []
     for line, cells in lines:
@@ -182,21 +157,6 @@ def record_file_read(data: bytes) -> list[ImportRow]:
             continue
         rows.append(ImportRow(line, *picked))
     return rows
-
-
-def _decode(data: bytes) -> str:
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = ""
-    if not text or _CONTROL_CHARS.search(text):
-        raise RecordFileError(
-            _(
-                "This file is neither an Excel workbook (.xlsx) nor a CSV file in UTF-8. "
-                "Save it as .xlsx or as CSV UTF-8 and try again."
-            )
-        )
-    return text
 
 
 def _csv_lines(text: str) -> Iterator[tuple[int, list]]:
@@ -211,19 +171,13 @@ def _csv_lines(text: str) -> Iterator[tuple[int, list]]:
 def _xlsx_lines(data: bytes) -> Iterator[tuple[int, list]]:
     import openpyxl  # only for workbooks
 
-    # The registry import's guard against damaged files and zip bombs, before openpyxl unpacks.
-    try:
-        registry._check_zip(data)
-    except registry.RegistryFileError as error:
-        raise RecordFileError(str(error)) from None
+    uploads.check_zip(data)  # damaged, or a zip bomb: refused before openpyxl unpacks it
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         rows = list(book.worksheets[0].iter_rows(min_row=1, values_only=True))
     except Exception:
         # openpyxl raises many kinds of errors for a damaged workbook; to the user they are one.
-        raise RecordFileError(
-            _("The Excel file is damaged or is not a workbook. Open it in Excel and save it again.")
-        ) from None
+        raise uploads.damaged_workbook_error() from None
     for line, cells in enumerate(rows, start=1):
         yield line, list(cells)
 
@@ -232,7 +186,7 @@ def _columns(header: list) -> list[int]:
     names = [str(cell or "").strip().lstrip("\ufeff").lower() for cell in header]
     missing = [name for name in COLUMNS if name not in names]
     if missing:
-        raise RecordFileError(
+        raise UploadError(
             _("The first line must be the header %(header)s (missing: %(missing)s).")
             % {"header": ",".join(COLUMNS), "missing": ", ".join(missing)}
         )
@@ -320,7 +274,7 @@ def record_values_import(
                 if code
                 else _("This cell is empty.")
             )
-            result.errors.append(ImportIssue(row.line, "lao_code", message))
+            result.errors.append(FileIssue(row.line, "lao_code", message))
             continue
         year = _fiscal_year(row.fiscal_year, last_year, result.errors, row.line)
         if year is None:
@@ -341,12 +295,12 @@ def record_values_import(
                 if field_code
                 else _("This cell is empty.")
             )
-            result.errors.append(ImportIssue(row.line, "field_code", message))
+            result.errors.append(FileIssue(row.line, "field_code", message))
             continue
         f, section = found
         if not f.applies(lao.type):
             result.errors.append(
-                ImportIssue(
+                FileIssue(
                     row.line,
                     "field_code",
                     _("The field “%(code)s” does not apply to this type of LAO (%(type)s).")
@@ -357,13 +311,13 @@ def record_values_import(
         try:
             stored = values.cell_to_stored(f, row.value)
         except values.InvalidValue as error:
-            result.errors.append(ImportIssue(row.line, field_code, str(error)))
+            result.errors.append(FileIssue(row.line, field_code, str(error)))
             continue
         key = (lao.pk, year)
         entry = pending.setdefault(key, _Pending(lao=lao, fiscal_year=year, record=record))
         if field_code in entry.values:
             result.errors.append(
-                ImportIssue(
+                FileIssue(
                     row.line,
                     "field_code",
                     _("The same LAO, year and field are already on line %(line)s.")
@@ -449,12 +403,12 @@ def _save(
                 )
             except EditBlockedError as blocked:
                 result.errors.append(
-                    ImportIssue(first_line, "lao_code", f"{item.lao.code}: {blocked.reason}")
+                    FileIssue(first_line, "lao_code", f"{item.lao.code}: {blocked.reason}")
                 )
                 break  # the record's other sections are closed for the same reason
             except StaleSectionError:
                 result.errors.append(
-                    ImportIssue(
+                    FileIssue(
                         min(item.values[c][0] for c in section_values),
                         section.code,
                         _(
@@ -469,25 +423,25 @@ def _save(
             result.history_rows += len(saved.changed)
 
 
-def _fiscal_year(cell, last: int, errors: list[ImportIssue], line: int) -> int | None:
+def _fiscal_year(cell, last: int, errors: list[FileIssue], line: int) -> int | None:
     text = _code_text(cell)
     try:
         year = int(text)
     except ValueError:
         errors.append(
-            ImportIssue(
+            FileIssue(
                 line,
                 "fiscal_year",
                 _("“%(value)s” is not a fiscal year; give the Buddhist-Era year, e.g. %(example)s.")
                 % {"value": text, "example": last - 1},
             )
             if text
-            else ImportIssue(line, "fiscal_year", _("This cell is empty."))
+            else FileIssue(line, "fiscal_year", _("This cell is empty."))
         )
         return None
     if not FIRST_FISCAL_YEAR <= year <= last:
         errors.append(
-            ImportIssue(
+            FileIssue(
                 line,
                 "fiscal_year",
                 _("The fiscal year %(year)s is outside %(first)s–%(last)s.")

@@ -9,7 +9,7 @@ CSV is read with the ``csv`` module into a ``Dataset`` rather than with tablib's
 because that reader silently drops blank lines (every later line number would be wrong in the
 messages) and fails on a row with too many cells without naming the line.
 
-The flow: ``registry_read`` turns bytes into a ``Dataset`` (or raises ``RegistryFileError``
+The flow: ``registry_read`` turns bytes into a ``Dataset`` (or raises ``UploadError``
 for a file that cannot be a registry at all), and ``registry_import`` checks every row,
 compares with the database and, only when there is no error and ``commit`` is true, writes
 everything in one transaction with a history row for each LAO it creates or changes.
@@ -22,18 +22,14 @@ import datetime
 import io
 import itertools
 import re
-import secrets
 import time
-import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from pathlib import Path
-from typing import IO, TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import geothai
 import tablib
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
@@ -43,7 +39,9 @@ from import_export.formats.base_formats import XLSX
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from lgdata.thai import parse_number_text, to_arabic_digits
+from records import uploads
 from records.models import LAO, District, Province, Subdistrict
+from records.uploads import FileIssue, UploadError
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -86,10 +84,6 @@ COLUMNS = (
 # ("เว็ป") in the published file, and a corrected release should still be read.
 _HEADER_ALIASES = {"เว็บไซต์ของอปท": Col.WEBSITE}
 
-ZIP_MAGIC = b"PK\x03\x04"
-OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # the old binary .xls format
-# A real registry XLSX unpacks to a few times its size; far more is a zip bomb.
-XLSX_MAX_EXPANSION = 10
 LAT_RANGE = (Decimal(5), Decimal(21))
 LONG_RANGE = (Decimal(97), Decimal(106))
 AREA_MAX = Decimal("99999999.99")
@@ -108,10 +102,8 @@ _MONTH_NUMBERS = {
 }
 _EXCEL_DATE = re.compile(r"^([0-9]{1,2})\s*-\s*(\S+)$")
 _MOO_PREFIX = re.compile(r"^(?:หมู่ที่|หมู่|ม\.)\s*")
-_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _SEVEN_DIGITS = re.compile(r"[0-9]{7}")
 _FIVE_DIGITS = re.compile(r"[0-9]{5}")
-_UPLOAD_TOKEN = re.compile(r"[A-Za-z0-9_-]{20,64}")
 _url_validator = URLValidator(schemes=["http", "https"])
 
 # The LAO fields the registry sets (attribute names); name_en and the active period are left
@@ -131,26 +123,6 @@ FIELDS = (
 )
 _MAX_LENGTH = {name: LAO._meta.get_field(name).max_length for name in ("name_th", "website")}
 _MAX_LENGTH["office_house_no"] = LAO._meta.get_field("office_house_no").max_length
-
-
-class RegistryFileError(Exception):
-    """The file cannot be read as a registry at all; the message tells the user why."""
-
-
-@dataclass(frozen=True)
-class RegistryIssue:
-    """One problem found in the file: an error blocks the import, a warning does not."""
-
-    line: int
-    column: str
-    message: str
-
-    def __str__(self) -> str:
-        return _("Line %(line)s, %(column)s: %(message)s") % {
-            "line": self.line,
-            "column": self.column,
-            "message": self.message,
-        }
 
 
 @dataclass(frozen=True)
@@ -182,8 +154,8 @@ class RegistryImportResult:
     unchanged: int = 0
     not_in_file: int = 0
     committed: bool = False
-    errors: list[RegistryIssue] = field(default_factory=list)
-    warnings: list[RegistryIssue] = field(default_factory=list)
+    errors: list[FileIssue] = field(default_factory=list)
+    warnings: list[FileIssue] = field(default_factory=list)
     changes: list[LAOChange] = field(default_factory=list)
     seconds: float = 0.0
 
@@ -199,58 +171,26 @@ class RegistryImportResult:
 # --- Reading the file ------------------------------------------------------------------------
 
 
-def read_limited(stream: IO[bytes], *, limit: int | None = None) -> bytes:
-    """Reads an uploaded or opened file, refusing it before reading more than the limit."""
-    limit = settings.IMPORT_MAX_UPLOAD_BYTES if limit is None else limit
-    data = stream.read(limit + 1)
-    if len(data) > limit:
-        raise RegistryFileError(_too_large_message(limit))
-    return data
-
-
-def _too_large_message(limit: int) -> str:
-    return _("The file is larger than %(size)s MB, the most the portal accepts.") % {
-        "size": limit // (1024 * 1024) or 1
-    }
-
-
 def registry_read(data: bytes) -> tablib.Dataset:
     """Reads a registry file (XLSX, or CSV in UTF-8, UTF-8 with BOM or TIS-620/CP874).
 
-    The format is told by content, not by file name. Raises ``RegistryFileError`` with a message
+    The format is told by content, not by file name. Raises ``UploadError`` with a message
     for the user when the file is empty, too large, damaged or not a spreadsheet at all.
     """
-    limit = settings.IMPORT_MAX_UPLOAD_BYTES
-    if len(data) > limit:
-        raise RegistryFileError(_too_large_message(limit))
-    if not data.strip():
-        raise RegistryFileError(_("The file is empty."))
-    if data.startswith(ZIP_MAGIC):
+    kind = uploads.file_kind(data)
+    if kind == uploads.XLSX:
         return _read_xlsx(data)
-    if data.startswith(OLE_MAGIC):
-        raise RegistryFileError(
-            _("This is an old Excel (.xls) file. Save it as Excel Workbook (.xlsx) or CSV.")
-        )
-    return _read_csv(_decode(data))
-
-
-def _decode(data: bytes) -> str:
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        # Thai Windows and older Excel save CSV as TIS-620; CP874 is its superset.
-        try:
-            text = data.decode("cp874")
-        except UnicodeDecodeError:
-            text = ""
-    if not text or _CONTROL_CHARS.search(text):
-        raise RegistryFileError(
-            _(
+    if kind == uploads.XLS:
+        raise uploads.old_excel_error()
+    return _read_csv(
+        uploads.decode_text(
+            data,
+            refusal=_(
                 "This file is neither an Excel workbook (.xlsx) nor a CSV text file. "
                 "Save the registry as .xlsx or as CSV (UTF-8) and upload it again."
-            )
+            ),
         )
-    return text
+    )
 
 
 def _read_csv(text: str) -> tablib.Dataset:
@@ -259,7 +199,7 @@ def _read_csv(text: str) -> tablib.Dataset:
     width = len(dataset.headers)
     for line, row in enumerate(rows, start=2):
         if len(row) > width and any(cell.strip() for cell in row[width:]):
-            raise RegistryFileError(
+            raise UploadError(
                 _("Line %(line)s has %(count)s cells but the header has %(width)s columns.")
                 % {"line": line, "count": len(row), "width": width}
             )
@@ -269,44 +209,19 @@ def _read_csv(text: str) -> tablib.Dataset:
 
 
 def _read_xlsx(data: bytes) -> tablib.Dataset:
-    _check_zip(data)
+    uploads.check_zip(data)
     try:
         dataset = XLSX().create_dataset(data)
     except tablib.InvalidDimensions:
-        raise RegistryFileError(
+        raise UploadError(
             _("The first sheet has rows with more cells than the header has columns.")
         ) from None
     except Exception:
         # openpyxl raises many kinds of errors for a damaged workbook (KeyError, ValueError,
         # XML parse errors...); to the user they all mean the same thing.
-        raise RegistryFileError(_damaged_message()) from None
+        raise uploads.damaged_workbook_error() from None
     dataset.headers = [_cell_text(h) for h in dataset.headers or []]
     return dataset
-
-
-def _damaged_message() -> str:
-    return _("The Excel file is damaged or is not a workbook. Open it in Excel and save it again.")
-
-
-def _check_zip(data: bytes) -> None:
-    """Refuses a damaged zip or a zip bomb before openpyxl unpacks anything.
-
-    The declared sizes are a safe bound: zipfile stops reading a member at its declared size.
-    """
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            members = archive.infolist()
-            names = {m.filename for m in members}
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError):
-        raise RegistryFileError(_damaged_message()) from None
-    if "xl/workbook.xml" not in names:
-        raise RegistryFileError(_damaged_message())
-    limit = settings.IMPORT_MAX_UPLOAD_BYTES * XLSX_MAX_EXPANSION
-    if sum(m.file_size for m in members) > limit:
-        raise RegistryFileError(
-            _("The Excel file unpacks to more than %(size)s MB; the portal refuses it.")
-            % {"size": limit // (1024 * 1024)}
-        )
 
 
 def _cell_text(value: object) -> str:
@@ -346,7 +261,7 @@ def _check_header(headers: list[str]) -> dict[str, int]:
     if extra:
         problems.append(_("unexpected column(s): %(names)s") % {"names": _quoted(extra)})
     if problems:
-        raise RegistryFileError(
+        raise UploadError(
             _("The first line is not the registry header (%(problems)s). Expected: %(header)s")
             % {"problems": "; ".join(problems), "header": ",".join(COLUMNS)}
         )
@@ -620,7 +535,7 @@ class _Row:
     district: District
     subdistrict: Subdistrict
     office: _Office
-    warnings: list[RegistryIssue]
+    warnings: list[FileIssue]
 
 
 @dataclass
@@ -641,12 +556,12 @@ class _Checker:
         self.columns = columns
         self.geo = geo
         self.rows = 0
-        self.errors: list[RegistryIssue] = []
-        self.warnings: list[RegistryIssue] = []
+        self.errors: list[FileIssue] = []
+        self.warnings: list[FileIssue] = []
         self._office_cache: dict[tuple[str, ...], _Cleaned] = {}
 
     def error(self, line: int, column: str, message: str) -> None:
-        self.errors.append(RegistryIssue(line, column, message))
+        self.errors.append(FileIssue(line, column, message))
 
     def targets(self) -> dict[str, _Target]:
         targets: dict[str, _Target] = {}
@@ -700,7 +615,7 @@ class _Checker:
             self.error(line, column, message)
         if len(self.errors) > before or places is None:
             return None
-        warnings = [RegistryIssue(line, column, message) for column, message in cleaned.warnings]
+        warnings = [FileIssue(line, column, message) for column, message in cleaned.warnings]
         district, subdistrict = places
         return _Row(line, code, lao_type, name, district, subdistrict, cleaned.office, warnings)
 
@@ -952,7 +867,7 @@ def registry_import(
     coordinates outside Thailand...) means nothing is written. With ``commit`` and no error, LAOs
     are created or updated in bulk, their covered subdistricts replaced, and a history row is
     kept for each (user ``by``, reason "registry import <filename>"). LAOs that are not in the
-    file are left alone and counted. Raises ``RegistryFileError`` when the file cannot be read
+    file are left alone and counted. Raises ``UploadError`` when the file cannot be read
     as a registry at all (damaged, empty, not a spreadsheet, wrong header).
     """
     started = time.perf_counter()
@@ -962,7 +877,7 @@ def registry_import(
     checker = _Checker(dataset, columns, geo)
     targets = checker.targets()
     if not checker.rows:
-        raise RegistryFileError(_("The file has the registry header but no rows."))
+        raise UploadError(_("The file has the registry header but no rows."))
     result = RegistryImportResult(filename=filename, rows=checker.rows)
     result.errors, result.warnings = checker.errors, checker.warnings
     plan = _Differ(geo).plan(targets, result)
@@ -971,40 +886,3 @@ def registry_import(
         result.committed = True
     result.seconds = time.perf_counter() - started
     return result
-
-
-# --- Keeping an upload between the preview and the confirmation ------------------------------
-
-
-def _upload_dir() -> Path:
-    return Path(settings.MEDIA_ROOT) / "imports"
-
-
-def upload_keep(data: bytes) -> str:
-    """Stores an uploaded registry file on the server and returns the token that names it.
-
-    Files older than a day (previews nobody confirmed) are removed on the way.
-    """
-    directory = _upload_dir()
-    directory.mkdir(parents=True, exist_ok=True)
-    cutoff = time.time() - 24 * 60 * 60
-    for old in directory.glob("*.upload"):
-        if old.stat().st_mtime < cutoff:
-            old.unlink(missing_ok=True)
-    token = secrets.token_urlsafe(24)
-    (directory / f"{token}.upload").write_bytes(data)
-    return token
-
-
-def upload_path(token: str) -> Path | None:
-    """The stored file for a token, or None if the token is malformed or its file is gone."""
-    if not _UPLOAD_TOKEN.fullmatch(token or ""):
-        return None
-    path = _upload_dir() / f"{token}.upload"
-    return path if path.is_file() else None
-
-
-def upload_discard(token: str) -> None:
-    path = upload_path(token)
-    if path is not None:
-        path.unlink(missing_ok=True)

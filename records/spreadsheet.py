@@ -9,7 +9,7 @@ sheet keeps what the template was made from: the fiscal year, the schema version
 and section, the section's version (``SectionEntry.version``) at download time.
 
 The upload is checked by content (a zip with a workbook inside, within the size and unpacked
-size limits of ``records.registry``), then read cell by cell with the shared conversion
+size limits of records/uploads.py), then read cell by cell with the shared conversion
 (``records.values.cell_to_stored``: Thai digits, Buddhist-Era dates, ใช่/ไม่ใช่, NA). The
 dry run lists, per LAO and field, old → new, and every error with its sheet, row and column.
 Confirming applies all or nothing through ``records.services.section_save`` with source
@@ -27,7 +27,6 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django import forms
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -40,8 +39,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from accounts import access
 from lgdata.thai import fiscal_year_of
-from records import registry, values
-from records.forms import LimitedUploadForm
+from records import uploads, values
 from records.models import LAO, Field, Record, Schema, Section, SectionEntry, ValueChange
 from records.schema import current_schema
 from records.services import (
@@ -51,6 +49,7 @@ from records.services import (
     record_get_or_create,
     section_save,
 )
+from records.uploads import FileIssue, UploadError
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -63,8 +62,6 @@ TITLE_ROW, HELP_ROW, HEADER_ROW, NAME_ROW, FIRST_DATA_ROW = 1, 2, 4, 5, 6
 FIRST_LAO_COLUMN = 6  # F: after code, Thai label, English label, unit, allowed values
 META_FIRST_ROW = 8  # the (sheet, section, LAO, version) rows of the hidden sheet
 MAX_TEMPLATE_LAOS = 100  # a district has at most a few dozen LAOs
-ZIP_MAGIC = registry.ZIP_MAGIC
-OLE_MAGIC = registry.OLE_MAGIC
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 _LOCKED_FILL = PatternFill("solid", fgColor="E9ECEF")
@@ -74,8 +71,8 @@ _UNLOCKED = Protection(locked=False)
 _FORMULA_START = ("=", "+", "-", "@")
 
 
-class SpreadsheetFileError(Exception):
-    """The upload is not a template the portal can read at all; the message says why."""
+class TemplateBuildError(Exception):
+    """No template can be made for these LAOs together; the message says why."""
 
 
 # --- Making the template -----------------------------------------------------------------------
@@ -241,7 +238,7 @@ def _records(laos: list[LAO], fiscal_year: int) -> _Records:
         current = current_schema()
         schemas.setdefault(current.pk, current)
     if len(schemas) > 1:
-        raise SpreadsheetFileError(
+        raise TemplateBuildError(
             _(
                 "These LAOs' records were made under different versions of the record schema; "
                 "download a template for each LAO."
@@ -259,7 +256,7 @@ def template_build(
 ) -> bytes:
     """The fill-in XLSX template of the given LAOs' records (all sections, or those named).
 
-    Raises ``SpreadsheetFileError`` when the LAOs' records follow different schema versions.
+    Raises ``TemplateBuildError`` when the LAOs' records follow different schema versions.
     """
     laos = sorted(laos, key=lambda lao: lao.code)[:MAX_TEMPLATE_LAOS]
     data = _records(laos, fiscal_year)
@@ -388,24 +385,9 @@ def template_filename(*, laos: list[LAO], fiscal_year: int, section_code: str | 
 # --- Reading an upload -------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class CellIssue:
-    """A problem in the file: where (sheet, row, column; empty for the whole file) and why."""
-
-    sheet: str
-    row: int | None
-    column: str
-    message: str
-
-    def __str__(self) -> str:
-        if self.row is None:
-            return f"{self.sheet}: {self.message}" if self.sheet else self.message
-        return _("Sheet %(sheet)s, row %(row)s, column %(column)s: %(message)s") % {
-            "sheet": self.sheet,
-            "row": self.row,
-            "column": self.column,
-            "message": self.message,
-        }
+def _issue(sheet: str, row: int | None, column: str, message: str) -> FileIssue:
+    """A problem at a cell, or in a whole sheet when there is no row."""
+    return FileIssue(row, column, message, sheet=sheet)
 
 
 @dataclass
@@ -428,11 +410,11 @@ class TemplateFile:
     language: str
     versions: dict[tuple[str, str], int]  # (LAO code, section code) -> version at download
     sheets: list[_SheetPart]
-    issues: list[CellIssue]
+    issues: list[FileIssue]
 
 
-def _not_a_template() -> SpreadsheetFileError:
-    return SpreadsheetFileError(
+def _not_a_template() -> UploadError:
+    return UploadError(
         _(
             "This workbook is not a template from the portal, or its hidden part was changed. "
             "Download a new template, fill it in and upload that."
@@ -441,39 +423,27 @@ def _not_a_template() -> SpreadsheetFileError:
 
 
 def template_read(data: bytes) -> TemplateFile:
-    """Reads a filled-in template, checking it by content, never by name: a zip (XLSX) within
-    the upload and unpacked-size limits (``records.registry``), that openpyxl opens, with the
-    portal's hidden sheet. Raises ``SpreadsheetFileError`` with a message for the user."""
-    limit = settings.IMPORT_MAX_UPLOAD_BYTES
-    if len(data) > limit:
-        raise SpreadsheetFileError(
-            _("The file is larger than %(size)s MB, the most the portal accepts.")
-            % {"size": limit // (1024 * 1024) or 1}
-        )
-    if not data.strip():
-        raise SpreadsheetFileError(_("The file is empty."))
-    if data.startswith(OLE_MAGIC):
-        raise SpreadsheetFileError(
+    """Reads a filled-in template, checking it by content, never by name: an XLSX within the
+    upload and unpacked-size limits (records/uploads.py), that openpyxl opens, with the
+    portal's hidden sheet. Raises ``UploadError`` with a message for the user."""
+    kind = uploads.file_kind(data)
+    if kind == uploads.XLS:
+        raise UploadError(
             _("This is an old Excel (.xls) file. Save it as Excel Workbook (.xlsx) and try again.")
         )
-    if not data.startswith(ZIP_MAGIC):
-        raise SpreadsheetFileError(
+    if kind != uploads.XLSX:
+        raise UploadError(
             _(
                 "This file is not an Excel workbook (.xlsx), whatever its name says. Upload the "
                 "template you downloaded from the portal, saved as Excel Workbook (.xlsx)."
             )
         )
-    try:
-        registry._check_zip(data)  # damaged zip, or one that unpacks to far too much
-    except registry.RegistryFileError as error:
-        raise SpreadsheetFileError(str(error)) from None
+    uploads.check_zip(data)  # damaged zip, or one that unpacks to far too much
     try:
         book = load_workbook(io.BytesIO(data))
     except Exception:
         # openpyxl raises many kinds of errors for a damaged workbook; to the user they are one.
-        raise SpreadsheetFileError(
-            _("The Excel file is damaged or is not a workbook. Open it in Excel and save it again.")
-        ) from None
+        raise uploads.damaged_workbook_error() from None
     if META_SHEET not in book.sheetnames:
         raise _not_a_template()
     template, parts = _read_meta(book[META_SHEET])
@@ -481,7 +451,7 @@ def template_read(data: bytes) -> TemplateFile:
     for part in parts:
         if part.title not in book.sheetnames:
             template.issues.append(
-                CellIssue(part.title, None, "", _("This sheet of the template is missing."))
+                _issue(part.title, None, "", _("This sheet of the template is missing."))
             )
             continue
         sheet = book[part.title]
@@ -516,7 +486,7 @@ def _read_meta(sheet) -> tuple[TemplateFile, list[_SheetPart]]:
     )
 
 
-def _read_sheet(sheet, part: _SheetPart, issues: list[CellIssue]) -> bool:
+def _read_sheet(sheet, part: _SheetPart, issues: list[FileIssue]) -> bool:
     """Reads the LAO columns and the field rows; True if a value cell holds a formula."""
     formulas = False
     expected = part.expected
@@ -527,7 +497,7 @@ def _read_sheet(sheet, part: _SheetPart, issues: list[CellIssue]) -> bool:
         code = str(code).strip()
         if code not in expected:
             issues.append(
-                CellIssue(
+                _issue(
                     part.title,
                     HEADER_ROW,
                     get_column_letter(column),
@@ -540,7 +510,7 @@ def _read_sheet(sheet, part: _SheetPart, issues: list[CellIssue]) -> bool:
     missing = expected - set(part.lao_columns.values())
     if missing:
         issues.append(
-            CellIssue(
+            _issue(
                 part.title,
                 HEADER_ROW,
                 "",
@@ -562,7 +532,7 @@ def _read_sheet(sheet, part: _SheetPart, issues: list[CellIssue]) -> bool:
     return formulas
 
 
-def _fill_formulas(sheet, computed_sheet, part: _SheetPart, issues: list[CellIssue]) -> None:
+def _fill_formulas(sheet, computed_sheet, part: _SheetPart, issues: list[FileIssue]) -> None:
     """Formula cells count with the value the spreadsheet computed; without one, they are an
     error (the cell would otherwise silently empty the field)."""
     for index, (row, code, cells) in enumerate(part.rows):
@@ -571,7 +541,7 @@ def _fill_formulas(sheet, computed_sheet, part: _SheetPart, issues: list[CellIss
                 result = computed_sheet.cell(row=row, column=column).value
                 if result is None:
                     issues.append(
-                        CellIssue(
+                        _issue(
                             part.title,
                             row,
                             get_column_letter(column),
@@ -611,7 +581,7 @@ class TemplateImportResult:
 
     fiscal_year: int | None = None
     refusals: list[str] = field(default_factory=list)  # scope, locks, stale sections
-    errors: list[CellIssue] = field(default_factory=list)  # cells, by sheet, row and column
+    errors: list[FileIssue] = field(default_factory=list)  # cells, by sheet, row and column
     laos: list[LAOPreview] = field(default_factory=list)
     unchanged: int = 0
     committed: bool = False
@@ -720,7 +690,7 @@ def template_import(*, data: bytes, by: User, commit: bool) -> TemplateImportRes
             f = fields.get(code)
             if f is None:
                 result.errors.append(
-                    CellIssue(
+                    _issue(
                         part.title,
                         row,
                         "A",
@@ -731,7 +701,7 @@ def template_import(*, data: bytes, by: User, commit: bool) -> TemplateImportRes
                 continue
             if code in seen:
                 result.errors.append(
-                    CellIssue(
+                    _issue(
                         part.title,
                         row,
                         "A",
@@ -747,7 +717,7 @@ def template_import(*, data: bytes, by: User, commit: bool) -> TemplateImportRes
                 if not f.applies(lao.type):
                     if value not in (None, ""):
                         result.errors.append(
-                            CellIssue(
+                            _issue(
                                 *where,
                                 _("This item does not apply to %(lao)s; leave the cell empty.")
                                 % {"lao": lao.display_name},
@@ -758,7 +728,7 @@ def template_import(*, data: bytes, by: User, commit: bool) -> TemplateImportRes
                     stored = values.cell_to_stored(f, _cell_for_import(value))
                 except values.InvalidValue as error:
                     result.errors.append(
-                        CellIssue(*where, f"{_label(f, language)} ({lao.display_name}): {error}")
+                        _issue(*where, f"{_label(f, language)} ({lao.display_name}): {error}")
                     )
                     continue
                 entry = entry_of(lao, section)
@@ -845,7 +815,7 @@ def _apply(
 # --- The upload form ---------------------------------------------------------------------------
 
 
-class TemplateUploadForm(LimitedUploadForm):
+class TemplateUploadForm(uploads.UploadForm):
     """A filled-in template; its size is checked before a byte of it is read."""
 
     file = forms.FileField(
@@ -855,10 +825,3 @@ class TemplateUploadForm(LimitedUploadForm):
             "confirm the preview."
         ),
     )
-
-    def read(self) -> bytes:
-        """The uploaded bytes (after is_valid); SpreadsheetFileError if it grew meanwhile."""
-        try:
-            return super().read()
-        except registry.RegistryFileError as error:
-            raise SpreadsheetFileError(str(error)) from None

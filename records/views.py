@@ -19,8 +19,8 @@ from django.views.decorators.http import require_POST
 
 from accounts import access
 from lgdata.thai import fiscal_year_of
-from records import hooks, registry
-from records.forms import RegistryConfirmForm, RegistryUploadForm, SectionForm
+from records import hooks, registry, uploads
+from records.forms import RegistryUploadForm, SectionForm
 from records.models import (
     LAO,
     Field,
@@ -85,8 +85,8 @@ def lao_search(request: HttpRequest) -> HttpResponse:
     )
 
 
-# Uploads waiting for confirmation: {token: file name}; only the uploader's session holds them.
-REGISTRY_UPLOADS_SESSION_KEY = "registry_uploads"
+def _registry_uploads(request: HttpRequest) -> uploads.KeptUploads:
+    return uploads.KeptUploads(request.session, "registry_uploads")
 
 
 @login_required
@@ -102,18 +102,15 @@ def registry_import(request: HttpRequest) -> HttpResponse:
             result = registry.registry_import(
                 data=data, filename=filename, commit=False, by=request.user
             )
-        except registry.RegistryFileError as exc:
+        except uploads.UploadError as exc:
             form.add_error("file", str(exc))
         else:
-            token = ""
-            if result.ok:  # keep the file on the server; the confirmation sends only the token
-                token = registry.upload_keep(data)
-                uploads = request.session.get(REGISTRY_UPLOADS_SESSION_KEY, {})
-                request.session[REGISTRY_UPLOADS_SESSION_KEY] = {**uploads, token: filename}
+            # The file stays on the server; the confirmation sends only the token.
+            token = _registry_uploads(request).keep(data, filename) if result.ok else ""
             return render(
                 request,
                 "records/registry_import_preview.html",
-                {"result": result, "confirm_form": RegistryConfirmForm(initial={"token": token})},
+                {"result": result, "confirm_form": uploads.ConfirmForm(initial={"token": token})},
             )
     return render(request, "records/registry_import.html", {"form": form})
 
@@ -124,28 +121,26 @@ def registry_import_confirm(request: HttpRequest) -> HttpResponse:
     """Apply a previewed upload, all or nothing, checking it again against today's database."""
     if not access.can_import_registry(request.user):
         raise Http404
-    form = RegistryConfirmForm(request.POST)
-    uploads = request.session.get(REGISTRY_UPLOADS_SESSION_KEY, {})
+    form = uploads.ConfirmForm(request.POST)
+    kept = _registry_uploads(request)
     token = form.cleaned_data["token"] if form.is_valid() else ""
-    path = registry.upload_path(token) if token in uploads else None
-    if path is None:
+    upload = kept.get(token)
+    if upload is None:
         messages.error(
             request, _("This upload has expired or was already imported. Upload it again.")
         )
         return redirect("records:registry-import")
+    data, filename = upload
     try:
         result = registry.registry_import(
-            data=path.read_bytes(), filename=uploads[token], commit=True, by=request.user
+            data=data, filename=filename, commit=True, by=request.user
         )
-    except registry.RegistryFileError as exc:
+    except uploads.UploadError as exc:
         messages.error(request, str(exc))
         return redirect("records:registry-import")
     if not result.ok:  # the database changed since the preview; nothing was written
         return render(request, "records/registry_import_preview.html", {"result": result})
-    registry.upload_discard(token)
-    request.session[REGISTRY_UPLOADS_SESSION_KEY] = {
-        key: name for key, name in uploads.items() if key != token
-    }
+    kept.discard(token)
     messages.success(
         request,
         _(
@@ -417,8 +412,9 @@ def record_history(request: HttpRequest, lao_code: str, year: int) -> HttpRespon
 
 from records import spreadsheet  # noqa: E402  (kept with the views that use it)
 
-# Uploads waiting for confirmation: {token: file name}; only the uploader's session holds them.
-SPREADSHEET_UPLOADS_SESSION_KEY = "spreadsheet_uploads"
+
+def _template_uploads(request: HttpRequest) -> uploads.KeptUploads:
+    return uploads.KeptUploads(request.session, "spreadsheet_uploads")
 
 
 @login_required
@@ -433,14 +429,12 @@ def spreadsheet_upload(request: HttpRequest) -> HttpResponse:
         try:
             data = form.read()
             result = spreadsheet.template_import(data=data, by=request.user, commit=False)
-        except spreadsheet.SpreadsheetFileError as exc:
+        except uploads.UploadError as exc:
             form.add_error("file", str(exc))
         else:
             token = ""
             if result.ok and result.laos:  # the file stays on the server; the form sends a token
-                token = registry.upload_keep(data)
-                uploads = request.session.get(SPREADSHEET_UPLOADS_SESSION_KEY, {})
-                request.session[SPREADSHEET_UPLOADS_SESSION_KEY] = {**uploads, token: filename}
+                token = _template_uploads(request).keep(data, filename)
             return render(
                 request,
                 "records/spreadsheet_preview.html",
@@ -483,7 +477,7 @@ def spreadsheet_template(request: HttpRequest, year: int) -> HttpResponse:
             section_codes=[section_code] if section_code else None,
             language=_language(request),
         )
-    except spreadsheet.SpreadsheetFileError as exc:
+    except spreadsheet.TemplateBuildError as exc:
         messages.error(request, str(exc))
         return redirect("records:spreadsheet")
     response = HttpResponse(data, content_type=spreadsheet.CONTENT_TYPE)
@@ -498,29 +492,27 @@ def spreadsheet_confirm(request: HttpRequest) -> HttpResponse:
     """Applies a previewed template, all or nothing, checking it again against the database."""
     if not access.template_laos(request.user).exists():
         raise Http404
-    form = RegistryConfirmForm(request.POST)
-    uploads = request.session.get(SPREADSHEET_UPLOADS_SESSION_KEY, {})
+    form = uploads.ConfirmForm(request.POST)
+    kept = _template_uploads(request)
     token = form.cleaned_data["token"] if form.is_valid() else ""
-    path = registry.upload_path(token) if token in uploads else None
-    if path is None:
+    upload = kept.get(token)
+    if upload is None:
         messages.error(
             request, _("This upload has expired or was already imported. Upload it again.")
         )
         return redirect("records:spreadsheet")
+    data, filename = upload
     try:
-        result = spreadsheet.template_import(data=path.read_bytes(), by=request.user, commit=True)
-    except spreadsheet.SpreadsheetFileError as exc:
+        result = spreadsheet.template_import(data=data, by=request.user, commit=True)
+    except uploads.UploadError as exc:
         messages.error(request, str(exc))
         return redirect("records:spreadsheet")
-    registry.upload_discard(token)
-    request.session[SPREADSHEET_UPLOADS_SESSION_KEY] = {
-        key: name for key, name in uploads.items() if key != token
-    }
+    kept.discard(token)
     if not result.committed:  # changed since the preview: nothing was written
         return render(
             request,
             "records/spreadsheet_preview.html",
-            {"result": result, "filename": uploads[token], "token": ""},
+            {"result": result, "filename": filename, "token": ""},
             status=409,
         )
     messages.success(

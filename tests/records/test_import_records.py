@@ -13,11 +13,11 @@ from records import hooks
 from records.models import Field, Record, SectionEntry, ValueChange
 from records.record_import import (
     ImportRow,
-    RecordFileError,
     record_file_read,
     record_values_import,
 )
 from records.services import applicable_fields, completeness, record_get_or_create, section_save
+from records.uploads import UploadError
 from records.values import InvalidValue, cell_to_stored
 from tests.base import PersonasTestCase
 
@@ -336,7 +336,7 @@ class CellToStoredTestCase(SimpleTestCase):
             (b"\xff\xfe\x00bad", "UTF-8"),
             (b"code,year\n1,2\n", "missing: lao_code"),
         ):
-            with self.subTest(message=message), self.assertRaisesMessage(RecordFileError, message):
+            with self.subTest(message=message), self.assertRaisesMessage(UploadError, message):
                 record_file_read(data)
 
     def test_lines_are_counted_as_the_file_has_them(self):

@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from records import registry
+from records import registry, uploads
 
 
 class Command(BaseCommand):
@@ -33,13 +33,13 @@ class Command(BaseCommand):
         translation.activate(language)
         try:
             with file.open("rb") as stream:
-                data = registry.read_limited(stream)
+                data = uploads.read_limited(stream)
             result = registry.registry_import(data=data, filename=file.name, commit=commit, by=None)
         except OSError as exc:
             raise CommandError(
                 _("Cannot read %(file)s: %(reason)s") % {"file": file, "reason": exc.strerror}
             ) from None
-        except registry.RegistryFileError as exc:
+        except uploads.UploadError as exc:
             raise CommandError(str(exc)) from None
         self._report(result, verbosity=options["verbosity"])
         if not result.ok:

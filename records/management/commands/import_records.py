@@ -16,7 +16,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from records import record_import, registry
+from records import record_import, uploads
 
 
 class Command(BaseCommand):
@@ -54,13 +54,13 @@ class Command(BaseCommand):
                 raise CommandError(_("Unknown user “%(username)s”.") % {"username": user})
         try:
             with file.open("rb") as stream:
-                data = registry.read_limited(stream)
+                data = uploads.read_limited(stream)
             rows = record_import.record_file_read(data)
         except OSError as exc:
             raise CommandError(
                 _("Cannot read %(file)s: %(reason)s") % {"file": file, "reason": exc.strerror}
             ) from None
-        except (registry.RegistryFileError, record_import.RecordFileError) as exc:
+        except uploads.UploadError as exc:
             raise CommandError(str(exc)) from None
         result = record_import.record_values_import(rows=rows, by=by, commit=commit)
         self._report(result, verbosity=options["verbosity"])
