@@ -88,7 +88,7 @@ def rows(*, fiscal_year: int, today: datetime.date) -> list[list]:
                 lao.name_th,
                 row.required,
                 row.filled,
-                round(100 * row.completeness, 2),
+                row.percent,
                 updated.isoformat() if updated else None,
                 today.isoformat(),
             ]

@@ -10,6 +10,8 @@ Conventions:
 - Completeness is required fields filled / required fields, added up at every level (DESIGN §3),
   so an area's completeness is the sum of its LAOs' filled counts over the sum of their required
   counts. An LAO with no record yet counts its type's required fields as required, none filled.
+  A row's ``percent`` is ``records.completeness.percent`` of its counts (one decimal, rounded
+  down), the figure every page and export shows.
 - ``fiscal_year`` is the year whose records are read; with a round it should be the round's.
 - ``today`` decides which rounds are overdue and the days left or late.
 - Statuses are ``RoundLAO.Status`` values; an LAO outside the round has none (``None``).
@@ -44,6 +46,7 @@ from django.utils import timezone
 from accounts import access
 from deadlines.models import Round, RoundLAO, Transition
 from deadlines.reminders import reminding_until
+from records.completeness import percent
 from records.models import LAO, District, Field, Province, Rule, Schema, Section, SectionEntry
 from records.services import failing_rules
 
@@ -171,8 +174,8 @@ class SectionCell:
         return self.filled > 0
 
     @property
-    def percent(self) -> int:
-        return round(100 * self.filled / self.required) if self.required else 100
+    def percent(self) -> float:
+        return percent(self.filled, self.required)
 
 
 @dataclass
@@ -205,7 +208,7 @@ class LaoRow:
 
     @property
     def percent(self) -> float:
-        return round(100 * self.completeness, 1)
+        return percent(self.filled, self.required)
 
     @property
     def acknowledged(self) -> bool:
@@ -434,8 +437,7 @@ class AreaRow:
 
     @property
     def percent(self) -> float | None:
-        value = self.completeness
-        return None if value is None else round(100 * value, 1)
+        return percent(self.filled, self.required) if self.laos else None
 
     @property
     def submitted(self) -> int:
@@ -765,7 +767,7 @@ class FieldGap:
 
     @property
     def missing_percent(self) -> float:
-        return round(100 * self.missing_share, 1)
+        return percent(self.missing, self.applicable) if self.applicable else 0.0
 
 
 @dataclass

@@ -4,6 +4,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from deadlines.models import Round
+from records.completeness import percent
 
 
 class ProgressSnapshot(models.Model):
@@ -59,8 +60,7 @@ class ProgressSnapshot(models.Model):
 
     @property
     def percent(self) -> float | None:
-        value = self.completeness
-        return None if value is None else round(100 * value, 1)
+        return percent(self.filled, self.required) if self.laos else None
 
     @property
     def submitted(self) -> int:

@@ -12,6 +12,7 @@ from dashboards.figures import AreaRow, LaoRow
 from dashboards.snapshots import snapshot_series
 from deadlines.models import Round
 from deadlines.reminders import reminding_until
+from records.completeness import percent
 from records.models import LAO
 
 
@@ -96,7 +97,7 @@ def burnup(
                 charts.Line(
                     label=child.name_th,
                     code=child.code,
-                    points=[(d, 100 * n / child.participants) for d, n in series],
+                    points=[(d, percent(n, child.participants)) for d, n in series],
                 )
             )
     series = figures.cumulative(merged, start=start, end=drawn_until)
@@ -105,7 +106,7 @@ def burnup(
             label=own.name_th,
             code=own.code,
             main=True,
-            points=[(d, 100 * n / own.participants) for d, n in series],
+            points=[(d, percent(n, own.participants)) for d, n in series],
         )
     )
     snapshots = snapshot_series(round=round, level=own_level, codes=[own.code]).get(own.code, [])

@@ -41,6 +41,7 @@ from openpyxl.styles import Font
 from accounts import access
 from dashboards.exports import _preamble, csv_stream, safe_cell
 from lgdata.thai import BE_OFFSET, fiscal_year_of
+from records.completeness import percent
 from records.models import LAO, District, Field, Province, Record, Schema, Section, SectionEntry
 from records.schema import current_schema
 from records.services import NOT_APPLICABLE
@@ -250,9 +251,9 @@ class LAORow:
 
     @property
     def percent(self) -> float:
-        if self.required is None:
+        if self.required is None:  # no record of the year
             return 0.0
-        return round(100 * (self.filled or 0) / self.required, 1) if self.required else 100.0
+        return percent(self.filled or 0, self.required)
 
 
 def lao_rows(scope: ExportScope, *, language: str = "th") -> Iterator[LAORow]:
@@ -491,8 +492,8 @@ class ExportJob:
     filters: dict[str, str]
 
     @property
-    def percent(self) -> int:
-        return min(100, round(100 * self.done / self.total)) if self.total else 0
+    def percent(self) -> float:
+        return percent(self.done, self.total) if self.total else 0.0
 
     @property
     def path(self) -> Path:

@@ -234,8 +234,10 @@ class SectionProgress:
         return self.required - len(self.missing)
 
     @property
-    def percent(self) -> int:
-        return round(100 * self.filled / self.required) if self.required else 100
+    def percent(self) -> float:
+        from records.completeness import percent
+
+        return percent(self.filled, self.required)
 
     @property
     def rules_pass(self) -> bool:

@@ -54,7 +54,9 @@ class OpenDataTestCase(APITestCase):
         self.assertEqual(row["อปท."], "นาป่า")
         self.assertEqual(row["จำนวนรายการที่ต้องกรอก"], str(record.required_count))
         self.assertEqual(row["จำนวนรายการที่กรอกแล้ว"], "8")
-        self.assertEqual(row["ร้อยละความครบถ้วน"], str(round(100 * 8 / record.required_count, 2)))
+        # One decimal, rounded down (records.completeness): 8 of 153 is 5.228…, published as 5.2.
+        self.assertEqual(record.required_count, 153)
+        self.assertEqual(row["ร้อยละความครบถ้วน"], "5.2")
         self.assertEqual(row["ปรับปรุงข้อมูลล่าสุด"], "2025-02-01")
         self.assertEqual(row["ข้อมูล ณ วันที่"], "2025-03-01")
         other = next(r for r in rows if r["รหัส อปท."] == self.lao_krabi.code)
