@@ -63,7 +63,7 @@ def maxrss_mb() -> float:
 
 
 def national_scope():
-    from dashboards.record_exports import export_scope
+    from dashboards.export_writers import export_scope
 
     return export_scope(user=None)
 
@@ -104,7 +104,7 @@ def case_csv(out: Path) -> dict:
 
 
 def case_xlsx(out: Path) -> dict:
-    from dashboards.record_exports import records_xlsx_write
+    from dashboards.export_writers import records_xlsx_write
 
     started = time.perf_counter()
     count = records_xlsx_write(national_scope(), out)
@@ -115,7 +115,7 @@ def _floor_rows():
     """One list per LAO (code, then every field's stored value) from two plain queries."""
     from django.db.models import Q
 
-    from dashboards.record_exports import export_scope
+    from dashboards.export_writers import export_scope
     from records.models import Field, SectionEntry
     from records.schema import current_schema
 
@@ -172,7 +172,7 @@ def _iex_dataset():
     schema field, the record's entries prefetched."""
     from import_export import fields, resources
 
-    from dashboards.record_exports import export_scope
+    from dashboards.export_writers import export_scope
     from records.models import Field, Record
     from records.schema import current_schema
 

@@ -1,7 +1,7 @@
 """export_records --format xlsx|csv [--province P] [--district D] [--year BE] -o FILE.
 
 The records of a scope (the whole country by default) as one row per LAO and one column per
-field, the same file the portal's export page gives (see dashboards/record_exports.py). CSV is
+field, the same file the portal's export page gives (see dashboards/export_writers.py). CSV is
 UTF-8 with a BOM and one wide header block; XLSX has a summary sheet and one sheet per section.
 Both are written row by row, so the national export runs in little memory.
 """
@@ -14,7 +14,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from dashboards import record_exports
+from dashboards import export_writers
 from lgdata.thai import to_arabic_digits
 
 
@@ -57,7 +57,7 @@ class Command(BaseCommand):
                     % {"value": options["year"]}
                 )
         try:
-            scope = record_exports.export_scope(
+            scope = export_writers.export_scope(
                 user=None,
                 province=to_arabic_digits(options["province"].strip()),
                 district=to_arabic_digits(options["district"].strip()),
@@ -65,17 +65,17 @@ class Command(BaseCommand):
                 year=year,
                 language=language,
             )
-        except record_exports.ExportScopeError as exc:
+        except export_writers.ExportScopeError as exc:
             raise CommandError(str(exc)) from None
         output: Path = options["output"]
         started = time.monotonic()
         try:
             if options["format"] == "csv":
                 with output.open("w", encoding="utf-8", newline="") as stream:
-                    record_exports.records_csv_write(scope, stream, language=language)
+                    export_writers.records_csv_write(scope, stream, language=language)
                 count = scope.laos.count()
             else:
-                count = record_exports.records_xlsx_write(scope, output, language=language)
+                count = export_writers.records_xlsx_write(scope, output, language=language)
         except OSError as exc:
             raise CommandError(
                 _("Cannot write %(file)s: %(reason)s") % {"file": output, "reason": exc.strerror}
