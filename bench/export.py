@@ -63,7 +63,7 @@ def maxrss_mb() -> float:
 
 
 def national_scope():
-    from dashboards.export_writers import export_scope
+    from dashboards.export_scope import export_scope
 
     return export_scope(user=None)
 
@@ -115,7 +115,7 @@ def _floor_rows():
     """One list per LAO (code, then every field's stored value) from two plain queries."""
     from django.db.models import Q
 
-    from dashboards.export_writers import export_scope
+    from dashboards.export_scope import export_scope
     from records.models import Field, SectionEntry
     from records.schema import current_schema
 
@@ -172,7 +172,7 @@ def _iex_dataset():
     schema field, the record's entries prefetched."""
     from import_export import fields, resources
 
-    from dashboards.export_writers import export_scope
+    from dashboards.export_scope import export_scope
     from records.models import Field, Record
     from records.schema import current_schema
 

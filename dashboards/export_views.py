@@ -1,7 +1,7 @@
 """Downloads of the records (CSV streamed, XLSX at once or as a background job) and the printable
 province report.
 
-Every view asks accounts.access (through ``export_writers.export_scope``); a place outside the
+Every view asks accounts.access (through ``export_scope.export_scope``); a place outside the
 user's scope is a 404, so a guessed address tells nothing.
 """
 
@@ -20,8 +20,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import access
-from dashboards import charts, export_writers
+from dashboards import charts, export_jobs
+from dashboards.export_scope import ExportScopeError, export_scope
+from dashboards.export_writers import records_csv, records_xlsx_write
 from dashboards.exports import FORMATS, XLSX_TYPE
+from dashboards.province_report import ProvinceReport, province_report_build
 from lgdata.thai import fiscal_year_of
 from lgdata.thai import to_arabic_digits as _digits
 
@@ -52,7 +55,7 @@ def records_export(request: HttpRequest) -> HttpResponse:
         return _export_page(request)
     language = _language(request)
     try:
-        scope = export_writers.export_scope(
+        scope = export_scope(
             user=request.user,
             province=request.GET.get("province", "").strip(),
             district=request.GET.get("district", "").strip(),
@@ -60,24 +63,24 @@ def records_export(request: HttpRequest) -> HttpResponse:
             year=_year_or_404(request.GET.get("year", "")),
             language=language,
         )
-    except export_writers.ExportScopeError:
+    except ExportScopeError:
         raise Http404 from None
     if not scope.laos.exists():
         raise Http404
     disposition = f'attachment; filename="{scope.filename}.{fmt}"'
     if fmt == "csv":
         response = StreamingHttpResponse(
-            export_writers.records_csv(scope, language=language),
+            records_csv(scope, language=language),
             content_type="text/csv; charset=utf-8",
         )
         response["Content-Disposition"] = disposition
         return response
-    if scope.laos.count() >= export_writers.BACKGROUND_LAOS:
-        job = export_writers.export_job_start(scope=scope, user=request.user, language=language)
+    if scope.laos.count() >= export_jobs.BACKGROUND_LAOS:
+        job = export_jobs.export_job_start(scope=scope, user=request.user, language=language)
         return redirect("exports:job", token=job.token)
     # A file on disk, not bytes in memory: FileResponse sends it in blocks and closes it.
     target = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes it)
-    export_writers.records_xlsx_write(scope, target, language=language)
+    records_xlsx_write(scope, target, language=language)
     target.seek(0)
     response = FileResponse(target, content_type=XLSX_TYPE)
     response["Content-Disposition"] = disposition
@@ -103,7 +106,7 @@ def _export_page(request: HttpRequest) -> HttpResponse:
             "all_districts": bool(provinces) and not national,
             "years": list(range(this_year + 1, this_year - 5, -1)),
             "this_year": this_year,
-            "background_laos": export_writers.BACKGROUND_LAOS,
+            "background_laos": export_jobs.BACKGROUND_LAOS,
         },
     )
 
@@ -111,7 +114,7 @@ def _export_page(request: HttpRequest) -> HttpResponse:
 @login_required
 def export_job(request: HttpRequest, token: str) -> HttpResponse:
     """A background export's progress; the page reloads itself until the file is ready."""
-    job = export_writers.export_job_get(token, user=request.user)
+    job = export_jobs.export_job_get(token, user=request.user)
     if job is None:
         raise Http404
     return render(request, "dashboards/export_job.html", {"job": job})
@@ -120,7 +123,7 @@ def export_job(request: HttpRequest, token: str) -> HttpResponse:
 @login_required
 def export_job_download(request: HttpRequest, token: str) -> FileResponse:
     """The finished file of a background export, for the user who started it only."""
-    job = export_writers.export_job_get(token, user=request.user)
+    job = export_jobs.export_job_get(token, user=request.user)
     if job is None or not job.ready:
         raise Http404
     return FileResponse(
@@ -133,7 +136,7 @@ def province_report(request: HttpRequest, province_code: str) -> HttpResponse:
     """The printable report of a province: province officers of it, department staff and
     executives."""
     province = get_object_or_404(access.provinces_visible_to(request.user), code=province_code)
-    report = export_writers.province_report_build(province=province, today=timezone.localdate())
+    report = province_report_build(province=province, today=timezone.localdate())
     return render(
         request,
         "dashboards/report_province.html",
@@ -141,7 +144,7 @@ def province_report(request: HttpRequest, province_code: str) -> HttpResponse:
     )
 
 
-def _chart(report: export_writers.ProvinceReport) -> str:
+def _chart(report: ProvinceReport) -> str:
     """The province dashboard's completeness chart (``dashboards.charts``), by district."""
     bars = [
         charts.Bar(label=row.display_name, value=row.percent, code=row.code)

@@ -8,139 +8,40 @@ the title, the filters and the time of export, and escape cells that would run a
 The national export (~7,850 LAOs x 238 fields) never sits in memory: two queries are read with
 ``.iterator(chunk_size=...)`` side by side, the LAOs (with their record of the year) and the
 records' section entries, both ordered by LAO code, so one LAO's row is put together at a time.
-XLSX is written in openpyxl's write-only mode, straight to a file. A large XLSX runs as a
-background job (a thread) that writes ``MEDIA_ROOT/exports/<token>.xlsx`` and a progress file
-``<token>.json`` beside it; only the user who started it may fetch it.
+XLSX is written in openpyxl's write-only mode, straight to a file (a large one in the
+background: ``dashboards.export_jobs``). Which LAOs are exported is ``dashboards.export_scope``.
 """
 
 from __future__ import annotations
 
 import datetime
-import json
-import logging
-import os
 import re
-import secrets
-import threading
-import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import IO, TYPE_CHECKING
+from typing import IO
 
-from django.conf import settings
-from django.db import connection
-from django.db.models import Exists, FilteredRelation, OuterRef, Q, QuerySet
+from django.db.models import FilteredRelation, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
-from accounts import access
-from dashboards.exports import _preamble, csv_stream, safe_cell
-from lgdata.thai import BE_OFFSET, fiscal_year_of
+from dashboards.export_scope import ExportScope
+from dashboards.exports import csv_stream, preamble, safe_cell
+from lgdata.thai import BE_OFFSET
 from records.completeness import percent
-from records.models import LAO, District, Field, Province, Record, Schema, Section, SectionEntry
+from records.models import LAO, Field, Record, Schema, Section, SectionEntry
 from records.schema import current_schema
 from records.services import NOT_APPLICABLE
-
-if TYPE_CHECKING:
-    from accounts.models import User
 
 # Rows read from the database at a time: enough to keep the number of round trips low, small
 # enough that a chunk of section entries (each a JSON object of up to ~40 values) stays small.
 CHUNK_SIZE = 2000
-# From this many LAOs up, an XLSX export from the web runs in the background.
-BACKGROUND_LAOS = 2000
 # How often (in LAOs) a running job writes its progress.
 PROGRESS_EVERY = 250
-# A job whose progress file has not moved for this long died with its worker process.
-JOB_STALE_SECONDS = 15 * 60
-# Finished files are kept this long, then removed when the next job starts.
-JOB_KEEP_SECONDS = 24 * 60 * 60
-logger = logging.getLogger(__name__)
-_TOKEN = re.compile(r"[A-Za-z0-9_-]{20,64}")
-
-
-class ExportScopeError(Exception):
-    """A filter that names a place the user may not see, or that does not exist."""
-
-
-@dataclass
-class ExportScope:
-    """Which LAOs and which fiscal year an export covers, and how its filters read."""
-
-    laos: QuerySet[LAO]
-    fiscal_year: int
-    filters: dict[str, str] = field(default_factory=dict)
-    slug: str = "national"  # for the file name: records-<slug>-<year>
-
-    @property
-    def filename(self) -> str:
-        return f"records-{self.slug}-{self.fiscal_year}"
-
-
-def export_scope(
-    *,
-    user: User | None,
-    province: str = "",
-    district: str = "",
-    lao: str = "",
-    year: int | None = None,
-    language: str = "th",
-) -> ExportScope:
-    """The LAOs an export covers: those the user may read (``accounts.access``; every LAO for
-    ``user=None``, the command line), narrowed by a province, district or LAO code.
-
-    A filter naming a place outside the user's scope, or one that does not exist, raises
-    ``ExportScopeError`` (a 404 on the web): a district officer cannot export another district
-    by editing the address. LAOs that exist today and LAOs that have a record of the year are
-    exported; an LAO without a record has an empty row.
-    """
-    year = year or fiscal_year_of(timezone.localdate())
-    laos = access.laos_visible_to(user) if user is not None else LAO.objects.all()
-    filters: dict[str, str] = {_("Fiscal year"): str(year)}
-    slug = "national"
-    if province:
-        provinces = access.provinces_visible_to(user) if user is not None else Province.objects
-        place = provinces.filter(pk=province).first()
-        if place is None:
-            raise ExportScopeError(_("Unknown province “%(code)s”.") % {"code": province})
-        laos = laos.filter(district__province=place)
-        filters[_("Province")] = f"{_name(place, language)} ({place.code})"
-        slug = place.code
-    if district:
-        districts = access.districts_visible_to(user) if user is not None else District.objects
-        place = districts.filter(pk=district).first()
-        if place is None:
-            raise ExportScopeError(_("Unknown district “%(code)s”.") % {"code": district})
-        laos = laos.filter(district=place)
-        filters[_("District")] = f"{_name(place, language)} ({place.code})"
-        slug = place.code
-    if lao:
-        one = laos.filter(code=lao).first()
-        if one is None:
-            raise ExportScopeError(_("Unknown LAO code “%(code)s”.") % {"code": lao})
-        laos = laos.filter(pk=one.pk)
-        filters[_("LAO")] = f"{one.display_name} ({one.code})"
-        slug = one.code
-    if not (province or district or lao) and user is not None and not user.is_national:
-        filters[_("Scope")] = user.scope_label
-        slug = "scope"
-    with_record = Record.objects.filter(lao=OuterRef("pk"), fiscal_year=year)
-    today = timezone.localdate()
-    laos = laos.filter(
-        (Q(active_from__isnull=True) | Q(active_from__lte=today))
-        & (Q(active_until__isnull=True) | Q(active_until__gte=today))
-        | Exists(with_record)
-    )
-    return ExportScope(laos=laos, fiscal_year=year, filters=filters, slug=slug)
-
-
-def _name(place: Province | District, language: str) -> str:
-    return place.name_en if language == "en" and place.name_en else place.name_th
 
 
 # --- The columns -----------------------------------------------------------------------------
@@ -236,7 +137,7 @@ def _schema_for(scope: ExportScope) -> Schema:
 
 
 @dataclass
-class LAORow:
+class ExportRow:
     """One LAO of the export: who it is, its record's completeness, and its values by section."""
 
     code: str
@@ -256,7 +157,7 @@ class LAORow:
         return percent(self.filled or 0, self.required)
 
 
-def lao_rows(scope: ExportScope, *, language: str = "th") -> Iterator[LAORow]:
+def export_rows(scope: ExportScope, *, language: str = "th") -> Iterator[ExportRow]:
     """The scope's LAOs in code order, each with its values of the year by section code.
 
     Two queries, read in chunks side by side, whatever the number of LAOs: memory holds one
@@ -300,7 +201,7 @@ def lao_rows(scope: ExportScope, *, language: str = "th") -> Iterator[LAORow]:
             if pending[0] == code:
                 values[pending[1]] = pending[2]
             pending = next(entries, None)
-        yield LAORow(
+        yield ExportRow(
             code=code,
             name=f"{LAO.ABBREVIATIONS[lao_type]}{name}",
             type=types.get(lao_type, lao_type),
@@ -340,7 +241,7 @@ def _summary_columns() -> list[str]:
     ]
 
 
-def _summary_cells(row: LAORow) -> list:
+def _summary_cells(row: ExportRow) -> list:
     return [
         row.code,
         safe_cell(row.name),
@@ -366,7 +267,7 @@ def records_csv(scope: ExportScope, *, language: str = "th") -> Iterable[str]:
 
     def rows() -> Iterator[list]:
         yield from header[1:]
-        for row in lao_rows(scope, language=language):
+        for row in export_rows(scope, language=language):
             yield _summary_cells(row) + _field_cells(layout, layout.columns, row.values)
 
     return csv_stream(title=_title(scope), filters=scope.filters, columns=header[0], rows=rows())
@@ -416,7 +317,7 @@ def records_xlsx_write(
     """
     layout = _Layout(_schema_for(scope), language)
     title = _title(scope)
-    preamble = _preamble(title, scope.filters)
+    top = preamble(title, scope.filters)
     total = scope.laos.count() if on_progress else 0
     workbook = Workbook(write_only=True)
     used: set[str] = set()
@@ -424,8 +325,8 @@ def records_xlsx_write(
     summary = workbook.create_sheet(_sheet_title(_("Summary"), used))
     for width, letter in zip((11, 34, 30, 22, 18, 14, 18), "ABCDEFG", strict=True):
         summary.column_dimensions[letter].width = width
-    summary.freeze_panes = f"C{len(preamble) + 2}"
-    for line in preamble:
+    summary.freeze_panes = f"C{len(top) + 2}"
+    for line in top:
         summary.append(line)
     summary.append(_bold_row(summary, _summary_columns()))
 
@@ -435,15 +336,15 @@ def records_xlsx_write(
         sheet = workbook.create_sheet(_sheet_title(getattr(section, label), used))
         sheet.column_dimensions["A"].width = 11
         sheet.column_dimensions["B"].width = 34
-        sheet.freeze_panes = f"C{len(preamble) + 6}"
-        for line in _preamble(f"{title}: {getattr(section, label)}", scope.filters):
+        sheet.freeze_panes = f"C{len(top) + 6}"
+        for line in preamble(f"{title}: {getattr(section, label)}", scope.filters):
             sheet.append(line)
         for line in layout.header_block(columns, [_("LAO code"), _("LAO")]):
             sheet.append(_bold_row(sheet, line))
         sheets.append((sheet, columns))
 
     done = 0
-    for row in lao_rows(scope, language=language):
+    for row in export_rows(scope, language=language):
         summary.append(_summary_cells(row))
         lead = [row.code, safe_cell(row.name)]
         for sheet, columns in sheets:
@@ -455,251 +356,3 @@ def records_xlsx_write(
     if on_progress:
         on_progress(done, max(total, done))
     return done
-
-
-# --- Background jobs ---------------------------------------------------------------------------
-
-
-def _jobs_dir() -> Path:
-    return Path(settings.MEDIA_ROOT) / "exports"
-
-
-def _job_file(token: str) -> Path | None:
-    if not _TOKEN.fullmatch(token or ""):
-        return None
-    return _jobs_dir() / f"{token}.json"
-
-
-def _write_json(path: Path, state: dict) -> None:
-    """Replaces the progress file in one step, so a reader never sees half of it."""
-    partial = path.with_suffix(".json.part")
-    partial.write_text(json.dumps(state), encoding="utf-8")
-    os.replace(partial, path)
-
-
-@dataclass
-class ExportJob:
-    """A background export as its progress file tells it."""
-
-    token: str
-    user_id: int
-    status: str  # "running", "done" or "failed"
-    done: int
-    total: int
-    filename: str
-    started: float
-    updated: float
-    filters: dict[str, str]
-
-    @property
-    def percent(self) -> float:
-        return percent(self.done, self.total) if self.total else 0.0
-
-    @property
-    def path(self) -> Path:
-        return _jobs_dir() / f"{self.token}.xlsx"
-
-    @property
-    def started_at(self) -> datetime.datetime:
-        return datetime.datetime.fromtimestamp(self.started, tz=datetime.UTC)
-
-    @property
-    def ready(self) -> bool:
-        return self.status == "done" and self.path.is_file()
-
-
-def export_job_get(token: str, *, user: User) -> ExportJob | None:
-    """The job named by the token if the user started it (anyone else gets None), with a job
-    whose worker died while running reported as failed."""
-    path = _job_file(token)
-    if path is None or not path.is_file():
-        return None
-    try:
-        state = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    if state.get("user_id") != user.pk:
-        return None
-    job = ExportJob(token=token, **state)
-    if job.status == "running" and time.time() - job.updated > JOB_STALE_SECONDS:
-        job.status = "failed"
-    return job
-
-
-def _running_job_of(user: User) -> ExportJob | None:
-    directory = _jobs_dir()
-    if not directory.is_dir():
-        return None
-    for path in directory.glob("*.json"):
-        job = export_job_get(path.stem, user=user)
-        if job is not None and job.status == "running":
-            return job
-    return None
-
-
-def _remove_old_jobs() -> None:
-    cutoff = time.time() - JOB_KEEP_SECONDS
-    for path in _jobs_dir().glob("*"):
-        try:
-            if path.stat().st_mtime < cutoff:
-                path.unlink(missing_ok=True)
-        except OSError:
-            continue
-
-
-def _in_background(target: Callable[[], None]) -> None:
-    """Runs the export in a thread of its own, with its own database connection, closed at the
-    end. Tests replace this to run the job at once."""
-
-    def run() -> None:
-        try:
-            target()
-        finally:
-            connection.close()
-
-    threading.Thread(target=run, name="record-export", daemon=True).start()
-
-
-def export_job_start(*, scope: ExportScope, user: User, language: str) -> ExportJob:
-    """Starts (or, if the user already has one running, returns) a background XLSX export.
-
-    The thread writes MEDIA_ROOT/exports/<token>.xlsx and keeps <token>.json up to date with
-    the number of LAOs written; files older than a day are removed on the way.
-    """
-    running = _running_job_of(user)
-    if running is not None:
-        return running
-    directory = _jobs_dir()
-    directory.mkdir(parents=True, exist_ok=True)
-    _remove_old_jobs()
-    token = secrets.token_urlsafe(24)
-    progress_path = directory / f"{token}.json"
-    now = time.time()
-    state = {
-        "user_id": user.pk,
-        "status": "running",
-        "done": 0,
-        "total": scope.laos.count(),
-        "filename": f"{scope.filename}.xlsx",
-        "started": now,
-        "updated": now,
-        "filters": scope.filters,
-    }
-    _write_json(progress_path, state)
-
-    def progress(done: int, total: int) -> None:
-        state.update(done=done, total=total, updated=time.time())
-        _write_json(progress_path, state)
-
-    def work() -> None:
-        from django.utils import translation
-
-        partial = directory / f"{token}.xlsx.part"
-        try:
-            with translation.override(language):
-                records_xlsx_write(scope, partial, language=language, on_progress=progress)
-            os.replace(partial, directory / f"{token}.xlsx")
-            state["status"] = "done"
-        except Exception:
-            logger.exception("record export %s failed", token)
-            state["status"] = "failed"
-            partial.unlink(missing_ok=True)
-        finally:
-            state["updated"] = time.time()
-            _write_json(progress_path, state)
-
-    _in_background(work)
-    return ExportJob(token=token, **state)
-
-
-# --- The printable province report -------------------------------------------------------------
-
-
-@dataclass
-class ProvinceReport:
-    """What the printable province report shows (see ``province_report_build``)."""
-
-    province: Province
-    fiscal_year: int
-    today: datetime.date
-    round: object | None  # deadlines.models.Round
-    districts: list  # dashboards.figures.AreaRow, districts with LAOs, in code order
-    total: object  # dashboards.figures.AreaRow of the whole province
-    overdue: list  # dashboards.figures.LaoRow
-    chain: list  # deadlines.models.Circular, department first
-
-    @property
-    def is_overdue(self) -> bool:
-        return self.round is not None and self.round.is_overdue(self.today)
-
-    @property
-    def overdue_lines(self) -> list[tuple[object, int | None]]:
-        """(LAO row, days past the deadline) for each LAO overdue."""
-        return [(row, -row.days if row.days is not None else None) for row in self.overdue]
-
-
-def province_report_build(*, province: Province, today: datetime.date) -> ProvinceReport:
-    """Completeness by district and the LAOs overdue in the current round, added up exactly as
-    the dashboards add them (``dashboards.figures``), and the round's chain of letters: the
-    department circular, then the province's and its districts' forwarding letters.
-    A fixed number of queries whatever the number of LAOs."""
-    from dashboards import figures
-    from deadlines.models import Circular, RoundLAO
-
-    current = figures.current_round()
-    year = current.fiscal_year if current else fiscal_year_of(today)
-    laos = LAO.objects.active_on(today).filter(district__province=province)
-    districts = figures.area_rows(
-        level="district",
-        parent_code=province.code,
-        laos=laos,
-        round=current,
-        fiscal_year=year,
-        today=today,
-    )
-    total = figures.totals(
-        districts,
-        level="province",
-        code=province.code,
-        name_th=province.name_th,
-        name_en=province.name_en,
-        display_name=province.display_name,
-    )
-    overdue: list = []
-    chain: list = []
-    if current is not None:
-        if current.is_overdue(today):
-            overdue = figures.lao_rows(
-                laos=laos,
-                round=current,
-                fiscal_year=year,
-                today=today,
-                sections=[],
-                status=RoundLAO.Status.OVERDUE,
-            )
-        circular = current.circular
-        letters = Circular.objects.filter(
-            Q(level=Circular.Level.PROVINCE, province=province, forwards=circular)
-            | Q(
-                level=Circular.Level.DISTRICT,
-                district__province=province,
-                forwards__in=Circular.objects.filter(Q(pk=circular.pk) | Q(forwards=circular)),
-            )
-        ).select_related("province", "district")
-        chain = [
-            circular,
-            *sorted(
-                letters,
-                key=lambda c: (c.level != Circular.Level.PROVINCE, c.district_id or "", c.date),
-            ),
-        ]
-    return ProvinceReport(
-        province=province,
-        fiscal_year=year,
-        today=today,
-        round=current,
-        districts=[row for row in districts if row.laos],
-        total=total,
-        overdue=overdue,
-        chain=chain,
-    )

@@ -42,7 +42,7 @@ def safe_cell(value):
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
-def _preamble(title: str, filters: dict[str, str]) -> list[list[str]]:
+def preamble(title: str, filters: dict[str, str]) -> list[list[str]]:
     lines = [[title]]
     for label, value in filters.items():
         lines.append([f"{label}: {value}"])
@@ -62,7 +62,7 @@ def csv_stream(
     """CSV lines one by one (so a national export never sits in memory), BOM first."""
     writer = csv.writer(_Echo())
     yield "\ufeff"
-    for line in _preamble(title, filters):
+    for line in preamble(title, filters):
         yield writer.writerow(line)
     yield writer.writerow([safe_cell(c) for c in columns])
     for row in rows:
@@ -75,7 +75,7 @@ def xlsx_bytes(
     """An XLSX workbook of one sheet, written row by row in write-only (constant memory) mode."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=title[:31] or "table")
-    for line in _preamble(title, filters):
+    for line in preamble(title, filters):
         sheet.append(line)
     bold = Font(bold=True)
     header = []

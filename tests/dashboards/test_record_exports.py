@@ -11,7 +11,9 @@ import openpyxl
 from django.test import override_settings
 from django.urls import reverse
 
-from dashboards import export_writers
+from dashboards import export_jobs
+from dashboards.export_scope import export_scope
+from dashboards.export_writers import export_rows
 from records.models import Field, Section
 from tests.base import PersonasTestCase
 from tests.factories import POPULATION, fill_section
@@ -210,8 +212,8 @@ class BackgroundExportTestCase(PersonasTestCase):
         media = tempfile.mkdtemp()
         self.addCleanup(shutil.rmtree, media, ignore_errors=True)
         self.enterContext(override_settings(MEDIA_ROOT=media))
-        self.enterContext(mock.patch.object(export_writers, "BACKGROUND_LAOS", 1))
-        self.enterContext(mock.patch.object(export_writers, "_in_background", lambda run: run()))
+        self.enterContext(mock.patch.object(export_jobs, "BACKGROUND_LAOS", 1))
+        self.enterContext(mock.patch.object(export_jobs, "_in_background", lambda run: run()))
 
     def start(self, user):
         self.login(user)
@@ -235,7 +237,7 @@ class BackgroundExportTestCase(PersonasTestCase):
         self.assertIn(self.lao_a.code, [r[0] for r in rows])
 
     def test_a_running_job_refreshes_itself(self):
-        job = export_writers.ExportJob(
+        job = export_jobs.ExportJob(
             token="x" * 32,
             user_id=self.department.pk,
             status="running",
@@ -246,7 +248,7 @@ class BackgroundExportTestCase(PersonasTestCase):
             updated=9e12,
             filters={},
         )
-        with mock.patch.object(export_writers, "export_job_get", return_value=job):
+        with mock.patch.object(export_jobs, "export_job_get", return_value=job):
             self.login(self.department)
             page = self.client.get(reverse("exports:job", args=[job.token]))
         self.assertContains(page, 'http-equiv="refresh"')
@@ -270,11 +272,11 @@ class BackgroundExportTestCase(PersonasTestCase):
         self.assertEqual(self.client.get("/exports/jobs/..%2Fetc%2Fpasswd/").status_code, 404)
 
 
-class LAORowsTestCase(PersonasTestCase):
+class ExportRowsTestCase(PersonasTestCase):
     def test_rows_stream_in_code_order_with_their_values(self):
         fill_section(self.lao_b, YEAR, "population", self.clerk_b, POPULATION)
-        scope = export_writers.export_scope(user=None, province="67", year=YEAR)
-        rows = list(export_writers.lao_rows(scope))
+        scope = export_scope(user=None, province="67", year=YEAR)
+        rows = list(export_rows(scope))
         self.assertEqual(
             [r.code for r in rows], sorted([self.lao_a.code, self.lao_b.code, self.lao_c.code])
         )

@@ -14,7 +14,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from dashboards import export_writers
+from dashboards.export_scope import ExportScopeError, export_scope
+from dashboards.export_writers import records_csv_write, records_xlsx_write
 from lgdata.thai import to_arabic_digits
 
 
@@ -57,7 +58,7 @@ class Command(BaseCommand):
                     % {"value": options["year"]}
                 )
         try:
-            scope = export_writers.export_scope(
+            scope = export_scope(
                 user=None,
                 province=to_arabic_digits(options["province"].strip()),
                 district=to_arabic_digits(options["district"].strip()),
@@ -65,17 +66,17 @@ class Command(BaseCommand):
                 year=year,
                 language=language,
             )
-        except export_writers.ExportScopeError as exc:
+        except ExportScopeError as exc:
             raise CommandError(str(exc)) from None
         output: Path = options["output"]
         started = time.monotonic()
         try:
             if options["format"] == "csv":
                 with output.open("w", encoding="utf-8", newline="") as stream:
-                    export_writers.records_csv_write(scope, stream, language=language)
+                    records_csv_write(scope, stream, language=language)
                 count = scope.laos.count()
             else:
-                count = export_writers.records_xlsx_write(scope, output, language=language)
+                count = records_xlsx_write(scope, output, language=language)
         except OSError as exc:
             raise CommandError(
                 _("Cannot write %(file)s: %(reason)s") % {"file": output, "reason": exc.strerror}
