@@ -24,7 +24,7 @@ from deadlines import services
 from deadlines.forms import CircularForm, CircularSourceForm, ForwardChoiceForm, RoundForm
 from deadlines.models import Circular, Round, RoundLAO
 from deadlines.parsing import CircularError, parse_circular
-from deadlines.reminders import letter_chain, reminder_letter_context
+from deadlines.reminder_letter import letter_chain, reminder_letter_context
 from lgdata.thai import parse_number_text
 from records.models import Record
 

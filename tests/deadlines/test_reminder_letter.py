@@ -6,7 +6,7 @@ from django.template.loader import render_to_string
 from django.test import RequestFactory
 
 from deadlines.models import Circular, RoundLAO
-from deadlines.reminders import reminder_letter_context
+from deadlines.reminder_letter import reminder_letter_context
 from deadlines.services import circular_create, round_return, round_submit
 from records.models import LAO
 from tests.base import PersonasTestCase

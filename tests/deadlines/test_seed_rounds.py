@@ -66,7 +66,7 @@ class SeedRoundsTestCase(TestCase):
         )
 
     def test_each_round_has_its_own_forwarding_letters_down_to_the_clerk(self):
-        from deadlines.reminders import letter_chain
+        from deadlines.reminder_letter import letter_chain
 
         clerk = User.objects.get(username="clerk")
         for round_ in Round.objects.all():
