@@ -28,11 +28,9 @@ meet. The issuer is the signer's position as written under the name in brackets,
 (``สำนักบริหารการคลังท้องถิ่น / โทร. ...``) is the contact, kept apart in ``contact``; it stands in
 for the issuer (marked unsure) only when no signature block can be found.
 
-pythainlp does the Thai-specific work: its normaliser's steps clean doubled vowels and tone marks
-and zero-width characters from every line (``remove_zw``, ``remove_repeat_vowels``; not
-``normalize`` as a whole, which would also squeeze the spaces that separate the reference from
-the office), its month-name lists build the date pattern, and ``thai_strptime`` turns a matched
-date into a ``datetime``. Thai digits go through ``lgdata.thai.to_arabic_digits``, which wraps
+The Thai-specific work is pythainlp's, in two modules beside this one: ``letter_text`` cleans
+every line and makes the labels' patterns forgive scanning slips, ``letter_dates`` finds dates
+as letters write them. Thai digits go through ``lgdata.thai.to_arabic_digits``, which wraps
 pythainlp's converter.
 """
 
@@ -44,9 +42,9 @@ import re
 from collections.abc import Iterable
 
 from django.utils.translation import gettext as _
-from pythainlp.util import remove_repeat_vowels, remove_zw
-from pythainlp.util.date import thai_abbr_months, thai_full_months, thai_strptime
 
+from deadlines.letter_dates import DATE, MONTH_YEAR, FoundDate, dates_in, short_year_note
+from deadlines.letter_text import DIGIT, DIGITS, THAI_LETTER, clean_lines, label_pattern, squeeze
 from lgdata.thai import be_date, to_arabic_digits
 
 MAX_TEXT_BYTES = 1024 * 1024
@@ -131,97 +129,39 @@ def _field_order(name: str) -> int:
 
 # --- Patterns ---------------------------------------------------------------------------------
 
-_DIGIT = "[0-9๐-๙]"
-_DIGITS = re.compile(_DIGIT)
-# Thai vowels and tone marks written above or below the consonant.
-_MARKS = "\u0e31\u0e34-\u0e3a\u0e47-\u0e4e"
-_THAI_LETTER = re.compile("[\u0e01-\u0e4e]")
-
-
-def _label(word: str, *, spaced: bool = False, swaps: dict[str, str] | None = None) -> str:
-    """A pattern for a label that tolerates scanning slips in its marks.
-
-    Every vowel or tone mark above or below the line becomes optional and any such marks may
-    stand after each letter, so ``เรือง`` and ``เร่ือง`` still read as ``เรื่อง``. ``swaps`` lets a
-    letter be misread as a look-alike (น as บ), ``spaced`` allows stray spaces inside a long
-    label.
-    """
-    parts = []
-    for char in word:
-        if re.match(f"[{_MARKS}]", char):
-            continue
-        choice = re.escape(char)
-        if swaps and char in swaps:
-            choice = f"[{re.escape(char)}{swaps[char]}]"
-        parts.append(f"{choice}[{_MARKS}]*")
-    return (" ?" if spaced else "").join(parts)
-
-
 _LABEL_END = r"(?:\s*[:：]\s*|\s+|(?=[\u0e01-\u0e2e]))"
 LABELS = {
-    "subject": re.compile(rf"^\s*{_label('เรื่อง')}{_LABEL_END}"),
-    "addressees": re.compile(rf"^\s*{_label('เรียน', swaps={'น': 'บ'})}{_LABEL_END}"),
-    "references": re.compile(rf"^\s*{_label('อ้างถึง')}{_LABEL_END}"),
-    "enclosures": re.compile(rf"^\s*{_label('สิ่งที่ส่งมาด้วย', spaced=True)}{_LABEL_END}"),
+    "subject": re.compile(rf"^\s*{label_pattern('เรื่อง')}{_LABEL_END}"),
+    "addressees": re.compile(rf"^\s*{label_pattern('เรียน', swaps={'น': 'บ'})}{_LABEL_END}"),
+    "references": re.compile(rf"^\s*{label_pattern('อ้างถึง')}{_LABEL_END}"),
+    "enclosures": re.compile(rf"^\s*{label_pattern('สิ่งที่ส่งมาด้วย', spaced=True)}{_LABEL_END}"),
 }
-_REFERENCE_LABEL = re.compile(rf"^\s*{_label('ที่')}\s*[:：]?\s*")
-_UNIT = re.compile(rf"^\s*{_label('ส่วนราชการ')}{_LABEL_END}")
-_MEMO = re.compile(rf"^\s*{_label('บันทึกข้อความ', spaced=True)}\s*$")
+_REFERENCE_LABEL = re.compile(rf"^\s*{label_pattern('ที่')}\s*[:：]?\s*")
+_UNIT = re.compile(rf"^\s*{label_pattern('ส่วนราชการ')}{_LABEL_END}")
+_MEMO = re.compile(rf"^\s*{label_pattern('บันทึกข้อความ', spaced=True)}\s*$")
 _GARUDA = re.compile(r"^\s*[(\[]?\s*ครุฑ\s*[)\]]?\s*$")
 
 _REFERENCE = re.compile(
     rf"(?P<prefix>[ก-ฮ]{{1,4}}(?:\.[ก-ฮ]{{1,3}})*\.?)?\s*"
-    rf"(?P<number>{_DIGIT}{{1,6}}(?:\s*\.\s*{_DIGIT}{{1,4}})*)\s*/\s*"
-    rf"(?P<circular>ว\s*\.?\s*)?(?P<serial>{_DIGIT}{{1,6}})(?!{_DIGIT})"
+    rf"(?P<number>{DIGIT}{{1,6}}(?:\s*\.\s*{DIGIT}{{1,4}})*)\s*/\s*"
+    rf"(?P<circular>ว\s*\.?\s*)?(?P<serial>{DIGIT}{{1,6}})(?!{DIGIT})"
 )
 
 # A number typed without its serial, left to be filled in by hand: "ที่ มท ๐๘๐๖/ว".
 _UNNUMBERED = re.compile(
     rf"(?P<prefix>[ก-ฮ]{{1,4}}(?:\.[ก-ฮ]{{1,3}})*\.?)\s*"
-    rf"(?P<number>{_DIGIT}{{1,6}}(?:\s*\.\s*{_DIGIT}{{1,4}})*)\s*/\s*(?P<circular>ว)?(?=\s{{2,}}|\s*$)"
-)
-
-_MONTHS = {name: index for index, name in enumerate(thai_full_months, start=1)}
-# A common misspelling, with ฏ for ฎ.
-_MONTHS["กรกฏาคม"] = 7
-
-
-def _abbreviation_key(abbr: str) -> str:
-    return re.sub(r"[.\s]", "", abbr)
-
-
-_ABBREVIATIONS = {
-    _abbreviation_key(name): index for index, name in enumerate(thai_abbr_months, start=1)
-}
-
-
-def _abbreviation_pattern(abbr: str) -> str:
-    # "ธ.ค." is also written "ธ.ค", "ธค." or "ธ. ค." — the dots are optional, as are the spaces.
-    parts = [re.escape(part) for part in abbr.replace(".", " ").split()]
-    return r"\.?\s?".join(parts) + r"\.?"
-
-
-_MONTH = "|".join(
-    [re.escape(name) for name in sorted(_MONTHS, key=len, reverse=True)]
-    + [_abbreviation_pattern(abbr) for abbr in thai_abbr_months]
-)
-_DATE = re.compile(
-    rf"(?<![0-9๐-๙])(?P<day>{_DIGIT}{{1,2}})\s*(?:เดือน\s*)?(?P<month>{_MONTH})\s*"
-    rf"(?:พ\s?\.\s?ศ\s?\.?\s*)?(?P<year>{_DIGIT}{{4}}|{_DIGIT}{{2}})(?![0-9๐-๙])"
+    rf"(?P<number>{DIGIT}{{1,6}}(?:\s*\.\s*{DIGIT}{{1,4}})*)\s*/\s*(?P<circular>ว)?(?=\s{{2,}}|\s*$)"
 )
 
 # A receipt stamp: "รับที่ ๑๒๓๔ วันที่ ... เวลา ๑๐.๓๐ น.", "เลขรับ ...", "ทะเบียนรับ".
 _STAMP = re.compile(
     rf"รับที่|เลขรับ|เลขที่รับ|ทะเบียนรับ|วันที่รับ|ลงรับ|รับวันที่|"
-    rf"เวลา\s*{_DIGIT}{{1,2}}\s*[.:]\s*{_DIGIT}{{2}}|{_DIGIT}{{1,2}}[.:]{_DIGIT}{{2}}\s*น\."
-)
-_MONTH_YEAR = re.compile(
-    rf"(?<![0-9๐-๙]\s)(?<![0-9๐-๙])(?P<month>{_MONTH})\s*(?P<year>{_DIGIT}{{4}})"
+    rf"เวลา\s*{DIGIT}{{1,2}}\s*[.:]\s*{DIGIT}{{2}}|{DIGIT}{{1,2}}[.:]{DIGIT}{{2}}\s*น\."
 )
 _DATE_LINE_PREFIX = re.compile(r"^\s*(?:ลง)?(?:วันที่|วัน)?\s*[:：]?\s*$")
 
 _DEADLINE_TRIGGER = re.compile(r"ภาย\s?ใน|ให้แล้วเสร็จ|ไม่เกิน\s*วัน|ก่อน\s*วัน")
-_RELATIVE_DEADLINE = re.compile(rf"ภาย\s?ใน\s*{_DIGIT}{{1,3}}\s*วัน(?:ทำการ)?")
+_RELATIVE_DEADLINE = re.compile(rf"ภาย\s?ใน\s*{DIGIT}{{1,3}}\s*วัน(?:ทำการ)?")
 _TRIGGER_GAP = 30
 # "ภายในระบบตั้งแต่วันที่ ..." names a start, not a deadline.
 _NOT_A_DEADLINE = re.compile(r"ตั้งแต่|เริ่ม|นับแต่|นับจาก|ลงวันที่|หนังสือ|ณ\s")
@@ -242,8 +182,8 @@ _POSITION = re.compile(
 _CONTACT = re.compile(r"โทร|โทรสาร|ไปรษณีย์อิเล็กทรอนิกส์|อีเมล|e-?mail|www\.|http", re.IGNORECASE)
 _ON_BEHALF = re.compile(r"(?:แทน|รักษาราชการแทน)\s*$")
 
-_NUMBERED = re.compile(rf"^\s*\(?(?P<n>{_DIGIT}{{1,2}})\s*[.)]\s*")
-_PAGE_MARK = re.compile(rf"^\s*[-–]\s*{_DIGIT}{{1,3}}\s*[-–]\s*$")
+_NUMBERED = re.compile(rf"^\s*\(?(?P<n>{DIGIT}{{1,2}})\s*[.)]\s*")
+_PAGE_MARK = re.compile(rf"^\s*[-–]\s*{DIGIT}{{1,3}}\s*[-–]\s*$")
 _CATCHWORD = re.compile(r"^\s*/\s*\S.{0,40}$")
 
 _ADDRESSEE_TITLE = re.compile(
@@ -255,7 +195,7 @@ _BODY_OPENER = re.compile(
     r"กรม|จังหวัด|อำเภอ|ขอ|ในการ|ในการนี้|บัดนี้|ทั้งนี้|โดยที่|เพื่อ|ตามระเบียบ)"
 )
 _ITEM_DONE = re.compile(
-    rf"(?:{_DATE.pattern})\s*\)?\s*$|(?:จำนวน|รวม)\s*{_DIGIT}+\s*\S{{1,12}}\s*\)?\s*$|\)\s*$"
+    rf"(?:{DATE.pattern})\s*\)?\s*$|(?:จำนวน|รวม)\s*{DIGIT}+\s*\S{{1,12}}\s*\)?\s*$|\)\s*$"
 )
 _SPACED_STARTS = re.compile(r"^(?:ลงวันที่|จำนวน|ประจำปี|พ\.ศ\.|ฉบับที่|ครั้งที่|และ)")
 
@@ -318,16 +258,6 @@ def _decode_8bit(data: bytes) -> str | None:
 # --- Parsing ----------------------------------------------------------------------------------
 
 
-@dataclasses.dataclass
-class _Date:
-    value: datetime.date
-    line: int
-    start: int
-    end: int
-    short_year: bool
-    text: str
-
-
 def parse_circular(text: str) -> ParsedCircular:
     """Reads one Thai official letter (the first, if the text holds several).
 
@@ -336,7 +266,7 @@ def parse_circular(text: str) -> ParsedCircular:
     """
     if not text or not text.strip():
         raise CircularError(_("The letter is empty."))
-    lines = _clean_lines(text)
+    lines = clean_lines(text)
     result = ParsedCircular()
 
     subject_at = _first(lines, LABELS["subject"])
@@ -371,12 +301,6 @@ def parse_circular(text: str) -> ParsedCircular:
     return result
 
 
-def _clean_lines(text: str) -> list[str]:
-    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n")
-    text = text.replace("\t", "    ").replace("\u00a0", " ").replace("\u202f", " ")
-    return [remove_repeat_vowels(remove_zw(line)).rstrip() for line in text.split("\n")]
-
-
 def _first(lines: list[str], pattern: re.Pattern, start: int = 0) -> int | None:
     for index in range(start, len(lines)):
         if pattern.search(lines[index]):
@@ -384,14 +308,10 @@ def _first(lines: list[str], pattern: re.Pattern, start: int = 0) -> int | None:
     return None
 
 
-def _squeeze(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip()
-
-
 def normalise_reference(text: str) -> str:
     """``มท ๐๘๐๖/ว ๓๑๓๗`` → ``มท 0806/ว 3137``; the text as given when it holds no reference."""
     match = _REFERENCE.search(text)
-    return _normalise_match(match) if match else _squeeze(to_arabic_digits(text))
+    return _normalise_match(match) if match else squeeze(to_arabic_digits(text))
 
 
 def _normalise_match(match: re.Match) -> str:
@@ -424,7 +344,7 @@ def _read_reference(lines: list[str], header_end: int, result: ParsedCircular) -
     for index in range(header_end):
         match = _reference_line(lines[index])
         if match:
-            result.reference = _squeeze(match.group(0))
+            result.reference = squeeze(match.group(0))
             result.reference_normalised = _normalise_match(match)
             return index
     for index in range(header_end):
@@ -432,7 +352,7 @@ def _read_reference(lines: list[str], header_end: int, result: ParsedCircular) -
         match = label and _UNNUMBERED.match(lines[index], label.end())
         if match:
             number = re.sub(r"\s+", "", to_arabic_digits(match["number"]))
-            result.reference = _squeeze(match.group(0))
+            result.reference = squeeze(match.group(0))
             result.reference_normalised = (
                 f"{match['prefix']} {number}/{'ว' if match['circular'] else ''}"
             )
@@ -465,7 +385,7 @@ def _note_second_letter(lines: list[str], start: int, result: ParsedCircular) ->
     for line in lines[start : start + 12]:
         match = _reference_line(line)
         if match:
-            reference = _squeeze(match.group(0))
+            reference = squeeze(match.group(0))
             break
     if reference:
         reason = _(
@@ -482,34 +402,7 @@ def _note_second_letter(lines: list[str], start: int, result: ParsedCircular) ->
 # --- The letter's own date ----------------------------------------------------------------
 
 
-def _dates_in(line: str, index: int, start: int = 0) -> list[_Date]:
-    found = []
-    for match in _DATE.finditer(line, start):
-        value, short = _to_date(match)
-        if value:
-            found.append(
-                _Date(value, index, match.start(), match.end(), short, _squeeze(match.group(0)))
-            )
-    return found
-
-
-def _to_date(match: re.Match) -> tuple[datetime.date | None, bool]:
-    year = int(to_arabic_digits(match["year"]))
-    short = year < 100
-    if short:
-        year += 2500
-    if not 2400 <= year <= 2700:
-        return None, short
-    month = _MONTHS.get(match["month"]) or _ABBREVIATIONS.get(_abbreviation_key(match["month"]))
-    day = int(to_arabic_digits(match["day"]))
-    try:
-        value = thai_strptime(f"{day} {thai_full_months[month - 1]} {year}", "%d %B %Y")
-    except (ValueError, IndexError, TypeError):
-        return None, short
-    return value.date(), short
-
-
-def _is_stamp(lines: list[str], index: int, date: _Date) -> bool:
+def _is_stamp(lines: list[str], index: int, date: FoundDate) -> bool:
     line = lines[index]
     if _STAMP.search(line):
         return True
@@ -522,7 +415,7 @@ def _is_stamp(lines: list[str], index: int, date: _Date) -> bool:
         other = index + step
         while 0 <= other < len(lines) and abs(other - index) <= 2:
             neighbour = lines[other]
-            if _reference_line(neighbour) or _header_label(neighbour) or _DATE.search(neighbour):
+            if _reference_line(neighbour) or _header_label(neighbour) or DATE.search(neighbour):
                 break
             if _STAMP.search(neighbour):
                 return True
@@ -539,7 +432,7 @@ def _read_date(
         start = 0
         if index == reference_at:
             start = _reference_end(line)
-        for date in _dates_in(line, index, start):
+        for date in dates_in(line, index, start):
             (stamps if _is_stamp(lines, index, date) else candidates).append(date)
     if not candidates:
         if stamps:
@@ -577,18 +470,18 @@ def _read_date(
             % {"dates": ", ".join(date.text for date in pool), "date": chosen.text},
         )
     if chosen.short_year:
-        result._doubt("date", _short_year_note(chosen))
+        result._doubt("date", short_year_note(chosen))
 
 
 def _month_year(lines: list[str], reference_at: int | None, header_end: int) -> str:
     for line in lines[reference_at or 0 : header_end]:
-        match = _MONTH_YEAR.search(line)
+        match = MONTH_YEAR.search(line)
         if match and not line[: match.start()].strip():
-            return _squeeze(match.group(0))
+            return squeeze(match.group(0))
     return ""
 
 
-def _likeliest_date(lines: list[str], pool: list[_Date]) -> _Date:
+def _likeliest_date(lines: list[str], pool: list[FoundDate]) -> FoundDate:
     # The letter's date stands alone on its line (or after วันที่); of those, the last before
     # the subject is closest to where the layout puts it.
     alone = [
@@ -600,13 +493,6 @@ def _likeliest_date(lines: list[str], pool: list[_Date]) -> _Date:
     return (alone or pool)[-1]
 
 
-def _short_year_note(date: _Date) -> str:
-    return _("The year in %(text)s has two digits; read as %(year)s.") % {
-        "text": date.text,
-        "year": date.value.year + 543,
-    }
-
-
 # --- Subject, addressees, references, enclosures --------------------------------------------
 
 
@@ -615,14 +501,14 @@ def _join(parts: Iterable[str]) -> str:
     space between words), anything else with one."""
     text = ""
     for part in parts:
-        part = _squeeze(part)
+        part = squeeze(part)
         if not part:
             continue
         if not text:
             text = part
         elif (
-            _THAI_LETTER.match(text[-1])
-            and _THAI_LETTER.match(part[0])
+            THAI_LETTER.match(text[-1])
+            and THAI_LETTER.match(part[0])
             and not _SPACED_STARTS.match(part)
             and not _reference_line(part)
         ):
@@ -695,7 +581,7 @@ def _continues(block: str, items: list[list[str]], line: str, lines: list[str], 
         return any(_header_label(lines[ahead]) for ahead in range(at + 1, min(at + 3, len(lines))))
     if block == "addressees":
         text = line.strip()
-        previous = _squeeze(last[-1])
+        previous = squeeze(last[-1])
         return bool(
             _ADDRESSEE_TITLE.match(text)
             or text.startswith("และ")
@@ -707,12 +593,12 @@ def _continues(block: str, items: list[list[str]], line: str, lines: list[str], 
     if _BODY_OPENER.match(line):
         return False
     # A reference ends with its date, an enclosure with its count ("จำนวน ๑ ชุด").
-    return not _ITEM_DONE.search(_squeeze(" ".join(last)))
+    return not _ITEM_DONE.search(squeeze(" ".join(last)))
 
 
 def _next_number(items: list[list[str]], line: str) -> bool:
     """A numbered line continues a numbered list: "๒." after "๑."."""
-    numbers = [_NUMBERED.match(_squeeze(" ".join(item))) for item in items]
+    numbers = [_NUMBERED.match(squeeze(" ".join(item))) for item in items]
     if not numbers or not numbers[-1]:
         return False
     last = int(to_arabic_digits(numbers[-1]["n"]))
@@ -789,8 +675,8 @@ def _read_deadline(lines: list[str], body_at: int, closing_at: int, result: Pars
     ):
         end += 1
     text = _join(lines[body_at:end])
-    candidates: list[_Date] = []
-    for date in _dates_in(text, 0):
+    candidates: list[FoundDate] = []
+    for date in dates_in(text, 0):
         before = text[max(0, date.start - _TRIGGER_GAP - 12) : date.start]
         triggers = list(_DEADLINE_TRIGGER.finditer(before))
         trigger = triggers[-1] if triggers else None
@@ -798,7 +684,7 @@ def _read_deadline(lines: list[str], body_at: int, closing_at: int, result: Pars
         if (
             trigger
             and len(gap) <= _TRIGGER_GAP
-            and not _DIGITS.search(gap)
+            and not DIGITS.search(gap)
             and not _NOT_A_DEADLINE.search(gap)
         ):
             candidates.append(date)
@@ -808,7 +694,7 @@ def _read_deadline(lines: list[str], body_at: int, closing_at: int, result: Pars
             result._doubt(
                 "deadline",
                 _("The letter gives a period (%(period)s), not a date.")
-                % {"period": _squeeze(relative.group(0))},
+                % {"period": squeeze(relative.group(0))},
             )
         else:
             result._doubt(
@@ -825,7 +711,7 @@ def _read_deadline(lines: list[str], body_at: int, closing_at: int, result: Pars
             % {"dates": ", ".join(date.text for date in candidates), "date": chosen.text},
         )
     if chosen.short_year:
-        result._doubt("deadline", _short_year_note(chosen))
+        result._doubt("deadline", short_year_note(chosen))
     if result.date and chosen.value < result.date:
         result._doubt(
             "deadline",
@@ -861,10 +747,10 @@ def _read_issuer(
                 continue
             if not line.strip() or _STAMP.search(line):
                 break
-            contact.append(_squeeze(line))
+            contact.append(squeeze(line))
         result.contact = "\n".join(contact)
     if issuer:
-        result.issuer = _squeeze(" ".join(issuer))
+        result.issuer = squeeze(" ".join(issuer))
         if name_at is None:
             result._doubt(
                 "issuer",
@@ -911,12 +797,12 @@ def _office(lines: list[str], reference_at: int | None) -> str:
     if reference_at is not None:
         line = lines[reference_at]
         rest = line[_reference_end(line) :]
-        if rest.strip() and not _DATE.search(rest):
-            return _squeeze(rest)
+        if rest.strip() and not DATE.search(rest):
+            return squeeze(rest)
     for line in lines[: reference_at or 10]:
         unit = _UNIT.match(line)
         if unit:
-            return _squeeze(_CONTACT.split(line[unit.end() :])[0])
+            return squeeze(_CONTACT.split(line[unit.end() :])[0])
     return ""
 
 
