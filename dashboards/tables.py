@@ -8,7 +8,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from dashboards.exports import FORMATS
-from dashboards.figures import AreaRow, FieldGap, LaoRow, RuleGap
+from dashboards.field_gaps import FieldGap, RuleGap
+from dashboards.figures import AreaRow, LaoRow
 from dashboards.models import ProgressSnapshot
 from deadlines.models import RoundLAO
 from records.models import Section

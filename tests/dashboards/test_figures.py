@@ -7,6 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from dashboards import figures
+from dashboards.field_gaps import field_gaps, field_missing_entries
 from deadlines.models import RoundLAO
 from records.models import LAO, Record
 from tests.dashboards import scenario
@@ -271,7 +272,7 @@ class SubmissionsByDayTestCase(ScenarioTestCase):
 
 class FieldGapsTestCase(ScenarioTestCase):
     def test_missing_and_flagged_fields_and_failing_checks(self):
-        gaps = figures.field_gaps(laos=LAO.objects.all(), fiscal_year=2568)
+        gaps = field_gaps(laos=LAO.objects.all(), fiscal_year=2568)
         by_code = {g.field.code: g for g in gaps.fields}
         # Eight records exist (every LAO but lao_a); lao_b and lao_krabi filled 3 of 8 fields.
         total = by_code["population_total"]
@@ -291,13 +292,13 @@ class FieldGapsTestCase(ScenarioTestCase):
         )
         entry.flags = ["population_male"]
         entry.save(update_fields=["flags"])
-        gaps = figures.field_gaps(laos=LAO.objects.all(), fiscal_year=2568)
+        gaps = field_gaps(laos=LAO.objects.all(), fiscal_year=2568)
         by_code = {g.field.code: g for g in gaps.fields}
         self.assertEqual(by_code["population_male"].flagged, 1)
         self.assertEqual(by_code["population_total"].rule_failures, 2)  # both sums fail
         rules = {g.rule.code: g.failing for g in gaps.rules}
         self.assertEqual(rules["population_total_is_sum"], 1)
-        missing, count = figures.field_missing_entries(
+        missing, count = field_missing_entries(
             field=by_code["population_male"].field, laos=LAO.objects.all(), fiscal_year=2568
         )
         self.assertEqual(count, 1)
@@ -369,7 +370,7 @@ class QueryCountTestCase(ScenarioTestCase):
             "completeness_by": lambda: figures.completeness_by(
                 level="province", parent=None, fiscal_year=2568, user=self.department
             ),
-            "field_gaps": lambda: figures.field_gaps(laos=LAO.objects.all(), fiscal_year=2568),
+            "field_gaps": lambda: field_gaps(laos=LAO.objects.all(), fiscal_year=2568),
         }
         before = {name: self.count(action) for name, action in actions.items()}
         self.assertEqual(
