@@ -22,7 +22,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from api.reads import TYPE_WORDS
-from dashboards.figures import lao_rows
+from dashboards.figures import lao_progress_rows
 from lgdata.thai import fiscal_year_of
 from records.models import LAO
 
@@ -65,9 +65,9 @@ class BuildResult:
 
 
 def rows(*, fiscal_year: int, today: datetime.date) -> list[list]:
-    """One row per LAO that exists today, in code order (dashboards.figures.lao_rows)."""
+    """One row per LAO that exists today, in code order (dashboards.figures.lao_progress_rows)."""
     result = []
-    for row in lao_rows(
+    for row in lao_progress_rows(
         laos=LAO.objects.active_on(today),
         round=None,
         fiscal_year=fiscal_year,

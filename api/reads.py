@@ -97,7 +97,7 @@ def _is_active(row: dict, today: datetime.date) -> bool:
     return (start is None or start <= today) and (end is None or today <= end)
 
 
-def lao_row(row: dict, *, fiscal_year: int, by_type: dict, today: datetime.date) -> dict:
+def lao_payload(row: dict, *, fiscal_year: int, by_type: dict, today: datetime.date) -> dict:
     """An LAO as the API shows it, from a values() row of LAO_COLUMNS."""
     has_record = row["rec__id"] is not None
     required = row["rec__required_count"] if has_record else by_type.get(row["type"], 0)
@@ -151,11 +151,11 @@ def lao_values(laos: QuerySet[LAO], fiscal_year: int) -> QuerySet:
     return with_record(laos, fiscal_year).order_by("code").values(*LAO_COLUMNS)
 
 
-def lao_rows(rows: list[dict], *, fiscal_year: int, today: datetime.date) -> list[dict]:
+def lao_payloads(rows: list[dict], *, fiscal_year: int, today: datetime.date) -> list[dict]:
     """The API's LAO rows from values() rows (one query: what the newest schema requires of
     each type, owed by an LAO without a record)."""
     by_type = required_by_type()
-    return [lao_row(r, fiscal_year=fiscal_year, by_type=by_type, today=today) for r in rows]
+    return [lao_payload(r, fiscal_year=fiscal_year, by_type=by_type, today=today) for r in rows]
 
 
 def lao_with_record(laos: QuerySet[LAO], code: str, fiscal_year: int) -> dict | None:

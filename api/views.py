@@ -123,7 +123,7 @@ class LAOListView(ReadOnlyAPIView):
             page_size=query["page_size"],
         )
         page = page_of(
-            reads.lao_rows(list(cut), fiscal_year=year, today=today),
+            reads.lao_payloads(list(cut), fiscal_year=year, today=today),
             request=request,
             key=lambda row: row["code"],
             page_size=query["page_size"],
@@ -157,7 +157,7 @@ class LAODetailView(ReadOnlyAPIView):
         )
         if not_modified := validators.not_modified(request):
             return not_modified
-        data = reads.lao_rows([row], fiscal_year=year, today=today)[0]
+        data = reads.lao_payloads([row], fiscal_year=year, today=today)[0]
         data["years"] = reads.lao_years(row["pk"])
         data["record"] = (
             {"fiscal_year": year, **reads.record_detail(row, lao_type=row["type"])}

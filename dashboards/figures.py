@@ -273,7 +273,7 @@ def schema_sections() -> list[Section]:
     return list(Section.objects.filter(schema__in=latest).order_by("order"))
 
 
-def lao_rows(
+def lao_progress_rows(
     *,
     laos: QuerySet[LAO],
     round: Round | None,
@@ -608,7 +608,7 @@ def completeness_by(
             laos = laos.filter(district_id=parent)
         return [
             _lao_dict(row, round_)
-            for row in lao_rows(
+            for row in lao_progress_rows(
                 laos=laos, round=round_, fiscal_year=fiscal_year, today=today, sections=[]
             )
         ]

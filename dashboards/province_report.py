@@ -68,7 +68,7 @@ def province_report_build(*, province: Province, today: datetime.date) -> Provin
     chain: list = []
     if current is not None:
         if current.is_overdue(today):
-            overdue = figures.lao_rows(
+            overdue = figures.lao_progress_rows(
                 laos=laos,
                 round=current,
                 fiscal_year=year,

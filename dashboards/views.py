@@ -102,7 +102,7 @@ def district_detail(request: HttpRequest, district_code: str) -> HttpResponse:
     page = _filtered(request, district.laos.active_on(today))
     period, chosen = page.period, page.chosen
     sections = figures.schema_sections()
-    rows = figures.lao_rows(
+    rows = figures.lao_progress_rows(
         laos=page.qs,
         round=period.round,
         fiscal_year=period.fiscal_year,
@@ -278,7 +278,9 @@ def province_detail(request: HttpRequest, province_code: str) -> HttpResponse:
     fmt = tables.wanted_format(request)
     if fmt and request.GET.get("table") == "laos":
         sections = figures.schema_sections()
-        rows = figures.lao_rows(laos=page.qs, sort=chosen.sort, sections=sections, **common)
+        rows = figures.lao_progress_rows(
+            laos=page.qs, sort=chosen.sort, sections=sections, **common
+        )
         return table_response(
             fmt=fmt,
             title=province.display_name,
@@ -318,7 +320,7 @@ def province_detail(request: HttpRequest, province_code: str) -> HttpResponse:
             "period": period,
             "rows": districts,
             "total": total,
-            "behind": figures.lao_rows(
+            "behind": figures.lao_progress_rows(
                 laos=page.qs, sort="behind", limit=10, sections=[], **common
             ),
             "query": query,

@@ -126,7 +126,7 @@ class ChartsOnPagesTestCase(scenario.ScenarioTestCase):
         self.assertEqual(mueang.get("data-value"), f"{100 * 5 / 7:.1f}")
         self.assertIn(f"{100 * 6 / 8:.1f}%", burnup.find(".//svg:text[@data-code='67']", NS).text)
 
-    def test_district_bars_equal_the_lao_rows(self):
+    def test_district_bars_equal_the_lao_progress_rows(self):
         self.login(self.district_officer)
         with scenario.on(AFTER):
             response = self.client.get("/district/6701/")

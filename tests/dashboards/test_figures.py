@@ -38,7 +38,7 @@ class ScenarioTestCase(scenario.ScenarioTestCase):
 class LaoRowsTestCase(ScenarioTestCase):
     def rows(self, today, **kwargs):
         laos = LAO.objects.filter(district_id="6701")
-        rows = figures.lao_rows(
+        rows = figures.lao_progress_rows(
             laos=laos, round=self.round, fiscal_year=2568, today=today, **kwargs
         )
         return {row.lao.code: row for row in rows}
@@ -92,7 +92,7 @@ class LaoRowsTestCase(ScenarioTestCase):
         )
         below = self.rows(BEFORE, below=2)  # 3/155 is 1.9 %, 8/130 (the PAO) is 6.2 %
         self.assertEqual(set(below), {self.lao_a.code, self.lao_b.code})
-        behind = figures.lao_rows(
+        behind = figures.lao_progress_rows(
             laos=LAO.objects.filter(district_id="6701"),
             round=self.round,
             fiscal_year=2568,
@@ -106,7 +106,7 @@ class LaoRowsTestCase(ScenarioTestCase):
         self.assertEqual(ratios, sorted(ratios, reverse=True))
 
     def test_current_means_updated_since_the_round_started(self):
-        krabi = figures.lao_rows(
+        krabi = figures.lao_progress_rows(
             laos=LAO.objects.filter(pk=self.lao_krabi.pk),
             round=self.round,
             fiscal_year=2568,
@@ -116,7 +116,9 @@ class LaoRowsTestCase(ScenarioTestCase):
         self.assertTrue(self.rows(BEFORE)[self.d1.code].current)
 
     def test_without_a_round_there_is_completeness_and_no_status(self):
-        rows = figures.lao_rows(laos=LAO.objects.all(), round=None, fiscal_year=2568, today=BEFORE)
+        rows = figures.lao_progress_rows(
+            laos=LAO.objects.all(), round=None, fiscal_year=2568, today=BEFORE
+        )
         self.assertEqual(len(rows), 9)
         self.assertTrue(all(row.status is None and row.days is None for row in rows))
 
@@ -169,8 +171,8 @@ class AreaRowsTestCase(ScenarioTestCase):
             for name in figures.COUNTED:
                 self.assertEqual(getattr(summed, name), getattr(province, name), name)
 
-    def test_district_totals_from_lao_rows_equal_the_area_row(self):
-        rows = figures.lao_rows(
+    def test_district_totals_from_lao_progress_rows_equal_the_area_row(self):
+        rows = figures.lao_progress_rows(
             laos=LAO.objects.filter(district_id="6701"),
             round=self.round,
             fiscal_year=2568,
@@ -328,7 +330,7 @@ class StatusExpressionTestCase(scenario.DashboardTestCase):
                 fill_section(lao, 2568, "population", self.clerk_a, {"population_male": "5"})
             participants[lao.code] = (participant, started)
         for today in (scenario.DEADLINE - datetime.timedelta(days=1), scenario.DEADLINE, AFTER):
-            rows = figures.lao_rows(
+            rows = figures.lao_progress_rows(
                 laos=LAO.objects.filter(district_id="6703"),
                 round=round_,
                 fiscal_year=2568,
@@ -356,7 +358,7 @@ class QueryCountTestCase(ScenarioTestCase):
 
     def test_fixed_number_of_queries(self):
         actions = {
-            "lao_rows": lambda: figures.lao_rows(
+            "lao_progress_rows": lambda: figures.lao_progress_rows(
                 laos=LAO.objects.all(), round=self.round, fiscal_year=2568, today=AFTER
             ),
             "area_rows": lambda: figures.area_rows(
@@ -374,7 +376,7 @@ class QueryCountTestCase(ScenarioTestCase):
         }
         before = {name: self.count(action) for name, action in actions.items()}
         self.assertEqual(
-            before, {"lao_rows": 4, "area_rows": 3, "completeness_by": 4, "field_gaps": 5}
+            before, {"lao_progress_rows": 4, "area_rows": 3, "completeness_by": 4, "field_gaps": 5}
         )
         for n, code in enumerate(["1001", "5001", "8101", "9601"] * 8):
             lao = make_lao(code, name=f"เพิ่ม{n}")
