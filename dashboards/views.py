@@ -9,6 +9,7 @@ deadlines participant page, which the tables link to.
 """
 
 import datetime
+from collections.abc import Callable
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -289,58 +290,26 @@ def province_detail(request: HttpRequest, province_code: str) -> HttpResponse:
             rows=[tables.lao_values(row, sections) for row in rows],
             filters=page.applied(),
         )
-    districts = figures.area_rows(
-        level="district", parent_code=province.code, laos=page.qs, **common
-    )
-    total = figures.totals(
-        districts,
-        level=LEVEL.PROVINCE,
-        code=province.code,
-        name_th=province.name_th,
-        name_en=province.name_en,
-        display_name=province.display_name,
-    )
-    if fmt:
-        return _area_download(
-            fmt,
-            page,
-            districts,
-            total,
-            province.display_name,
-            f"province-{province.code}",
-            "district",
-        )
-    query = _kept_query(request)
-    return render(
+    return _area_page(
         request,
-        "dashboards/province.html",
-        {
+        page,
+        today=today,
+        own={
+            "level": LEVEL.PROVINCE,
+            "code": province.code,
+            "name_th": province.name_th,
+            "name_en": province.name_en,
+            "display_name": province.display_name,
+        },
+        child_level="district",
+        filename=f"province-{province.code}",
+        template="dashboards/province.html",
+        bars_title=_("Completeness by district"),
+        extra=lambda districts, query: {
             "province": province,
-            "filter": page,
-            "period": period,
-            "rows": districts,
-            "total": total,
             "behind": figures.lao_progress_rows(
                 laos=page.qs, sort="behind", limit=10, sections=[], **common
             ),
-            "query": query,
-            "bars": panels.area_bars(
-                districts,
-                title=_("Completeness by district"),
-                url_name="dashboards:district",
-                query=query,
-            ),
-            "burnup": panels.burnup(
-                round=period.round,
-                today=today,
-                laos=page.qs,
-                own=total,
-                own_level=LEVEL.PROVINCE,
-                children=districts,
-                child_level="district",
-            )
-            if not chosen.narrows
-            else None,
         },
     )
 
@@ -351,10 +320,48 @@ def national(request: HttpRequest) -> HttpResponse:
     _require_nation(request)
     today = timezone.localdate()
     page = _filtered(request, LAO.objects.active_on(today), areas=True)
+    title = _("Completeness by province")
+    return _area_page(
+        request,
+        page,
+        today=today,
+        own={
+            "level": LEVEL.NATION,
+            "code": "",
+            "name_th": _("Whole country"),
+            "name_en": "Whole country",
+            "display_name": _("Whole country"),
+        },
+        child_level="province",
+        filename="national",
+        template="dashboards/national.html",
+        bars_title=title,
+        extra=lambda provinces, query: {
+            "tiles": panels.province_tiles(provinces, title=title, query=query),
+        },
+    )
+
+
+def _area_page(
+    request: HttpRequest,
+    page: DashboardFilter,
+    *,
+    today: datetime.date,
+    own: dict[str, str],
+    child_level: str,
+    filename: str,
+    template: str,
+    bars_title: str,
+    extra: Callable[[list[figures.AreaRow], str], dict],
+) -> HttpResponse:
+    """A page of areas, the province's districts or the nation's provinces: one row per area
+    (``child_level``) and their total (``own``: its level, code and names), as a download or
+    as the page with its bars and burn-up. ``extra(rows, query)`` adds what only one page
+    shows (the province's LAOs furthest behind, the nation's tile map)."""
     period, chosen = page.period, page.chosen
-    provinces = figures.area_rows(
-        level="province",
-        parent_code=None,
+    rows = figures.area_rows(
+        level=child_level,
+        parent_code=own["code"] or None,
         laos=page.qs,
         round=period.round,
         fiscal_year=period.fiscal_year,
@@ -362,48 +369,35 @@ def national(request: HttpRequest) -> HttpResponse:
         status=chosen.status,
         below=chosen.below,
     )
-    total = figures.totals(
-        provinces,
-        level=LEVEL.NATION,
-        code="",
-        name_th=_("Whole country"),
-        name_en="Whole country",
-    )
+    total = figures.totals(rows, **own)
     fmt = tables.wanted_format(request)
     if fmt:
-        return _area_download(
-            fmt, page, provinces, total, _("Whole country"), "national", "province"
-        )
+        return _area_download(fmt, page, rows, total, own["display_name"], filename, child_level)
     query = _kept_query(request)
     return render(
         request,
-        "dashboards/national.html",
+        template,
         {
             "filter": page,
             "period": period,
-            "rows": provinces,
+            "rows": rows,
             "total": total,
             "query": query,
-            "tiles": panels.province_tiles(
-                provinces, title=_("Completeness by province"), query=query
-            ),
             "bars": panels.area_bars(
-                provinces,
-                title=_("Completeness by province"),
-                url_name="dashboards:province",
-                query=query,
+                rows, title=bars_title, url_name=f"dashboards:{child_level}", query=query
             ),
             "burnup": panels.burnup(
                 round=period.round,
                 today=today,
                 laos=page.qs,
                 own=total,
-                own_level=LEVEL.NATION,
-                children=provinces,
-                child_level="province",
+                own_level=own["level"],
+                children=rows,
+                child_level=child_level,
             )
             if not chosen.narrows
             else None,
+            **extra(rows, query),
         },
     )
 
