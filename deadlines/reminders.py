@@ -199,6 +199,16 @@ def status_th(participant: RoundLAO, today: datetime.date, started: bool) -> str
     return text
 
 
+def _clerks_of(lao_ids: list[int]) -> dict[int, list[User]]:
+    """Per LAO id, its active clerks (the people a reminder goes to), by username. One query."""
+    clerks: dict[int, list[User]] = defaultdict(list)
+    for clerk in User.objects.filter(role=Role.CLERK, is_active=True, lao_id__in=lao_ids).order_by(
+        "username"
+    ):
+        clerks[clerk.lao_id].append(clerk)
+    return clerks
+
+
 def _incomplete_sections(round: Round, laos: list[int]) -> dict[int, list[str]]:
     """Per LAO, the labels of the round's sections not yet complete; two queries for all LAOs.
 
@@ -344,11 +354,7 @@ def _plan_round(*, round: Round, today: datetime.date, kind: str) -> list[Notice
     if not behind:
         return []
     lao_ids = [p.lao_id for p in behind]
-    clerks: dict[int, list[User]] = defaultdict(list)
-    for clerk in User.objects.filter(role=Role.CLERK, is_active=True, lao_id__in=lao_ids).order_by(
-        "username"
-    ):
-        clerks[clerk.lao_id].append(clerk)
+    clerks = _clerks_of(lao_ids)
     by_district: dict[str, list[RoundLAO]] = defaultdict(list)
     for p in behind:
         by_district[p.lao.district_id].append(p)
@@ -449,30 +455,7 @@ def reminders_send(
 
     claimed = _claim(notices, today=today)
     summary = Summary(day=today, dry_run=False, notices=[notice for notice, _ in claimed])
-    to_mail = [(notice, reminder) for notice, reminder in claimed if notice.email]
-    if not to_mail:
-        return summary
-    sent_ids = []
-    with get_connection() as connection:
-        for notice, reminder in to_mail:
-            message = EmailMessage(
-                subject=notice.subject,
-                body=notice.text,
-                from_email=settings.DEFAULT_FROM_EMAIL,
-                to=[notice.email],
-                connection=connection,
-            )
-            try:
-                message.send()
-            except Exception:
-                # One bad address or a hiccup must not stop the others; the notice stays in
-                # the portal and the command reports the failure.
-                logger.exception("Reminder e-mail to %s failed", notice.email)
-                summary.failed.append(notice)
-            else:
-                sent_ids.append(reminder.pk)
-    Reminder.objects.filter(pk__in=sent_ids).update(emailed=True)
-    summary.emails_sent = len(sent_ids)
+    _email(summary, [(notice, reminder) for notice, reminder in claimed if notice.email])
     return summary
 
 
@@ -533,11 +516,7 @@ def reminders_send_now(
         if not behind:
             continue
         lao_ids = [p.lao_id for p in behind]
-        clerks: dict[int, list[User]] = defaultdict(list)
-        for clerk in User.objects.filter(
-            role=Role.CLERK, is_active=True, lao_id__in=lao_ids
-        ).order_by("username"):
-            clerks[clerk.lao_id].append(clerk)
+        clerks = _clerks_of(lao_ids)
         done = set(
             Reminder.objects.filter(
                 round=round_, day=today, kind__in=CLERK_KINDS, recipient__lao_id__in=lao_ids
@@ -605,6 +584,8 @@ def _email(summary: Summary, to_mail: list[tuple[Notice, Reminder]]) -> None:
             try:
                 message.send()
             except Exception:
+                # One bad address or a hiccup must not stop the others; the notice stays in
+                # the portal and the command reports the failure.
                 logger.exception("Reminder e-mail to %s failed", notice.email)
                 summary.failed.append(notice)
             else:
