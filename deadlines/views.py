@@ -5,6 +5,7 @@ Access is asked of accounts.access; a participation outside the user's scope is 
 """
 
 import datetime
+from collections.abc import Callable
 
 from django import forms
 from django.contrib import messages
@@ -126,37 +127,38 @@ def _act(
     return redirect("deadlines:participant", round_id, lao_code)
 
 
-@login_required
-@require_POST
-def participant_acknowledge(request: HttpRequest, round_id: int, lao_code: str) -> HttpResponse:
-    return _act(
-        request, round_id, lao_code,
-        may=access.can_edit_lao_record,
-        action=lambda p: services.round_acknowledge(participant=p, by=request.user),
-        success=_("Receipt acknowledged."),
-    )  # fmt: skip
+def _act_view(*, may, service, success) -> Callable[..., HttpResponse]:
+    """A POST view that runs one workflow service (``service(participant=, by=)``) through
+    ``_act``; ``success`` is translated when the message is shown."""
+
+    @login_required
+    @require_POST
+    def view(request: HttpRequest, round_id: int, lao_code: str) -> HttpResponse:
+        return _act(
+            request, round_id, lao_code,
+            may=may,
+            action=lambda p: service(participant=p, by=request.user),
+            success=str(success),
+        )  # fmt: skip
+
+    return view
 
 
-@login_required
-@require_POST
-def participant_submit(request: HttpRequest, round_id: int, lao_code: str) -> HttpResponse:
-    return _act(
-        request, round_id, lao_code,
-        may=access.can_edit_lao_record,
-        action=lambda p: services.round_submit(participant=p, by=request.user),
-        success=_("Submitted to the district for approval."),
-    )  # fmt: skip
-
-
-@login_required
-@require_POST
-def participant_approve(request: HttpRequest, round_id: int, lao_code: str) -> HttpResponse:
-    return _act(
-        request, round_id, lao_code,
-        may=access.can_review_lao,
-        action=lambda p: services.round_approve(participant=p, by=request.user),
-        success=_("Approved."),
-    )  # fmt: skip
+participant_acknowledge = _act_view(
+    may=access.can_edit_lao_record,
+    service=services.round_acknowledge,
+    success=gettext_lazy("Receipt acknowledged."),
+)
+participant_submit = _act_view(
+    may=access.can_edit_lao_record,
+    service=services.round_submit,
+    success=gettext_lazy("Submitted to the district for approval."),
+)
+participant_approve = _act_view(
+    may=access.can_review_lao,
+    service=services.round_approve,
+    success=gettext_lazy("Approved."),
+)
 
 
 @login_required
