@@ -44,6 +44,7 @@ from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
 from accounts import access
+from dashboards.models import AreaFigures
 from deadlines.models import Round, RoundLAO, Transition
 from deadlines.reminders import reminding_until
 from records.completeness import percent
@@ -403,7 +404,7 @@ def _section_cells(
 
 
 @dataclass
-class AreaRow:
+class AreaRow(AreaFigures):
     """One province, district (or the nation) on a dashboard: counts of LAOs by status in the
     round, and completeness added up from stored counts."""
 
@@ -426,26 +427,6 @@ class AreaRow:
     acknowledged: int = 0
     current: int = 0
     last_updated: datetime.datetime | None = None
-
-    @property
-    def completeness(self) -> float | None:
-        """0 to 1, or None for an area without LAOs."""
-        if not self.laos:
-            return None
-        return self.filled / self.required if self.required else 1.0
-
-    @property
-    def percent(self) -> float | None:
-        return percent(self.filled, self.required) if self.laos else None
-
-    @property
-    def submitted(self) -> int:
-        """LAOs that have sent their record (on time, late, or already approved)."""
-        return self.submitted_on_time + self.submitted_late + self.approved
-
-    @property
-    def behind(self) -> int:
-        return self.not_started + self.in_progress + self.returned + self.overdue
 
     @property
     def status_counts(self) -> dict[str, int]:
@@ -612,28 +593,18 @@ def completeness_by(
                 laos=laos, round=round_, fiscal_year=fiscal_year, today=today, sections=[]
             )
         ]
-    if level == "province":
-        rows = area_rows(
-            level="province",
-            parent_code=None,
-            laos=laos,
-            round=round_,
-            fiscal_year=fiscal_year,
-            today=today,
-            areas=access.provinces_visible_to(user),
-        )
-    elif level == "district":
-        rows = area_rows(
-            level="district",
-            parent_code=parent,
-            laos=laos,
-            round=round_,
-            fiscal_year=fiscal_year,
-            today=today,
-            areas=access.districts_visible_to(user),
-        )
-    else:
+    visible = {"province": access.provinces_visible_to, "district": access.districts_visible_to}
+    if level not in visible:
         raise ValueError(f"unknown level {level!r}")
+    rows = area_rows(
+        level=level,
+        parent_code=parent if level == "district" else None,
+        laos=laos,
+        round=round_,
+        fiscal_year=fiscal_year,
+        today=today,
+        areas=visible[level](user),
+    )
     return [_area_dict(row, round_) for row in rows]
 
 

@@ -7,7 +7,44 @@ from deadlines.models import Round
 from records.completeness import percent
 
 
-class ProgressSnapshot(models.Model):
+class AreaFigures:
+    """What an area's counts add up to, for a live row (``figures.AreaRow``) and a stored
+    snapshot alike: completeness, and the LAOs that have submitted or are behind."""
+
+    laos: int
+    required: int
+    filled: int
+    not_started: int
+    in_progress: int
+    submitted_on_time: int
+    submitted_late: int
+    returned: int
+    approved: int
+    overdue: int
+
+    @property
+    def completeness(self) -> float | None:
+        """0 to 1, or None for an area without LAOs."""
+        if not self.laos:
+            return None
+        return self.filled / self.required if self.required else 1.0
+
+    @property
+    def percent(self) -> float | None:
+        return percent(self.filled, self.required) if self.laos else None
+
+    @property
+    def submitted(self) -> int:
+        """LAOs that have sent their record (on time, late, or already approved)."""
+        return self.submitted_on_time + self.submitted_late + self.approved
+
+    @property
+    def behind(self) -> int:
+        """LAOs that still owe their record: not started, in progress, returned or overdue."""
+        return self.not_started + self.in_progress + self.returned + self.overdue
+
+
+class ProgressSnapshot(AreaFigures, models.Model):
     """The figures of one area (the nation, a province or a district) in one round at the end of
     one day, as the dashboards counted them: LAOs by status, required and filled fields.
 
@@ -51,21 +88,3 @@ class ProgressSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.round_id} {self.level} {self.code} {self.day}"
-
-    @property
-    def completeness(self) -> float | None:
-        if not self.laos:
-            return None
-        return self.filled / self.required if self.required else 1.0
-
-    @property
-    def percent(self) -> float | None:
-        return percent(self.filled, self.required) if self.laos else None
-
-    @property
-    def submitted(self) -> int:
-        return self.submitted_on_time + self.submitted_late + self.approved
-
-    @property
-    def behind(self) -> int:
-        return self.not_started + self.in_progress + self.returned + self.overdue
