@@ -61,21 +61,22 @@ def export_scope(
     laos = access.laos_visible_to(user) if user is not None else LAO.objects.all()
     filters: dict[str, str] = {_("Fiscal year"): str(year)}
     slug = "national"
-    if province:
-        provinces = access.provinces_visible_to(user) if user is not None else Province.objects
-        place = provinces.filter(pk=province).first()
+    places = (
+        (province, access.provinces_visible_to, Province, "district__province", _("Province")),
+        (district, access.districts_visible_to, District, "district", _("District")),
+    )
+    unknown = {
+        Province: _("Unknown province “%(code)s”."),
+        District: _("Unknown district “%(code)s”."),
+    }
+    for code, visible_to, model, lookup, label in places:
+        if not code:
+            continue
+        place = (visible_to(user) if user is not None else model.objects).filter(pk=code).first()
         if place is None:
-            raise ExportScopeError(_("Unknown province “%(code)s”.") % {"code": province})
-        laos = laos.filter(district__province=place)
-        filters[_("Province")] = f"{_name(place, language)} ({place.code})"
-        slug = place.code
-    if district:
-        districts = access.districts_visible_to(user) if user is not None else District.objects
-        place = districts.filter(pk=district).first()
-        if place is None:
-            raise ExportScopeError(_("Unknown district “%(code)s”.") % {"code": district})
-        laos = laos.filter(district=place)
-        filters[_("District")] = f"{_name(place, language)} ({place.code})"
+            raise ExportScopeError(unknown[model] % {"code": code})
+        laos = laos.filter(**{lookup: place})
+        filters[label] = f"{_name(place, language)} ({place.code})"
         slug = place.code
     if lao:
         one = laos.filter(code=lao).first()

@@ -26,11 +26,9 @@ from django.db.models import FilteredRelation, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
 
 from dashboards.export_scope import ExportScope
-from dashboards.exports import csv_stream, preamble, safe_cell
+from dashboards.exports import bold_row, csv_stream, preamble, safe_cell
 from lgdata.thai import BE_OFFSET
 from records.completeness import percent
 from records.models import LAO, Field, Record, Schema, Section, SectionEntry
@@ -293,16 +291,6 @@ def _sheet_title(text: str, used: set[str]) -> str:
     return title
 
 
-def _bold_row(sheet, values: list) -> list:
-    bold = Font(bold=True)
-    cells = []
-    for value in values:
-        cell = WriteOnlyCell(sheet, value=safe_cell(value))
-        cell.font = bold
-        cells.append(cell)
-    return cells
-
-
 def records_xlsx_write(
     scope: ExportScope,
     target: str | Path | IO[bytes],
@@ -328,7 +316,7 @@ def records_xlsx_write(
     summary.freeze_panes = f"C{len(top) + 2}"
     for line in top:
         summary.append(line)
-    summary.append(_bold_row(summary, _summary_columns()))
+    summary.append(bold_row(summary, _summary_columns()))
 
     label = "label_en" if language == "en" else "label_th"
     sheets = []
@@ -340,7 +328,7 @@ def records_xlsx_write(
         for line in preamble(f"{title}: {getattr(section, label)}", scope.filters):
             sheet.append(line)
         for line in layout.header_block(columns, [_("LAO code"), _("LAO")]):
-            sheet.append(_bold_row(sheet, line))
+            sheet.append(bold_row(sheet, line))
         sheets.append((sheet, columns))
 
     done = 0

@@ -51,6 +51,17 @@ def preamble(title: str, filters: dict[str, str]) -> list[list[str]]:
     return lines
 
 
+def bold_row(sheet, values: Iterable) -> list[WriteOnlyCell]:
+    """A header row for a write-only sheet: the values as safe cells, in bold."""
+    bold = Font(bold=True)
+    cells = []
+    for value in values:
+        cell = WriteOnlyCell(sheet, value=safe_cell(value))
+        cell.font = bold
+        cells.append(cell)
+    return cells
+
+
 class _Echo:
     def write(self, value: str) -> str:
         return value
@@ -77,13 +88,7 @@ def xlsx_bytes(
     sheet = workbook.create_sheet(title=title[:31] or "table")
     for line in preamble(title, filters):
         sheet.append(line)
-    bold = Font(bold=True)
-    header = []
-    for name in columns:
-        cell = WriteOnlyCell(sheet, value=safe_cell(name))
-        cell.font = bold
-        header.append(cell)
-    sheet.append(header)
+    sheet.append(bold_row(sheet, columns))
     for row in rows:
         sheet.append([safe_cell(v) for v in row])
     buffer = io.BytesIO()
