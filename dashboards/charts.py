@@ -252,17 +252,12 @@ def burnup_chart(
             text_anchor=anchor,
             fill="#6c757d",
         )
+
+    def day_line(day: datetime.date, **style) -> None:
+        svg.element("line", x1=x(day), x2=x(day), y1=top, y2=top + plot_h, **style)
+
     if start <= deadline <= end:
-        svg.element(
-            "line",
-            x1=x(deadline),
-            x2=x(deadline),
-            y1=top,
-            y2=top + plot_h,
-            stroke="#dc3545",
-            stroke_width=1.5,
-            class_="deadline",
-        )
+        day_line(deadline, stroke="#dc3545", stroke_width=1.5, class_="deadline")
         svg.element(
             "text",
             f"{_('Deadline')} {be_date(deadline, short=True)}",
@@ -273,15 +268,7 @@ def burnup_chart(
             fill="#dc3545",
         )
     if start <= today <= end:
-        svg.element(
-            "line",
-            x1=x(today),
-            x2=x(today),
-            y1=top,
-            y2=top + plot_h,
-            stroke="#6c757d",
-            stroke_dasharray="2 3",
-        )
+        day_line(today, stroke="#6c757d", stroke_dasharray="2 3")
     colours = iter(LINE_COLOURS * (1 + len(lines) // len(LINE_COLOURS)))
     many = sum(1 for line in lines if not line.main) > len(LINE_COLOURS)
     for line in sorted(lines, key=lambda line: line.main):

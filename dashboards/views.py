@@ -115,13 +115,8 @@ def district_detail(request: HttpRequest, district_code: str) -> HttpResponse:
     )
     fmt = tables.wanted_format(request)
     if fmt:
-        return table_response(
-            fmt=fmt,
-            title=district.display_name,
-            filename=f"district-{district.code}",
-            columns=tables.lao_columns(sections),
-            rows=[tables.lao_values(row, sections) for row in rows],
-            filters=page.applied(),
+        return _lao_download(
+            fmt, page, rows, sections, district.display_name, f"district-{district.code}"
         )
     total = figures.lao_totals(
         rows,
@@ -282,13 +277,8 @@ def province_detail(request: HttpRequest, province_code: str) -> HttpResponse:
         rows = figures.lao_progress_rows(
             laos=page.qs, sort=chosen.sort, sections=sections, **common
         )
-        return table_response(
-            fmt=fmt,
-            title=province.display_name,
-            filename=f"province-{province.code}-laos",
-            columns=tables.lao_columns(sections),
-            rows=[tables.lao_values(row, sections) for row in rows],
-            filters=page.applied(),
+        return _lao_download(
+            fmt, page, rows, sections, province.display_name, f"province-{province.code}-laos"
         )
     return _area_page(
         request,
@@ -399,6 +389,17 @@ def _area_page(
             else None,
             **extra(rows, query),
         },
+    )
+
+
+def _lao_download(fmt, page, rows, sections, title, filename) -> HttpResponse:
+    return table_response(
+        fmt=fmt,
+        title=title,
+        filename=filename,
+        columns=tables.lao_columns(sections),
+        rows=[tables.lao_values(row, sections) for row in rows],
+        filters=page.applied(),
     )
 
 
