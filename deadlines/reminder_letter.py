@@ -12,12 +12,11 @@ from dataclasses import dataclass
 
 from django.db.models import Q
 from django.urls import reverse
-from pythainlp.util import arabic_digit_to_thai_digit
 
 from deadlines.models import Circular, RoundLAO
 from deadlines.reminders import BEHIND_STATES, lao_full_name, portal_url, status_th
 from deadlines.services import submission_missing
-from lgdata.thai import be_date
+from lgdata.thai import be_date, to_thai_digits
 from records.models import LAO, Record
 
 LETTER_SUBJECT = "ขอให้เร่งรัดการปรับปรุงข้อมูลกลางองค์กรปกครองส่วนท้องถิ่น"
@@ -111,8 +110,8 @@ def _letter_issuer_name(circular: Circular) -> str:
 
 
 def thai_digits(value: object) -> str:
-    """Arabic digits as Thai digits, as official letters write them."""
-    return arabic_digit_to_thai_digit(str(value))
+    """A number or text with its digits written as Thai digits, as official letters write them."""
+    return to_thai_digits(str(value))
 
 
 def _thai_date(day: datetime.date) -> str:
