@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "accounts",
     "deadlines",
     "dashboards",
+    "demo",
 ]
 
 MIDDLEWARE = [
