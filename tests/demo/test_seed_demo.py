@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from accounts.models import Role, User
-from deadlines.management.commands.seed_demo import Command
+from demo.management.commands.seed_demo import Command
 from lgdata.thai import fiscal_year_of
 from records.demo import CITY_MUNICIPALITIES, DEMO_PASSWORD, TYPE_DIGITS, registry_plan
 from records.models import LAO, District, Field, Record, SectionEntry, Subdistrict, ValueChange

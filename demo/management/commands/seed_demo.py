@@ -1,7 +1,7 @@
 """manage.py seed_demo: the demo LAO registry on the real geography, the demo users, sample
 records, and the circulars and rounds of DESIGN.md §1.
 
-It lives in deadlines, the higher of the two apps it seeds: records knows nothing of circulars.
+It lives in the demo app, above every app it seeds, so that none of them imports demo data.
 """
 
 import math
