@@ -12,7 +12,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from deadlines.demo import demo_rounds_seed
+from demo.rounds import demo_rounds_seed
 from lgdata.thai import to_arabic_digits
 from records.demo import (
     DEFAULT_FILL,
