@@ -14,8 +14,8 @@ from django.utils import translation
 
 from accounts.models import Role, User
 from demo.management.commands.seed_demo import Command
+from demo.registry import CITY_MUNICIPALITIES, DEMO_PASSWORD, TYPE_DIGITS, registry_plan
 from lgdata.thai import fiscal_year_of
-from records.demo import CITY_MUNICIPALITIES, DEMO_PASSWORD, TYPE_DIGITS, registry_plan
 from records.models import LAO, District, Field, Record, SectionEntry, Subdistrict, ValueChange
 from records.schema import current_schema
 from records.services import NOT_APPLICABLE, applicable_fields, completeness, failing_rules

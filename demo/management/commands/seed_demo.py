@@ -12,9 +12,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from demo.rounds import demo_rounds_seed
-from lgdata.thai import to_arabic_digits
-from records.demo import (
+from demo.registry import (
     DEFAULT_FILL,
     DEFAULT_SEED,
     DEMO_PROVINCE,
@@ -25,6 +23,8 @@ from records.demo import (
     demo_seed,
     parse_province_codes,
 )
+from demo.rounds import demo_rounds_seed
+from lgdata.thai import to_arabic_digits
 from records.models import LAO
 
 
