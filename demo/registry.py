@@ -24,13 +24,14 @@ from itertools import count
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.hashers import check_password, make_password
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from accounts.models import Role
+from demo import DemoSeedError
+from demo.users import DEMO_PROVINCE, DEMO_USERS, UsersSeedResult, demo_users_seed
 from lgdata.thai import BE_OFFSET, fiscal_year_of, to_arabic_digits
 from records.models import (
     LAO,
@@ -48,9 +49,6 @@ from records.schema import current_schema
 from records.services import NOT_APPLICABLE, applicable_fields, completeness, failing_rules
 
 DEFAULT_SEED = 2555
-DEMO_PASSWORD = "demo-2555"
-DEMO_PROVINCE = "67"  # Phetchabun: the province of the circulars in DESIGN.md §1
-DEMO_DISTRICT = "6701"  # Mueang Phetchabun
 CHANGE_REASON = "seed_demo"
 
 BANGKOK = "10"
@@ -164,20 +162,6 @@ AREA_KM2 = {
 
 QUERY_CHUNK = 500  # below SQLite's 999 bound parameters
 
-DEMO_USERS: tuple[tuple[str, str, str, str], ...] = (
-    ("clerk", Role.CLERK, "สมศรี", "ใจดี"),
-    ("district", Role.DISTRICT, "ประเสริฐ", "วงศ์สวัสดิ์"),
-    ("province", Role.PROVINCE, "วิไลวรรณ", "ศรีสุข"),
-    ("department", Role.DEPARTMENT, "ธนพล", "รัตนพันธ์"),
-    ("executive", Role.EXECUTIVE, "สุรชัย", "บุญมา"),
-    ("admin", Role.ADMIN, "อรุณี", "แก้วมณี"),
-)
-DEMO_EMAIL_DOMAIN = "example.go.th"
-
-
-class DemoSeedError(Exception):
-    """Bad input or an unsafe setting; raised before anything is written."""
-
 
 @dataclass
 class PlannedLAO:
@@ -209,22 +193,6 @@ class RegistrySeedResult:
     @property
     def total(self) -> Counter:
         return self.created + self.updated + self.unchanged
-
-
-@dataclass
-class DemoLogin:
-    username: str
-    role: str
-    scope: str
-    password: str
-
-
-@dataclass
-class UsersSeedResult:
-    created: list[str] = field(default_factory=list)
-    updated: list[str] = field(default_factory=list)
-    unchanged: list[str] = field(default_factory=list)
-    logins: list[DemoLogin] = field(default_factory=list)
 
 
 @dataclass
@@ -653,93 +621,6 @@ def _sync_covered_subdistricts(
     for chunk in _chunks(stale):
         through.objects.filter(pk__in=chunk).delete()
     return len(new_links), len(stale)
-
-
-@transaction.atomic
-def demo_users_seed(*, password: str = DEMO_PASSWORD) -> UsersSeedResult:
-    """Creates or resets the demo users of DESIGN.md §4, one for each role.
-
-    Refuses with DEBUG off: the demo password is public. The clerk's LAO is the first SAO (by
-    code) of Mueang Phetchabun, so province 67 must be seeded first. A re-run resets passwords,
-    names and scopes and duplicates nothing.
-    """
-    if not settings.DEBUG:
-        raise DemoSeedError(_("refusing to create demo users with DEBUG off"))
-    clerk_lao = (
-        LAO.objects.filter(district_id=DEMO_DISTRICT, type=LAO.Type.SAO).order_by("code").first()
-    )
-    if clerk_lao is None:
-        raise DemoSeedError(
-            _("The demo clerk needs an SAO in district %(district)s: seed province %(province)s.")
-            % {"district": DEMO_DISTRICT, "province": DEMO_PROVINCE}
-        )
-    scopes = {
-        Role.CLERK: {"lao": clerk_lao},
-        Role.DISTRICT: {"district": District.objects.get(code=DEMO_DISTRICT)},
-        Role.PROVINCE: {"province": Province.objects.get(code=DEMO_PROVINCE)},
-    }
-
-    User = get_user_model()
-    existing = {
-        user.username: user
-        for user in User.objects.filter(username__in=[u[0] for u in DEMO_USERS]).select_related(
-            "lao", "district", "province"
-        )
-    }
-    # Hashing is slow on purpose (~0.3 s); the demo users share one hash of the public password,
-    # and each distinct stored hash is checked once.
-    verified: dict[str, bool] = {}
-    encoded: str | None = None
-    result = UsersSeedResult()
-    for username, role, first_name, last_name in DEMO_USERS:
-        wanted = {
-            "role": role,
-            "first_name": first_name,
-            "last_name": last_name,
-            "email": f"{username}@{DEMO_EMAIL_DOMAIN}",
-            "is_active": True,
-            "is_staff": role == Role.ADMIN,
-            "is_superuser": role == Role.ADMIN,
-            "lao": None,
-            "district": None,
-            "province": None,
-            **scopes.get(role, {}),
-        }
-        user = existing.get(username)
-        if user is None:
-            user = User(username=username, **wanted)
-            changed = True
-        else:
-            changed = False
-            for name, value in wanted.items():
-                if getattr(user, name) != value:
-                    setattr(user, name, value)
-                    changed = True
-        if user.password not in verified:
-            verified[user.password] = bool(user.password) and check_password(
-                password, user.password
-            )
-        if not verified[user.password]:
-            encoded = encoded or make_password(password)
-            user.password = encoded
-            changed = True
-        if user.pk is None:
-            user.save()
-            result.created.append(username)
-        elif changed:
-            user.save()
-            result.updated.append(username)
-        else:
-            result.unchanged.append(username)
-        result.logins.append(
-            DemoLogin(
-                username=username,
-                role=str(Role(role).label),
-                scope=user.scope_label,
-                password=password,
-            )
-        )
-    return result
 
 
 # --- Sample records ------------------------------------------------------------------------------

@@ -14,7 +14,8 @@ from django.utils import translation
 
 from accounts.models import Role, User
 from demo.management.commands.seed_demo import Command
-from demo.registry import CITY_MUNICIPALITIES, DEMO_PASSWORD, TYPE_DIGITS, registry_plan
+from demo.registry import CITY_MUNICIPALITIES, TYPE_DIGITS, registry_plan
+from demo.users import DEMO_PASSWORD
 from lgdata.thai import fiscal_year_of
 from records.models import LAO, District, Field, Record, SectionEntry, Subdistrict, ValueChange
 from records.schema import current_schema

@@ -12,18 +12,18 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from demo import DemoSeedError
 from demo.registry import (
     DEFAULT_FILL,
     DEFAULT_SEED,
-    DEMO_PROVINCE,
     TYPE_ORDER,
-    DemoSeedError,
     DemoSeedResult,
     RecordsSeedResult,
     demo_seed,
     parse_province_codes,
 )
 from demo.rounds import demo_rounds_seed
+from demo.users import DEMO_PROVINCE
 from lgdata.thai import to_arabic_digits
 from records.models import LAO
 
