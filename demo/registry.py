@@ -32,7 +32,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from accounts.models import Role
 from demo import DemoSeedError
 from demo.users import DEMO_PROVINCE, DEMO_USERS, UsersSeedResult, demo_users_seed
-from lgdata.thai import BE_OFFSET, fiscal_year_of, to_arabic_digits
+from lgdata.thai import BE_OFFSET, fiscal_year_of
 from records.models import (
     LAO,
     District,
@@ -202,18 +202,6 @@ class DemoSeedResult:
     records: "RecordsSeedResult | None" = None
     # True when province 67 was added to --provinces because the clerk's LAO is there.
     added_demo_province: bool = False
-
-
-def parse_province_codes(text: str) -> list[str]:
-    """ "67, 81" or "๖๗,๘๑" -> ["67", "81"] (order kept, duplicates dropped).
-
-    Only the form is checked here; whether the provinces exist is the seeding's business.
-    """
-    codes = [part.strip() for part in to_arabic_digits(text or "").split(",")]
-    codes = [code for code in codes if code]
-    if not codes:
-        raise DemoSeedError(_("Give at least one province code, e.g. --provinces 67,81."))
-    return list(dict.fromkeys(codes))
 
 
 def _romanise(name_en: str) -> str:

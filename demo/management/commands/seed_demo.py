@@ -20,7 +20,6 @@ from demo.registry import (
     DemoSeedResult,
     RecordsSeedResult,
     demo_seed,
-    parse_province_codes,
 )
 from demo.rounds import demo_rounds_seed
 from demo.users import DEMO_PROVINCE
@@ -70,11 +69,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> None:
         province_codes = None
-        try:
-            if options["provinces"] is not None:
-                province_codes = parse_province_codes(options["provinces"])
-        except DemoSeedError as error:
-            raise CommandError(str(error)) from None
+        if options["provinces"] is not None:
+            province_codes = _parse_provinces(options["provinces"])
         fill = _parse_fill(options["fill"])
         seed = _parse_seed(options["seed"])
 
@@ -225,6 +221,18 @@ class Command(BaseCommand):
 def _width(text: str) -> int:
     """Columns a string takes in a terminal: Thai vowel and tone marks above or below take none."""
     return sum(1 for char in text if unicodedata.category(char) != "Mn")
+
+
+def _parse_provinces(raw: str) -> list[str]:
+    """ "67, 81" or "๖๗,๘๑" -> ["67", "81"] (order kept, duplicates dropped).
+
+    Only the form is checked here; whether the provinces exist is the seeding's business.
+    """
+    codes = [part.strip() for part in to_arabic_digits(raw or "").split(",")]
+    codes = [code for code in codes if code]
+    if not codes:
+        raise CommandError(_("Give at least one province code, e.g. --provinces 67,81."))
+    return list(dict.fromkeys(codes))
 
 
 def _parse_fill(raw: str) -> float:
