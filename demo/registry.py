@@ -22,7 +22,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import count
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
@@ -31,7 +30,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from accounts.models import Role
 from demo import DemoSeedError
-from demo.users import DEMO_PROVINCE, DEMO_USERS, UsersSeedResult, demo_users_seed
+from demo.users import DEMO_USERS
 from lgdata.thai import BE_OFFSET, fiscal_year_of
 from records.models import (
     LAO,
@@ -48,7 +47,6 @@ from records.models import (
 from records.schema import current_schema
 from records.services import NOT_APPLICABLE, applicable_fields, completeness, failing_rules
 
-DEFAULT_SEED = 2555
 CHANGE_REASON = "seed_demo"
 
 BANGKOK = "10"
@@ -193,15 +191,6 @@ class RegistrySeedResult:
     @property
     def total(self) -> Counter:
         return self.created + self.updated + self.unchanged
-
-
-@dataclass
-class DemoSeedResult:
-    registry: RegistrySeedResult
-    users: UsersSeedResult | None
-    records: "RecordsSeedResult | None" = None
-    # True when province 67 was added to --provinces because the clerk's LAO is there.
-    added_demo_province: bool = False
 
 
 def _romanise(name_en: str) -> str:
@@ -1739,7 +1728,7 @@ def sample_records_seed(
     *,
     province_codes: Sequence[str] | None,
     lao_codes: Iterable[str] | None = None,
-    seed: int = DEFAULT_SEED,
+    seed: int,
     fill: float = DEFAULT_FILL,
     today: datetime.date | None = None,
 ) -> RecordsSeedResult:
@@ -1901,35 +1890,3 @@ def _fill_in_pks(records: list[Record]) -> None:
     ids = {(lao, year): pk for lao, year, pk in found}
     for record in records:
         record.pk = ids[record.lao_id, record.fiscal_year]
-
-
-@transaction.atomic
-def demo_seed(
-    *,
-    province_codes: Sequence[str] | None,
-    seed: int = DEFAULT_SEED,
-    with_users: bool = True,
-    fill: float = DEFAULT_FILL,
-) -> DemoSeedResult:
-    """The demo registry for these provinces (None: the whole country), the demo users, then
-    sample records (none with ``fill`` 0).
-
-    Checks everything before writing: with DEBUG off and users asked for, or with an unknown
-    province code, it raises DemoSeedError and the database is untouched. The clerk's LAO is in
-    province 67, so with users 67 is added to the provinces when missing. The users come before
-    the records, which name the demo clerk as who saved its LAO's sections.
-    """
-    if with_users and not settings.DEBUG:
-        raise DemoSeedError(_("refusing to create demo users with DEBUG off"))
-    added = False
-    if with_users and province_codes is not None and DEMO_PROVINCE not in province_codes:
-        province_codes = [*province_codes, DEMO_PROVINCE]
-        added = True
-    registry = lao_registry_seed(province_codes=province_codes, seed=seed)
-    users = demo_users_seed() if with_users else None
-    records = sample_records_seed(
-        province_codes=province_codes, lao_codes=registry.lao_codes, seed=seed, fill=fill
-    )
-    return DemoSeedResult(
-        registry=registry, users=users, records=records, added_demo_province=added
-    )

@@ -13,15 +13,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from demo import DemoSeedError
-from demo.registry import (
-    DEFAULT_FILL,
-    DEFAULT_SEED,
-    TYPE_ORDER,
-    DemoSeedResult,
-    RecordsSeedResult,
-    demo_seed,
-)
+from demo.registry import DEFAULT_FILL, TYPE_ORDER, RecordsSeedResult
 from demo.rounds import demo_rounds_seed
+from demo.services import DEFAULT_SEED, DemoSeedResult, demo_seed
 from demo.users import DEMO_PROVINCE
 from lgdata.thai import to_arabic_digits
 from records.models import LAO
