@@ -14,13 +14,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from demo import DemoSeedError
-from demo.registry import (
-    DEFAULT_FILL,
-    RecordsSeedResult,
-    RegistrySeedResult,
-    lao_registry_seed,
-    sample_records_seed,
-)
+from demo.records.seed import DEFAULT_FILL, RecordsSeedResult, sample_records_seed
+from demo.registry import RegistrySeedResult, lao_registry_seed
 from demo.users import DEMO_PROVINCE, UsersSeedResult, demo_users_seed
 
 DEFAULT_SEED = 2555

@@ -13,7 +13,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from demo import DemoSeedError
-from demo.registry import DEFAULT_FILL, TYPE_ORDER, RecordsSeedResult
+from demo.records.seed import DEFAULT_FILL, RecordsSeedResult
+from demo.registry import TYPE_ORDER
 from demo.rounds import demo_rounds_seed
 from demo.services import DEFAULT_SEED, DemoSeedResult, demo_seed
 from demo.users import DEMO_PROVINCE
