@@ -38,8 +38,14 @@ GENERATORS: dict[str, Callable[[Draw], dict]] = {
 }
 
 NOT_APPLICABLE_ODDS = 0.3  # of a zero in the fields below: the clerk ticked "not applicable"
-NOT_APPLICABLE_CANDIDATES = frozenset(
-    {"railway_stations", "piers", "bus_terminals", "higher_education_institutions", "museums"}
+# A tuple, not a set: a set of strings is walked in a different order in every process, and
+# with it the draws, so the same seed would give different values from one run to the next.
+NOT_APPLICABLE_CANDIDATES = (
+    "higher_education_institutions",
+    "bus_terminals",
+    "railway_stations",
+    "piers",
+    "museums",
 )
 
 
