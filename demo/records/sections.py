@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 from demo.records import economy, land, people
 from demo.records.facts import Draw, LAOFacts
-from records.services import NOT_APPLICABLE
+from records.values import NOT_APPLICABLE
 
 GENERATORS: dict[str, Callable[[Draw], dict]] = {
     "general": land.general,

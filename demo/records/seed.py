@@ -20,7 +20,8 @@ from demo.users import DEMO_USERS
 from lgdata.thai import BE_OFFSET, fiscal_year_of
 from records.models import LAO, Field, Record, Rule, Schema, Section, SectionEntry
 from records.schema import current_schema
-from records.services import NOT_APPLICABLE, applicable_fields, completeness, failing_rules
+from records.services import applicable_fields, completeness, failing_rules
+from records.values import NOT_APPLICABLE
 
 DEFAULT_FILL = 0.6
 # The previous year's records are nearly all complete: at least this share of LAOs (more with a
