@@ -1,0 +1,450 @@
+"""Key figures by area: the catalogue's indicators (records/indicators.py) added up from the
+records' values, honestly labelled with how much data stands behind each one.
+
+Contract (docs/key-figures.md says the same for readers):
+- An area's figure is the sum of its LAOs' numerators, or for a ratio the sum of their
+  numerators over the sum of their denominators (never an average of the LAOs' ratios).
+- An LAO contributes when it has every input of the indicator (``Indicator.contribution``);
+  in a PAO the catalogue's coverage fields count as nothing, so the province's people are not
+  counted twice. The LAOs of an area are those that exist today and whose type the indicator
+  applies to (a PAO is not one of them for an indicator made only of coverage fields).
+- ``coverage`` is contributing LAOs / LAOs of the area; ``approved`` counts the contributing
+  LAOs whose record of the year is approved (a participation of a round of that fiscal year in
+  the state "approved", the province's final approval). With ``approved_only`` only approved
+  records contribute. A figure under the catalogue's ``min_coverage`` is greyed, with the reason.
+- LAO-level rows show an LAO's own values (a PAO's own population included); the caller
+  narrows them to the user's scope (``accounts.access``). Area rows are for every officer.
+
+Speed, and why a cache rather than stored aggregates: the figures are read far more often than
+records are saved, the inputs live in JSON (``SectionEntry.values``) that SQL cannot add up the
+same way on SQLite and PostgreSQL, and a summary table would be one more thing every write path
+(form, imports, admin) must keep current. So the figures are computed in Python from three
+queries (the LAOs, the entries of the sections the catalogue reads, the approvals) and cached
+under a key that changes with any save: ``fingerprint()`` — one query — reads the newest value
+change (``ValueChange`` id: every save that changes a value writes one), the newest workflow
+move (``Transition`` id: approvals), and the LAO registry's count and last change; the key also
+holds the catalogue's digest, the fiscal year and today's date (LAOs start and end on a day).
+Area tables (small: 77 provinces × every indicator) go to Django's cache; the per-LAO table (big,
+and costly to pickle) is memoised in the process, trusted while the cache holds its key. A warm
+page runs one query for the figures, a cold one four or five, whatever the number of LAOs.
+"""
+
+import datetime
+import hashlib
+import statistics
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.core.cache import cache
+from django.db.models import Count, Max, Subquery
+from django.utils.translation import gettext as _
+
+from deadlines.models import RoundLAO, Transition
+from records.indicators import Catalogue, Indicator, load_catalogue
+from records.models import LAO, District, Province, Record, SectionEntry, ValueChange
+
+CACHE_SECONDS = 24 * 3600
+LEVELS = ("province", "district", "lao")
+_MEMO: dict[str, dict] = {}  # per-LAO tables in this process, by cache key (a few at most)
+_MEMO_SIZE = 4
+
+
+# --- The cache key -------------------------------------------------------------------------------
+
+
+def fingerprint() -> dict:
+    """What the figures depend on, in one query: the newest value change and workflow move, the
+    LAO registry's size and last change, and the newest record save (for Last-Modified)."""
+    newest = (
+        lambda model, name: Subquery(  # noqa: E731 - four uses in one expression
+            model.objects.filter(**{f"{name}__isnull": False}).order_by(f"-{name}").values(name)[:1]
+        )
+    )
+    return LAO.objects.aggregate(
+        laos=Count("pk"),
+        lao_changed=Max("updated_at"),
+        value_change=Max(newest(ValueChange, "pk")),
+        transition=Max(newest(Transition, "pk")),
+        record_changed=Max(newest(Record, "updated_at")),
+    )
+
+
+def _key(kind: str, fp: dict, *parts) -> str:
+    catalogue = load_catalogue()
+    stamp = [fp["laos"], fp["lao_changed"], fp["value_change"], fp["transition"]]
+    text = ":".join(str(p) for p in (catalogue.digest, *stamp, *parts))
+    return f"key-figures:{kind}:{hashlib.sha256(text.encode()).hexdigest()[:32]}"
+
+
+# --- One figure ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Figure:
+    """One indicator for one area or LAO."""
+
+    indicator: Indicator
+    numerator: Decimal = Decimal(0)
+    denominator: Decimal = Decimal(0)
+    laos: int = 0  # LAOs of the area the indicator applies to
+    contributing: int = 0  # of them, those whose inputs are in
+    approved: int = 0  # of the contributing, those with an approved record
+    min_coverage: Decimal = Decimal("0.8")
+
+    @property
+    def value(self) -> Decimal | None:
+        if not self.contributing:
+            return None
+        return self.indicator.value(self.numerator, self.denominator)
+
+    @property
+    def coverage(self) -> float | None:
+        return self.contributing / self.laos if self.laos else None
+
+    @property
+    def coverage_percent(self) -> float | None:
+        return None if self.coverage is None else round(100 * self.coverage, 1)
+
+    @property
+    def greyed(self) -> bool:
+        return self.value is None or self.coverage < self.min_coverage
+
+    @property
+    def reason(self) -> str:
+        """Why the figure is greyed, in the reader's language ("" when it is not)."""
+        if not self.laos:
+            return _("No LAO of this area has this figure.")
+        if not self.contributing:
+            return _("No LAO has given the inputs yet.")
+        if self.value is None:
+            return _("The denominator is zero.")
+        if self.greyed:
+            return _(
+                "Only %(contributing)d of %(laos)d LAOs (%(percent)s%%) have given the inputs; "
+                "at least %(minimum)s%% are needed for a reliable figure."
+            ) % {
+                "contributing": self.contributing,
+                "laos": self.laos,
+                "percent": f"{100 * self.coverage:.0f}",
+                "minimum": f"{100 * self.min_coverage:.0f}",
+            }
+        return ""
+
+    @property
+    def rounded(self) -> Decimal | None:
+        value = self.value
+        if value is None:
+            return None
+        return value.quantize(Decimal(1).scaleb(-self.indicator.decimals))
+
+    def add(self, contribution: tuple[Decimal, Decimal] | None, approved: bool, only: bool):
+        """Counts one LAO of the area: its contribution (None: none) and whether approved."""
+        self.laos += 1
+        if contribution is None or (only and not approved):
+            return
+        self.contributing += 1
+        self.approved += approved
+        self.numerator += contribution[0]
+        self.denominator += contribution[1]
+
+
+@dataclass
+class Row:
+    """An area (or an LAO) with its figures, by indicator code."""
+
+    level: str
+    code: str
+    name_th: str
+    name_en: str
+    display_name: str
+    figures: dict[str, Figure] = field(default_factory=dict)
+    lao_type: str = ""
+
+    def name(self, english: bool) -> str:
+        return (self.name_en if english else "") or self.display_name
+
+
+# --- The per-LAO table ---------------------------------------------------------------------------
+
+
+@dataclass
+class LaoInputs:
+    """One LAO of a year: its place, approval, and per indicator what it contributes on its own
+    (``own``) and to its area (``area``: only the indicators it counts for)."""
+
+    pk: int
+    code: str
+    name_th: str
+    name_en: str
+    display_name: str
+    type: str
+    district: str
+    province: str
+    approved: bool
+    own: dict[str, tuple[Decimal, Decimal] | None]
+    area: dict[str, tuple[Decimal, Decimal] | None]
+
+
+def lao_tables(years: list[int], *, today: datetime.date, fp: dict | None = None) -> dict:
+    """{year: {LAO pk: LaoInputs}} for the LAOs that exist today. Memoised under the cache key;
+    on a miss three queries (LAOs, entries of both years, approvals)."""
+    fp = fingerprint() if fp is None else fp
+    key = _key("laos", fp, today, *years)
+    # The memo is trusted only while the shared cache still has its key, so clearing the cache
+    # clears it too.
+    if key in _MEMO and cache.get(key):
+        return _MEMO[key]
+    catalogue = load_catalogue()
+    laos = list(
+        LAO.objects.active_on(today)
+        .values_list("pk", "code", "name_th", "name_en", "type", "district_id")
+        .order_by("code")
+    )
+    sections = sorted(catalogue.sections)
+    merged: dict[tuple[int, int], dict] = defaultdict(dict)
+    entries = SectionEntry.objects.filter(
+        record__fiscal_year__in=years,
+        section__code__in=sections,
+        record__lao__in=LAO.objects.active_on(today).values("pk"),
+    ).values_list("record__fiscal_year", "record__lao_id", "values")
+    for year, lao_id, values in entries.iterator(chunk_size=5000):
+        merged[year, lao_id].update(values)
+    approved = set(
+        RoundLAO.objects.filter(
+            round__fiscal_year__in=years, state=RoundLAO.State.APPROVED
+        ).values_list("round__fiscal_year", "lao_id")
+    )
+    tables = {}
+    for year in years:
+        table = {}
+        for pk, code, name_th, name_en, lao_type, district in laos:
+            values = merged.get((year, pk), {})
+            table[pk] = _inputs(
+                catalogue,
+                values,
+                pk=pk,
+                code=code,
+                name_th=name_th,
+                name_en=name_en,
+                lao_type=lao_type,
+                district=district,
+                approved=(year, pk) in approved,
+            )
+        tables[year] = table
+    if len(_MEMO) >= _MEMO_SIZE:
+        _MEMO.pop(next(iter(_MEMO)))
+    _MEMO[key] = tables
+    cache.set(key, True, CACHE_SECONDS)
+    return tables
+
+
+def _inputs(catalogue: Catalogue, values: dict, *, lao_type: str, **place) -> LaoInputs:
+    own, area = {}, {}
+    pao = lao_type == LAO.Type.PAO
+    for indicator in catalogue.indicators:
+        if lao_type not in indicator.applies_to:
+            continue
+        own[indicator.code] = mine = indicator.contribution(lao_type, values) if values else None
+        if not pao:
+            area[indicator.code] = mine
+        elif not all(code in catalogue.pao_coverage_fields for code in indicator.fields):
+            area[indicator.code] = indicator.contribution(
+                lao_type, values, pao_fields=catalogue.pao_coverage_fields
+            )
+    display = f"{LAO.ABBREVIATIONS[lao_type]}{place['name_th']}"
+    return LaoInputs(
+        display_name=display,
+        type=lao_type,
+        province=place["district"][:2],
+        own=own,
+        area=area,
+        **place,
+    )
+
+
+# --- Areas ---------------------------------------------------------------------------------------
+
+
+def _figures(catalogue: Catalogue, codes) -> dict[str, Figure]:
+    return {
+        i.code: Figure(i, min_coverage=catalogue.min_coverage)
+        for i in catalogue.indicators
+        if codes is None or i.code in codes
+    }
+
+
+def _places(level: str, parent: str | None) -> list[tuple[str, str, str, str]]:
+    """(code, Thai name, English name, display name) of the areas of a level, in code order."""
+    if level == "province":
+        places = Province.objects.all()
+    elif level == "district":
+        places = District.objects.all()
+        if parent:
+            places = places.filter(province_id=parent)
+    else:
+        raise ValueError(f"unknown level {level!r}")
+    return [(p.code, p.name_th, p.name_en, p.display_name) for p in places.order_by("code")]
+
+
+def area_table(
+    *,
+    level: str,
+    parent: str | None = None,
+    year: int,
+    approved_only: bool = False,
+    today: datetime.date,
+    fp: dict | None = None,
+) -> tuple[list[Row], Row]:
+    """One row per province (``level="province"``) or district (of the province ``parent``, or
+    every district), every indicator added up from its LAOs, and the total of the parent (the
+    nation, or the province) as one more row. From the cache when nothing changed (one query);
+    else computed (four or five queries)."""
+    fp = fingerprint() if fp is None else fp
+    key = _key("areas", fp, today, level, parent or "", year, int(approved_only))
+    found = cache.get(key)
+    if found is not None:
+        return found
+    catalogue = load_catalogue()
+    table = lao_tables([year, year - 1], today=today, fp=fp)[year]
+    places = _places(level, parent)
+    rows = {code: Row(level, code, th, en, shown) for code, th, en, shown in places}
+    for row in rows.values():
+        row.figures = _figures(catalogue, None)
+    if parent:
+        place = Province.objects.get(code=parent)
+        total = Row("province", place.code, place.name_th, place.name_en, place.display_name)
+    else:
+        total = Row("nation", "", "ทั้งประเทศ", "Whole country", "ทั้งประเทศ")
+    total.figures = _figures(catalogue, None)
+    by = "province" if level == "province" else "district"
+    for lao in table.values():
+        row = rows.get(getattr(lao, by))
+        if row is None:
+            continue
+        for code, contribution in lao.area.items():
+            row.figures[code].add(contribution, lao.approved, approved_only)
+            total.figures[code].add(contribution, lao.approved, approved_only)
+    result = (list(rows.values()), total)
+    cache.set(key, result, CACHE_SECONDS)
+    return result
+
+
+def lao_rows(
+    *, lao_ids: set[int], year: int, approved_only: bool = False, today: datetime.date, fp=None
+) -> list[Row]:
+    """One row per LAO of ``lao_ids`` (the caller's scope) with its own figures, in code order."""
+    table = lao_tables_for(year, today=today, fp=fp)[year]
+    catalogue = load_catalogue()
+    rows = []
+    for lao in table.values():
+        if lao.pk not in lao_ids:
+            continue
+        row = Row("lao", lao.code, lao.name_th, lao.name_en, lao.display_name, lao_type=lao.type)
+        row.figures = _figures(catalogue, lao.own)
+        for code, contribution in lao.own.items():
+            row.figures[code].add(contribution, lao.approved, approved_only)
+        rows.append(row)
+    return rows
+
+
+def lao_tables_for(year: int, *, today: datetime.date, fp=None) -> dict:
+    """The per-LAO tables of a year and the year before (the pages always show both)."""
+    return lao_tables([year, year - 1], today=today, fp=fp)
+
+
+# --- Comparisons and distributions ---------------------------------------------------------------
+
+
+def _own_value(lao: LaoInputs, indicator: Indicator) -> Decimal | None:
+    contribution = lao.own.get(indicator.code)
+    return None if contribution is None else indicator.value(*contribution)
+
+
+@dataclass
+class Comparison:
+    """An LAO's figure beside the medians of LAOs of its type in its province and country."""
+
+    indicator: Indicator
+    value: Decimal | None
+    last_year: Decimal | None
+    province_median: Decimal | None
+    province_count: int
+    country_median: Decimal | None
+    country_count: int
+    approved: bool
+
+
+def lao_profile(*, lao: LAO, year: int, today: datetime.date, fp=None) -> list[Comparison]:
+    """Every indicator that applies to the LAO's type: its value this year and last, and the
+    median of the same-type LAOs that have the figure, in its province and in the country."""
+    tables = lao_tables_for(year, today=today, fp=fp)
+    table, before = tables[year], tables[year - 1]
+    mine = table.get(lao.pk)
+    catalogue = load_catalogue()
+    same_type = [other for other in table.values() if other.type == lao.type]
+    comparisons = []
+    for indicator in catalogue.indicators:
+        if lao.type not in indicator.applies_to:
+            continue
+        country = [v for v in (_own_value(o, indicator) for o in same_type) if v is not None]
+        province = [
+            v
+            for v in (
+                _own_value(o, indicator) for o in same_type if o.province == lao.district_id[:2]
+            )
+            if v is not None
+        ]
+        comparisons.append(
+            Comparison(
+                indicator=indicator,
+                value=_own_value(mine, indicator) if mine else None,
+                last_year=_own_value(before[lao.pk], indicator) if lao.pk in before else None,
+                province_median=statistics.median(province) if province else None,
+                province_count=len(province),
+                country_median=statistics.median(country) if country else None,
+                country_count=len(country),
+                approved=bool(mine and mine.approved),
+            )
+        )
+    return comparisons
+
+
+@dataclass
+class Spread:
+    """The LAOs' own values of one type: how many, and the 10th, 25th, 50th, 75th and 90th
+    percentiles (no minimum or maximum: those would be one LAO's value)."""
+
+    lao_type: str
+    count: int
+    p10: Decimal | None = None
+    p25: Decimal | None = None
+    median: Decimal | None = None
+    p75: Decimal | None = None
+    p90: Decimal | None = None
+
+    @property
+    def type_label(self) -> str:
+        return str(LAO.Type(self.lao_type).label)
+
+
+def spread_by_type(*, indicator: Indicator, year: int, today: datetime.date, fp=None) -> list:
+    """Per LAO type the indicator applies to, the spread of the LAOs' own values in the country
+    (types with fewer than five values show only their count)."""
+    table = lao_tables_for(year, today=today, fp=fp)[year]
+    values: dict[str, list[Decimal]] = defaultdict(list)
+    for lao in table.values():
+        value = _own_value(lao, indicator)
+        if value is not None:
+            values[lao.type].append(value)
+    spreads = []
+    for lao_type in indicator.applies_to:
+        found = sorted(values.get(lao_type, []))
+        spread = Spread(lao_type, len(found))
+        if len(found) >= 5:
+            p10, p25, p50, p75, p90 = (
+                statistics.quantiles(found, n=20, method="inclusive")[i] for i in (1, 4, 9, 14, 17)
+            )
+            spread.p10, spread.p25, spread.median, spread.p75, spread.p90 = p10, p25, p50, p75, p90
+        spreads.append(spread)
+    return spreads
