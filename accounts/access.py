@@ -255,3 +255,9 @@ def home_url_name(user: User) -> tuple[str, list[str]]:
     if user.role == Role.PROVINCE:
         return "dashboards:province", [user.province_id]
     return "dashboards:national", []
+
+
+def can_see_key_figures(user: User) -> bool:
+    """Officers, department staff and executives read the key figures of every area (LAO-level
+    values only within their scope, ``laos_visible_to``); clerks read their own LAO's profile."""
+    return user.is_authenticated and user.is_active and user.role != Role.CLERK

@@ -47,7 +47,7 @@ from records.models import LAO, District, Province, Record, SectionEntry, ValueC
 CACHE_SECONDS = 24 * 3600
 LEVELS = ("province", "district", "lao")
 _MEMO: dict[str, dict] = {}  # per-LAO tables in this process, by cache key (a few at most)
-_MEMO_SIZE = 4
+_MEMO_SIZE = 6
 
 
 # --- The cache key -------------------------------------------------------------------------------
@@ -56,11 +56,11 @@ _MEMO_SIZE = 4
 def fingerprint() -> dict:
     """What the figures depend on, in one query: the newest value change and workflow move, the
     LAO registry's size and last change, and the newest record save (for Last-Modified)."""
-    newest = (
-        lambda model, name: Subquery(  # noqa: E731 - four uses in one expression
-            model.objects.filter(**{f"{name}__isnull": False}).order_by(f"-{name}").values(name)[:1]
-        )
-    )
+
+    def newest(model, name: str) -> Subquery:
+        latest = model.objects.filter(**{f"{name}__isnull": False}).order_by(f"-{name}")
+        return Subquery(latest.values(name)[:1])
+
     return LAO.objects.aggregate(
         laos=Count("pk"),
         lao_changed=Max("updated_at"),
@@ -187,42 +187,42 @@ class LaoInputs:
 
 
 def lao_tables(years: list[int], *, today: datetime.date, fp: dict | None = None) -> dict:
-    """{year: {LAO pk: LaoInputs}} for the LAOs that exist today. Memoised under the cache key;
-    on a miss three queries (LAOs, entries of both years, approvals)."""
+    """{year: {LAO pk: LaoInputs}} for the LAOs that exist today. Memoised per year under the
+    cache key; the years not memoised are read together in three queries (LAOs, entries,
+    approvals)."""
     fp = fingerprint() if fp is None else fp
-    key = _key("laos", fp, today, *years)
-    # The memo is trusted only while the shared cache still has its key, so clearing the cache
-    # clears it too.
-    if key in _MEMO and cache.get(key):
-        return _MEMO[key]
+    keys = {year: _key("laos", fp, today, year) for year in years}
+    # A memo is trusted only while the shared cache still has its key, so clearing the cache
+    # clears the memo too.
+    tables = {y: _MEMO[k] for y, k in keys.items() if k in _MEMO and cache.get(k)}
+    missing = [y for y in years if y not in tables]
+    if not missing:
+        return tables
     catalogue = load_catalogue()
+    active = LAO.objects.active_on(today)
     laos = list(
-        LAO.objects.active_on(today)
-        .values_list("pk", "code", "name_th", "name_en", "type", "district_id")
-        .order_by("code")
+        active.values_list("pk", "code", "name_th", "name_en", "type", "district_id").order_by(
+            "code"
+        )
     )
-    sections = sorted(catalogue.sections)
     merged: dict[tuple[int, int], dict] = defaultdict(dict)
     entries = SectionEntry.objects.filter(
-        record__fiscal_year__in=years,
-        section__code__in=sections,
-        record__lao__in=LAO.objects.active_on(today).values("pk"),
+        record__fiscal_year__in=missing,
+        section__code__in=sorted(catalogue.sections),
+        record__lao__in=active.values("pk"),
     ).values_list("record__fiscal_year", "record__lao_id", "values")
     for year, lao_id, values in entries.iterator(chunk_size=5000):
         merged[year, lao_id].update(values)
     approved = set(
         RoundLAO.objects.filter(
-            round__fiscal_year__in=years, state=RoundLAO.State.APPROVED
+            round__fiscal_year__in=missing, state=RoundLAO.State.APPROVED
         ).values_list("round__fiscal_year", "lao_id")
     )
-    tables = {}
-    for year in years:
-        table = {}
-        for pk, code, name_th, name_en, lao_type, district in laos:
-            values = merged.get((year, pk), {})
-            table[pk] = _inputs(
+    for year in missing:
+        tables[year] = {
+            pk: _inputs(
                 catalogue,
-                values,
+                merged.get((year, pk), {}),
                 pk=pk,
                 code=code,
                 name_th=name_th,
@@ -231,11 +231,12 @@ def lao_tables(years: list[int], *, today: datetime.date, fp: dict | None = None
                 district=district,
                 approved=(year, pk) in approved,
             )
-        tables[year] = table
-    if len(_MEMO) >= _MEMO_SIZE:
-        _MEMO.pop(next(iter(_MEMO)))
-    _MEMO[key] = tables
-    cache.set(key, True, CACHE_SECONDS)
+            for pk, code, name_th, name_en, lao_type, district in laos
+        }
+        while len(_MEMO) >= _MEMO_SIZE:
+            _MEMO.pop(next(iter(_MEMO)))
+        _MEMO[keys[year]] = tables[year]
+        cache.set(keys[year], True, CACHE_SECONDS)
     return tables
 
 
@@ -306,7 +307,7 @@ def area_table(
     if found is not None:
         return found
     catalogue = load_catalogue()
-    table = lao_tables([year, year - 1], today=today, fp=fp)[year]
+    table = lao_tables([year], today=today, fp=fp)[year]
     places = _places(level, parent)
     rows = {code: Row(level, code, th, en, shown) for code, th, en, shown in places}
     for row in rows.values():
@@ -334,7 +335,7 @@ def lao_rows(
     *, lao_ids: set[int], year: int, approved_only: bool = False, today: datetime.date, fp=None
 ) -> list[Row]:
     """One row per LAO of ``lao_ids`` (the caller's scope) with its own figures, in code order."""
-    table = lao_tables_for(year, today=today, fp=fp)[year]
+    table = lao_tables([year], today=today, fp=fp)[year]
     catalogue = load_catalogue()
     rows = []
     for lao in table.values():
@@ -431,7 +432,7 @@ class Spread:
 def spread_by_type(*, indicator: Indicator, year: int, today: datetime.date, fp=None) -> list:
     """Per LAO type the indicator applies to, the spread of the LAOs' own values in the country
     (types with fewer than five values show only their count)."""
-    table = lao_tables_for(year, today=today, fp=fp)[year]
+    table = lao_tables([year], today=today, fp=fp)[year]
     values: dict[str, list[Decimal]] = defaultdict(list)
     for lao in table.values():
         value = _own_value(lao, indicator)

@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("deadlines.urls")),
     path("", include("dashboards.urls")),
     path("", include("dashboards.export_urls")),
+    path("", include("dashboards.key_figure_urls")),
     path("api/v1/", include("api.urls")),
     path("", include("api.portal_urls")),  # /api/tokens/ and /opendata/
 ]

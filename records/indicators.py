@@ -120,6 +120,10 @@ class Catalogue:
     sections: frozenset[str]  # the record's sections the indicators read
     digest: str  # of the file: part of every cache key, so a new catalogue is never mixed up
 
+    @property
+    def codes(self) -> list[str]:
+        return [i.code for i in self.indicators]
+
     def get(self, code: str) -> Indicator | None:
         return next((i for i in self.indicators if i.code == code), None)
 

@@ -1,0 +1,156 @@
+"""The key-figure tables as the pages show them and as they download (CSV and XLSX through
+dashboards.exports.table_response): one builder per table, so a file and its page agree."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from dashboards.key_figure_charts import number_text
+from dashboards.key_figures import Comparison, Figure, Row
+from records.indicators import Indicator
+from records.models import LAO
+
+
+def english() -> bool:
+    return get_language() == "en"
+
+
+def name(indicator: Indicator) -> str:
+    return indicator.name_en if english() else indicator.name_th
+
+
+def unit(indicator: Indicator) -> str:
+    return indicator.unit_en if english() else indicator.unit_th
+
+
+def rounded(value: Decimal | None, indicator: Indicator) -> Decimal | float | None:
+    """The value as a download gives it: rounded to the indicator's decimals, a number."""
+    if value is None:
+        return None
+    quantum = Decimal(1).scaleb(-indicator.decimals)
+    result = value.quantize(quantum)
+    return int(result) if indicator.decimals == 0 else float(result)
+
+
+@dataclass
+class Cell:
+    """One figure on a page: the text, last year's, and what the tooltip says."""
+
+    text: str
+    last_text: str
+    greyed: bool
+    title: str
+    value: Decimal | None
+
+
+def cell(figure: Figure | None, last: Figure | None) -> Cell:
+    if figure is None:
+        return Cell("", "", False, "", None)
+    decimals = figure.indicator.decimals
+    coverage = _("%(contributing)d of %(laos)d LAOs, %(approved)d approved") % {
+        "contributing": figure.contributing,
+        "laos": figure.laos,
+        "approved": figure.approved,
+    }
+    return Cell(
+        text=number_text(figure.value, decimals),
+        last_text=number_text(last.value if last else None, decimals),
+        greyed=figure.greyed,
+        title=" · ".join(part for part in (coverage, figure.reason) if part),
+        value=figure.value,
+    )
+
+
+def area_columns(indicators: list[Indicator], year: int, level_name: str) -> list[str]:
+    columns = [_("Code"), level_name]
+    for indicator in indicators:
+        label = f"{name(indicator)} ({unit(indicator)})"
+        columns += [
+            f"{label} {year}",
+            f"{label} {year - 1}",
+            f"{name(indicator)}: {_('LAOs with the inputs')}",
+            f"{name(indicator)}: {_('LAOs')}",
+            f"{name(indicator)}: {_('approved')}",
+        ]
+    return columns
+
+
+def area_values(row: Row, last: Row | None, indicators: list[Indicator]) -> list:
+    values = [row.code, row.name(english())]
+    for indicator in indicators:
+        figure = row.figures.get(indicator.code)
+        before = last.figures.get(indicator.code) if last else None
+        if figure is None:
+            values += ["", "", "", "", ""]
+            continue
+        values += [
+            rounded(figure.value, indicator),
+            rounded(before.value if before else None, indicator),
+            figure.contributing,
+            figure.laos,
+            figure.approved,
+        ]
+    return values
+
+
+def ranking_columns(indicator: Indicator, year: int) -> list[str]:
+    return [
+        _("Rank"),
+        _("Code"),
+        _("Province"),
+        f"{name(indicator)} ({unit(indicator)}) {year}",
+        f"{year - 1}",
+        _("Numerator"),
+        _("Denominator"),
+        _("LAOs with the inputs"),
+        _("LAOs"),
+        _("Approved"),
+        _("Coverage (%)"),
+    ]
+
+
+def ranking_values(rank: int | None, row: Row, last: Row | None, indicator: Indicator) -> list:
+    figure = row.figures[indicator.code]
+    before = last.figures.get(indicator.code) if last else None
+    return [
+        rank,
+        row.code,
+        row.name(english()),
+        rounded(figure.value, indicator),
+        rounded(before.value if before else None, indicator),
+        figure.numerator,
+        figure.denominator if indicator.is_ratio else None,
+        figure.contributing,
+        figure.laos,
+        figure.approved,
+        figure.coverage_percent,
+    ]
+
+
+def profile_columns(lao: LAO, year: int) -> list[str]:
+    return [
+        _("Indicator"),
+        _("Unit"),
+        f"{lao.display_name} {year}",
+        f"{lao.display_name} {year - 1}",
+        _("Median of the same type in the province"),
+        _("LAOs compared in the province"),
+        _("Median of the same type in the country"),
+        _("LAOs compared in the country"),
+    ]
+
+
+def profile_values(comparison: Comparison) -> list:
+    indicator = comparison.indicator
+    return [
+        name(indicator),
+        unit(indicator),
+        rounded(comparison.value, indicator),
+        rounded(comparison.last_year, indicator),
+        rounded(comparison.province_median, indicator),
+        comparison.province_count,
+        rounded(comparison.country_median, indicator),
+        comparison.country_count,
+    ]
