@@ -14,6 +14,9 @@ class OpenAPITestCase(SimpleTestCase):
                 "/api/v1/laos/{lao_code}/",
                 "/api/v1/completeness/",
                 "/api/v1/circulars/",
+                "/api/v1/indicators/",
+                "/api/v1/indicators/{indicator_code}/values/",
+                "/api/v1/changes/",
             },
         )
         self.assertEqual(schema["components"]["securitySchemes"]["bearerToken"]["scheme"], "bearer")
