@@ -1,14 +1,16 @@
 """The key-figure tables as the pages show them and as they download (CSV and XLSX through
 dashboards.exports.table_response): one builder per table, so a file and its page agree."""
 
+import html
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.utils.translation import get_language
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language, gettext_noop
 from django.utils.translation import gettext as _
 
 from dashboards.key_figure_charts import number_text
-from dashboards.key_figures import Comparison, Figure, Row
+from dashboards.key_figures import Comparison, Figure, Row, translated
 from records.indicators import Indicator
 from records.models import LAO
 
@@ -45,22 +47,43 @@ class Cell:
     value: Decimal | None
 
 
-def cell(figure: Figure | None, last: Figure | None) -> Cell:
+def coverage_words() -> str:
+    """The tooltip's sentence, translated once per table rather than once per cell."""
+    return translated(gettext_noop("%(contributing)d of %(laos)d LAOs, %(approved)d approved"))
+
+
+def cell(figure: Figure | None, last: Figure | None, words: str | None = None) -> Cell:
     if figure is None:
         return Cell("", "", False, "", None)
     decimals = figure.indicator.decimals
-    coverage = _("%(contributing)d of %(laos)d LAOs, %(approved)d approved") % {
+    coverage = (words or coverage_words()) % {
         "contributing": figure.contributing,
         "laos": figure.laos,
         "approved": figure.approved,
     }
+    greyed = figure.greyed
     return Cell(
         text=number_text(figure.value, decimals),
         last_text=number_text(last.value if last else None, decimals),
-        greyed=figure.greyed,
-        title=" · ".join(part for part in (coverage, figure.reason) if part),
+        greyed=greyed,
+        title=f"{coverage} · {figure.reason}" if greyed else coverage,
         value=figure.value,
     )
+
+
+def cells_html(cells: list[Cell]) -> SafeString:
+    """A row's figures as table cells, written here rather than by the template engine: the
+    national table has some 2,300 of them, and an include per cell costs more than the figures.
+    Every text is escaped."""
+    parts = []
+    for c in cells:
+        classes = "text-end stale fst-italic" if c.greyed else "text-end"
+        title = f' title="{html.escape(c.title)}"' if c.title else ""
+        greyed = ' data-greyed="1"' if c.greyed else ""
+        last = f'<br><span class="text-muted small">{html.escape(c.last_text)}</span>'
+        body = f"{html.escape(c.text)}{last}" if c.text else ""
+        parts.append(f'<td class="{classes}"{title}{greyed}>{body}</td>')
+    return mark_safe("".join(parts))  # noqa: S308 - every value escaped above
 
 
 def area_columns(indicators: list[Indicator], year: int, level_name: str) -> list[str]:

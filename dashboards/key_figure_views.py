@@ -185,6 +185,7 @@ def _applied(year: int, approved_only: bool) -> dict[str, str]:
 
 
 def _row(request, row, last, indicators: list[Indicator], *, link: bool = True) -> dict:
+    words = tables.coverage_words()
     query = request.GET.copy()
     for name in ("download", "sort", "province", "district"):
         query.pop(name, None)
@@ -201,10 +202,14 @@ def _row(request, row, last, indicators: list[Indicator], *, link: bool = True) 
         "code": row.code,
         "name": row.name(tables.english()),
         "href": href,
-        "cells": [
-            tables.cell(row.figures.get(i.code), last.figures.get(i.code) if last else None)
-            for i in indicators
-        ],
+        "cells": tables.cells_html(
+            [
+                tables.cell(
+                    row.figures.get(i.code), last.figures.get(i.code) if last else None, words
+                )
+                for i in indicators
+            ]
+        ),
     }
 
 

@@ -24,12 +24,15 @@ under a key that changes with any save: ``fingerprint()`` — one query — read
 change (``ValueChange`` id: every save that changes a value writes one), the newest workflow
 move (``Transition`` id: approvals), and the LAO registry's count and last change; the key also
 holds the catalogue's digest, the fiscal year and today's date (LAOs start and end on a day).
-Area tables (small: 77 provinces × every indicator) go to Django's cache; the per-LAO table (big,
-and costly to pickle) is memoised in the process, trusted while the cache holds its key. A warm
-page runs one query for the figures, a cold one four or five, whatever the number of LAOs.
+Area tables (small: 77 provinces × every indicator) go to Django's cache, shared by the
+processes; the per-LAO tables (big, costly to pickle) stay in the process that computed them.
+Each process also keeps what it has unpickled or computed, and trusts it while the shared cache
+holds the key's marker (so clearing the cache clears every copy). A warm page runs one query
+for the figures, a cold one four to eight, whatever the number of LAOs.
 """
 
 import datetime
+import functools
 import hashlib
 import statistics
 from collections import defaultdict
@@ -38,16 +41,32 @@ from decimal import Decimal
 
 from django.core.cache import cache
 from django.db.models import Count, Max, Subquery
-from django.utils.translation import gettext as _
+from django.utils.translation import get_language, gettext, gettext_noop
 
 from deadlines.models import RoundLAO, Transition
 from records.indicators import Catalogue, Indicator, load_catalogue
 from records.models import LAO, District, Province, Record, SectionEntry, ValueChange
 
 CACHE_SECONDS = 24 * 3600
+
+
+@functools.lru_cache(maxsize=256)
+def _translation(language: str, message: str) -> str:
+    return gettext(message)
+
+
+def translated(message: str) -> str:
+    """``gettext`` remembered per language: a national table asks for the same few sentences
+    some 2,300 times, and each lookup costs more than the figure it labels."""
+    return _translation(get_language() or "", message)
+
+
 LEVELS = ("province", "district", "lao")
-_MEMO: dict[str, dict] = {}  # per-LAO tables in this process, by cache key (a few at most)
-_MEMO_SIZE = 6
+# Tables already in this process, by cache key: a few per-LAO tables (tens of MB each at
+# national scale), a few dozen area tables (small).
+_LAO_MEMO: dict[str, dict] = {}
+_AREA_MEMO: dict[str, tuple] = {}
+_MEMO_SIZES = {"laos": 4, "areas": 32}
 
 
 # --- The cache key -------------------------------------------------------------------------------
@@ -114,15 +133,17 @@ class Figure:
     def reason(self) -> str:
         """Why the figure is greyed, in the reader's language ("" when it is not)."""
         if not self.laos:
-            return _("No LAO of this area has this figure.")
+            return translated(gettext_noop("No LAO of this area has this figure."))
         if not self.contributing:
-            return _("No LAO has given the inputs yet.")
+            return translated(gettext_noop("No LAO has given the inputs yet."))
         if self.value is None:
-            return _("The denominator is zero.")
+            return translated(gettext_noop("The denominator is zero."))
         if self.greyed:
-            return _(
-                "Only %(contributing)d of %(laos)d LAOs (%(percent)s%%) have given the inputs; "
-                "at least %(minimum)s%% are needed for a reliable figure."
+            return translated(
+                gettext_noop(
+                    "Only %(contributing)d of %(laos)d LAOs (%(percent)s%%) have given the inputs; "
+                    "at least %(minimum)s%% are needed for a reliable figure."
+                )
             ) % {
                 "contributing": self.contributing,
                 "laos": self.laos,
@@ -194,7 +215,7 @@ def lao_tables(years: list[int], *, today: datetime.date, fp: dict | None = None
     keys = {year: _key("laos", fp, today, year) for year in years}
     # A memo is trusted only while the shared cache still has its key, so clearing the cache
     # clears the memo too.
-    tables = {y: _MEMO[k] for y, k in keys.items() if k in _MEMO and cache.get(k)}
+    tables = {y: _LAO_MEMO[k] for y, k in keys.items() if k in _LAO_MEMO and cache.get(f"{k}:m")}
     missing = [y for y in years if y not in tables]
     if not missing:
         return tables
@@ -233,10 +254,7 @@ def lao_tables(years: list[int], *, today: datetime.date, fp: dict | None = None
             )
             for pk, code, name_th, name_en, lao_type, district in laos
         }
-        while len(_MEMO) >= _MEMO_SIZE:
-            _MEMO.pop(next(iter(_MEMO)))
-        _MEMO[keys[year]] = tables[year]
-        cache.set(keys[year], True, CACHE_SECONDS)
+        _remember(_LAO_MEMO, keys[year], tables[year])
     return tables
 
 
@@ -303,8 +321,13 @@ def area_table(
     else computed (four or five queries)."""
     fp = fingerprint() if fp is None else fp
     key = _key("areas", fp, today, level, parent or "", year, int(approved_only))
+    # As the per-LAO tables: this process's copy is used while the cache holds its marker (no
+    # unpickling); another process unpickles the shared copy once.
+    if key in _AREA_MEMO and cache.get(f"{key}:m"):
+        return _AREA_MEMO[key]
     found = cache.get(key)
     if found is not None:
+        _remember(_AREA_MEMO, key, found)
         return found
     catalogue = load_catalogue()
     table = lao_tables([year], today=today, fp=fp)[year]
@@ -328,7 +351,16 @@ def area_table(
             total.figures[code].add(contribution, lao.approved, approved_only)
     result = (list(rows.values()), total)
     cache.set(key, result, CACHE_SECONDS)
+    _remember(_AREA_MEMO, key, result)
     return result
+
+
+def _remember(memo: dict, key: str, value) -> None:
+    size = _MEMO_SIZES["laos" if memo is _LAO_MEMO else "areas"]
+    while len(memo) >= size:
+        memo.pop(next(iter(memo)))
+    memo[key] = value
+    cache.set(f"{key}:m", True, CACHE_SECONDS)
 
 
 def lao_rows(
