@@ -127,7 +127,7 @@ class IndicatorValueSerializer(serializers.Serializer):
 
 class IndicatorValuesPageSerializer(serializers.Serializer):
     indicator = serializers.CharField()
-    level = serializers.ChoiceField(choices=list(LEVELS))
+    level = serializers.CharField(help_text="province, district or lao, as asked.")
     parent = serializers.CharField(allow_null=True)
     fiscal_year = serializers.IntegerField()
     approved_only = serializers.BooleanField()

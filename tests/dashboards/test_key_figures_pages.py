@@ -81,7 +81,7 @@ class KeyFiguresPagesTestCase(PersonasTestCase):
         response = self.get("executive", f"/figures/?year={YEAR}&province=67")
         row = self.row(response, "6701")
         self.assertIn('data-greyed="1"', row)
-        self.assertIn("3 of 4 LAOs", row)
+        self.assertIn("3 จาก 4 อปท.", row)  # "3 of 4 LAOs"
 
     def test_the_table_downloads_as_csv_and_xlsx(self):
         response = self.get("executive", f"/figures/?year={YEAR}&province=67&download=csv")
