@@ -126,7 +126,7 @@ class ProvincePageTestCase(PersonasTestCase):
 
 NAV = re.compile(r'<ul class="navbar-nav.*?</ul>', re.S)
 HREF = re.compile(r'href="([^"]+)"')
-EVERYONE = {"/", "/circulars/", "/notices/"}
+EVERYONE = {"/", "/circulars/", "/notices/", "/figures/"}
 
 
 class NavigationTestCase(PersonasTestCase):

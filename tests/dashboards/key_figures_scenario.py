@@ -35,10 +35,11 @@ lao_a's record is approved (district then province); lao_c's only by the distric
 
 from decimal import Decimal
 
+from accounts.models import Role
 from deadlines.models import RoundLAO
 from deadlines.services import round_approve, round_submit
 from records.models import LAO
-from tests.factories import POPULATION, fill_section, make_lao, make_round
+from tests.factories import POPULATION, fill_section, make_lao, make_round, make_user
 
 YEAR = 2568
 SECTIONS = (
@@ -180,7 +181,8 @@ def build(case) -> None:
     round_approve(participant=part_a, by=case.district_officer)
     round_approve(participant=part_a, by=case.province_officer)
     part_c = RoundLAO.objects.get(round=case.round, lao=case.lao_c)
-    round_submit(participant=part_c, by=case.clerk_a)
+    clerk_c = make_user("clerk_c", Role.CLERK, lao=case.lao_c)
+    round_submit(participant=part_c, by=clerk_c)
     other_district = type(case.district_officer).objects.get(username="district_6702")
     round_approve(participant=part_c, by=other_district)
 
