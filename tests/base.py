@@ -1,6 +1,28 @@
+"""What every test module shares: the personas of the permission matrix and the frozen clock.
+
+The fast password hasher is set once for the whole run in tests/conftest.py.
+"""
+
+import datetime
+from unittest import mock
+
 from django.test import TestCase
 
 from tests.factories import make_personas
+
+BANGKOK = datetime.timezone(datetime.timedelta(hours=7), "Asia/Bangkok")
+
+
+def at(day: datetime.date) -> datetime.datetime:
+    """Noon in Bangkok on a day (as the UTC moment Django keeps)."""
+    return datetime.datetime.combine(day, datetime.time(12), tzinfo=BANGKOK).astimezone(
+        datetime.UTC
+    )
+
+
+def on(day: datetime.date):
+    """Freezes "now" at noon Bangkok time on a day: pages, services and commands read it."""
+    return mock.patch("django.utils.timezone.now", return_value=at(day))
 
 
 class PersonasTestCase(TestCase):

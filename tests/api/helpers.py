@@ -1,10 +1,6 @@
 """A test case with an API token for every persona, and a client that sends it."""
 
-import datetime
-from unittest import mock
-
 from django.core.cache import cache
-from django.test import override_settings
 
 from api.services import token_issue
 from records.services import record_progress
@@ -18,18 +14,6 @@ ENDPOINTS = (
 )
 
 
-def at(day: datetime.date) -> datetime.datetime:
-    """Noon in Bangkok on a day."""
-    return datetime.datetime.combine(day, datetime.time(5), tzinfo=datetime.UTC)
-
-
-def on(day: datetime.date):
-    """Freezes "now" on a day (the API reads the clock for the fiscal year and statuses)."""
-    return mock.patch("django.utils.timezone.now", return_value=at(day))
-
-
-# The personas' passwords are never used here; a fast hasher keeps each class's set-up short.
-@override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
 def owed(lao) -> int:
     """What an LAO without a record owes, counted by records.services (not by the API)."""
     return sum(p.required for p in record_progress(lao=lao, record=None))

@@ -14,7 +14,7 @@ from accounts.models import Role
 from deadlines.models import Circular, RoundLAO
 from deadlines.services import circular_create, round_submit
 from records.models import LAO, District, Province
-from tests.api.helpers import at, on
+from tests.base import at, on
 from tests.factories import POPULATION, fill_section, make_round, make_user
 
 DEADLINE = datetime.date(2024, 12, 30)

@@ -4,7 +4,8 @@ stable while clerks keep saving."""
 import datetime
 from urllib.parse import quote
 
-from tests.api.helpers import APITestCase, at, on
+from tests.api.helpers import APITestCase
+from tests.base import at, on
 from tests.factories import POPULATION, fill_section, make_lao
 
 DAY = datetime.date(2025, 1, 10)

@@ -1,5 +1,6 @@
 from tests.api import scenario
-from tests.api.helpers import APITestCase, on
+from tests.api.helpers import APITestCase
+from tests.base import on
 
 
 class CircularListTestCase(APITestCase):

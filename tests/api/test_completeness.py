@@ -4,7 +4,8 @@ from django.test.utils import CaptureQueriesContext
 
 from records.models import District, Province, Record
 from tests.api import scenario
-from tests.api.helpers import APITestCase, on, owed
+from tests.api.helpers import APITestCase, owed
+from tests.base import on
 
 
 class CompletenessTestCase(APITestCase):

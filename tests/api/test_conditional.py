@@ -5,7 +5,8 @@ from django.test.utils import CaptureQueriesContext
 
 from records.models import LAO
 from tests.api import scenario
-from tests.api.helpers import APITestCase, on
+from tests.api.helpers import APITestCase
+from tests.base import on
 from tests.factories import POPULATION, fill_section, make_lao
 
 PATHS = (

@@ -2,7 +2,8 @@ import datetime
 
 from records.models import Field, Record, SectionEntry, ValueChange
 from records.services import NOT_APPLICABLE
-from tests.api.helpers import APITestCase, on
+from tests.api.helpers import APITestCase
+from tests.base import on
 from tests.factories import POPULATION, fill_section
 
 TODAY = datetime.date(2025, 3, 1)  # fiscal year 2568

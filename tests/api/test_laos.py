@@ -4,7 +4,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from records.models import LAO, Record
-from tests.api.helpers import APITestCase, on, owed
+from tests.api.helpers import APITestCase, owed
+from tests.base import on
 from tests.factories import POPULATION, fill_section, make_lao
 
 TODAY = datetime.date(2025, 3, 1)  # fiscal year 2568

@@ -9,7 +9,8 @@ from django.core.management import call_command
 from django.test import override_settings
 
 from records.models import Record
-from tests.api.helpers import APITestCase, on, owed
+from tests.api.helpers import APITestCase, owed
+from tests.base import on
 from tests.factories import POPULATION, fill_section
 
 TODAY = datetime.date(2025, 3, 1)

@@ -17,7 +17,8 @@ from hypothesis import HealthCheck, Phase, given, settings
 
 from lgdata.wsgi import application
 from tests.api import scenario
-from tests.api.helpers import APITestCase, on
+from tests.api.helpers import APITestCase
+from tests.base import on
 
 EXAMPLES = 15
 CHECKS = [

@@ -20,31 +20,19 @@ lao_krabi with 3 of its fields.
 """
 
 import datetime
-from unittest import mock
-
-from django.test import override_settings
 
 from accounts.models import Role
 from deadlines.models import RoundLAO
 from deadlines.services import round_acknowledge, round_approve, round_return, round_submit
 from records.models import LAO
 from records.services import record_progress
-from tests.base import PersonasTestCase
+from tests.base import PersonasTestCase, on
 from tests.factories import POPULATION, fill_section, make_lao, make_round, make_user
 
 DEADLINE = datetime.date(2024, 12, 30)
 BEFORE = datetime.date(2024, 12, 25)
 AFTER = datetime.date(2025, 1, 5)
 PARTIAL = {k: POPULATION[k] for k in ("population_as_of", "population_male", "households_total")}
-
-
-def at(day: datetime.date) -> datetime.datetime:
-    """Noon in Bangkok on a day."""
-    return datetime.datetime.combine(day, datetime.time(5), tzinfo=datetime.UTC)
-
-
-def on(day: datetime.date):
-    return mock.patch("django.utils.timezone.now", return_value=at(day))
 
 
 def owed(lao: LAO) -> int:
@@ -110,13 +98,8 @@ def build(case) -> None:
         submit(case.d2)
 
 
-# The personas' passwords are never typed in these tests; a fast hasher keeps set-up short.
-FAST_HASHER = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
-
-
-@FAST_HASHER
 class DashboardTestCase(PersonasTestCase):
-    """Personas (made with a fast password hasher)."""
+    """The personas, for the dashboard tests."""
 
 
 class ScenarioTestCase(DashboardTestCase):

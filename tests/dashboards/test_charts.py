@@ -8,6 +8,7 @@ from django.test import SimpleTestCase
 from dashboards import charts
 from dashboards.tilemap import TILES
 from records.models import Province
+from tests.base import on
 from tests.dashboards import scenario
 from tests.dashboards.scenario import AFTER
 
@@ -98,7 +99,7 @@ class ChartsOnPagesTestCase(scenario.ScenarioTestCase):
 
     def test_national_tiles_and_bars_equal_the_province_rows(self):
         self.login(self.department)
-        with scenario.on(AFTER):
+        with on(AFTER):
             response = self.client.get("/national/")
         rows = {row.code: row for row in response.context["rows"]}
         tiles = self.chart(response, "tile-map")
@@ -114,7 +115,7 @@ class ChartsOnPagesTestCase(scenario.ScenarioTestCase):
 
     def test_burnup_of_the_province_ends_at_its_share_submitted(self):
         self.login(self.province_officer)
-        with scenario.on(AFTER):
+        with on(AFTER):
             response = self.client.get("/province/67/")
         burnup = self.chart(response, "burnup-chart")
         total = response.context["total"]
@@ -128,7 +129,7 @@ class ChartsOnPagesTestCase(scenario.ScenarioTestCase):
 
     def test_district_bars_equal_the_lao_progress_rows(self):
         self.login(self.district_officer)
-        with scenario.on(AFTER):
+        with on(AFTER):
             response = self.client.get("/district/6701/")
         bars = self.chart(response, "bar-chart")
         values = {g.get("data-code"): g.get("data-value") for g in bars.iterfind(".//svg:g", NS)}
@@ -136,7 +137,7 @@ class ChartsOnPagesTestCase(scenario.ScenarioTestCase):
 
     def test_no_burnup_when_laos_are_picked_by_status(self):
         self.login(self.province_officer)
-        with scenario.on(AFTER):
+        with on(AFTER):
             response = self.client.get("/province/67/", {"status": "overdue"})
         self.assertNotContains(response, 'data-testid="burnup-chart"')
         self.assertContains(response, 'data-testid="bar-chart"')

@@ -8,6 +8,7 @@ from django.utils import translation
 
 from dashboards import tables
 from deadlines.models import RoundLAO
+from tests.base import on
 from tests.dashboards import scenario
 from tests.dashboards.scenario import AFTER, BEFORE, owed
 
@@ -23,7 +24,7 @@ def csv_rows(response) -> list[list[str]]:
 class DistrictPageTestCase(scenario.ScenarioTestCase):
     def get(self, day=AFTER, user=None, **params):
         self.login(user or self.district_officer)
-        with scenario.on(day):
+        with on(day):
             return self.client.get(URL, params)
 
     def test_totals_and_rows_equal_the_hand_count_after_the_deadline(self):

@@ -4,6 +4,7 @@ from django.core import mail
 
 from deadlines.models import Reminder, RoundLAO
 from deadlines.reminders import reminders_send_now
+from tests.base import on
 from tests.dashboards import scenario
 from tests.dashboards.scenario import AFTER, BEFORE
 
@@ -24,12 +25,12 @@ class RemindTestCase(scenario.ScenarioTestCase):
 
     def post(self, user=None, day=BEFORE, follow=False, **data):
         self.login(user or self.district_officer)
-        with scenario.on(day):
+        with on(day):
             return self.client.post(self.url(), {"round": self.round.pk, **data}, follow=follow)
 
     def test_the_confirmation_lists_exactly_the_laos_behind(self):
         self.login(self.district_officer)
-        with scenario.on(BEFORE):
+        with on(BEFORE):
             response = self.client.get(self.url(), {"round": self.round.pk})
         codes = [row["participant"].lao.code for row in response.context["rows"]]
         self.assertEqual(sorted(codes), sorted([self.lao_a.code, self.lao_b.code, self.d3.code]))

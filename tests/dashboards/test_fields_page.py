@@ -1,5 +1,6 @@
 """The field-level view: fields most often missing or flagged, by province and LAO type."""
 
+from tests.base import on
 from tests.dashboards import scenario
 from tests.dashboards.scenario import AFTER
 
@@ -7,7 +8,7 @@ from tests.dashboards.scenario import AFTER
 class FieldsPageTestCase(scenario.ScenarioTestCase):
     def get(self, url="/national/fields/", user=None, **params):
         self.login(user or self.department)
-        with scenario.on(AFTER):
+        with on(AFTER):
             return self.client.get(url, params)
 
     def test_fields_sorted_by_share_missing_with_the_counts(self):

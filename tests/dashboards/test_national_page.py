@@ -5,6 +5,7 @@ import io
 
 import openpyxl
 
+from tests.base import on
 from tests.dashboards import scenario
 from tests.dashboards.scenario import AFTER
 
@@ -12,7 +13,7 @@ from tests.dashboards.scenario import AFTER
 class NationalPageTestCase(scenario.ScenarioTestCase):
     def get(self, user=None, **params):
         self.login(user or self.department)
-        with scenario.on(AFTER):
+        with on(AFTER):
             return self.client.get("/national/", params)
 
     def test_headline_and_provinces_equal_the_hand_count(self):

@@ -7,6 +7,7 @@ from django.core.management import CommandError, call_command
 
 from dashboards.models import ProgressSnapshot
 from dashboards.snapshots import snapshots_take
+from tests.base import on
 from tests.dashboards import scenario
 from tests.dashboards.scenario import AFTER, BEFORE
 
@@ -16,7 +17,7 @@ DAY = datetime.timedelta(days=1)
 class SnapshotProgressTestCase(scenario.ScenarioTestCase):
     def run_command(self, day, *args) -> str:
         out = StringIO()
-        with scenario.on(day):
+        with on(day):
             call_command("snapshot_progress", *args, stdout=out)
         return out.getvalue()
 
@@ -70,12 +71,12 @@ class ProgressPageTestCase(scenario.ScenarioTestCase):
     def setUpTestData(cls):
         super().setUpTestData()
         for day in (BEFORE - DAY, BEFORE, AFTER):
-            with scenario.on(day):
+            with on(day):
                 snapshots_take(day=day, rounds=[cls.round])
 
     def get(self, url, user=None, **params):
         self.login(user or self.department)
-        with scenario.on(AFTER):
+        with on(AFTER):
             return self.client.get(url, params)
 
     def test_national_series_and_the_provinces_on_a_past_day(self):

@@ -2,8 +2,9 @@
 
 from dashboards.snapshots import snapshots_take
 from deadlines.models import RoundLAO, Transition
+from tests.base import at, on
 from tests.dashboards import scenario
-from tests.dashboards.scenario import BEFORE, on
+from tests.dashboards.scenario import BEFORE
 from tests.factories import POPULATION, fill_section, make_lao, make_round
 
 # Page: (persona, URL, queries). Each count includes the session, the user and the unread
@@ -63,6 +64,6 @@ class QueryCountTestCase(scenario.DashboardTestCase):
                 participant=participant,
                 from_state="open",
                 to_state="submitted",
-                at=scenario.at(BEFORE),
+                at=at(BEFORE),
             )
         self.counts_equal_the_pages()

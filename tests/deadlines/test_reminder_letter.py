@@ -1,6 +1,5 @@
 import datetime
 import re
-from unittest import mock
 
 from django.template.loader import render_to_string
 from django.test import RequestFactory
@@ -9,17 +8,11 @@ from deadlines.models import Circular, RoundLAO
 from deadlines.reminder_letter import reminder_letter_context
 from deadlines.services import circular_create, round_return, round_submit
 from records.models import LAO
-from tests.base import PersonasTestCase
+from tests.base import PersonasTestCase, on
 from tests.factories import POPULATION, fill_section, make_lao, make_round
 
 DEADLINE = datetime.date(2024, 12, 30)
 TODAY = datetime.date(2025, 1, 6)  # a week late
-
-
-def on(day: datetime.date):
-    """Freezes "now" at noon Bangkok time on a day (the workflow reads the clock)."""
-    moment = datetime.datetime.combine(day, datetime.time(5), tzinfo=datetime.UTC)
-    return mock.patch("django.utils.timezone.now", return_value=moment)
 
 
 def text_of(html: str) -> str:

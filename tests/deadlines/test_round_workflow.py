@@ -1,6 +1,5 @@
 import datetime
 import itertools
-from unittest import mock
 
 from deadlines.models import LockException, RoundLAO, Transition
 from deadlines.services import (
@@ -14,17 +13,11 @@ from deadlines.services import (
 )
 from records.hooks import edit_blocked_reason
 from records.models import LAO
-from tests.base import PersonasTestCase
+from tests.base import PersonasTestCase, on
 from tests.factories import POPULATION, fill_section, make_lao, make_round
 
 DEADLINE = datetime.date(2024, 12, 30)
 ONE_DAY = datetime.timedelta(days=1)
-
-
-def on(day: datetime.date):
-    """Freezes "now" at noon Bangkok time on a day (the workflow reads the clock)."""
-    moment = datetime.datetime.combine(day, datetime.time(12), tzinfo=datetime.UTC)
-    return mock.patch("django.utils.timezone.now", return_value=moment)
 
 
 class RoundOpenTestCase(PersonasTestCase):

@@ -16,18 +16,12 @@ from deadlines.reminders import (
     reminders_send,
 )
 from deadlines.services import round_return, round_submit
-from tests.base import PersonasTestCase
+from tests.base import PersonasTestCase, on
 from tests.factories import POPULATION, fill_section, make_lao, make_round, make_user
 
 DEADLINE = datetime.date(2024, 12, 30)
 DAY_AFTER = DEADLINE + datetime.timedelta(days=1)  # an AFTER reminder day
 DAY = datetime.timedelta(days=1)
-
-
-def on(day: datetime.date):
-    """Freezes "now" at noon Bangkok time on a day (the command and the workflow read it)."""
-    moment = datetime.datetime.combine(day, datetime.time(5), tzinfo=datetime.UTC)
-    return mock.patch("django.utils.timezone.now", return_value=moment)
 
 
 def run(*args: str) -> str:

@@ -24,7 +24,6 @@ from records.values import is_outlier
 
 MUNICIPALITIES = (LAO.Type.CITY, LAO.Type.TOWN, LAO.Type.SUBDISTRICT)
 # Hashing at full strength would make these tests slow without testing anything more.
-FAST_HASHING = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def seed(*args: str) -> str:
@@ -42,7 +41,7 @@ def writes(queries: CaptureQueriesContext) -> list[str]:
     ]
 
 
-@override_settings(DEBUG=True, PASSWORD_HASHERS=FAST_HASHING)
+@override_settings(DEBUG=True)
 class SeedPhetchabunTestCase(TestCase):
     """Province 67 with the demo users, seeded once for the class."""
 
@@ -218,7 +217,7 @@ class SeedPhetchabunTestCase(TestCase):
         self.assertEqual(User.objects.count(), 6)
 
 
-@override_settings(DEBUG=True, PASSWORD_HASHERS=FAST_HASHING)
+@override_settings(DEBUG=True)
 class SeedDemoOptionsTestCase(TestCase):
     def assertNothingWritten(self) -> None:
         self.assertEqual(LAO.objects.count(), 0)
@@ -377,7 +376,7 @@ def check_value(test: TestCase, f: Field, value) -> None:
         test.assertTrue(isinstance(value, str) and value.strip())
 
 
-@override_settings(DEBUG=True, PASSWORD_HASHERS=FAST_HASHING)
+@override_settings(DEBUG=True)
 class SeedSampleRecordsTestCase(TestCase):
     """Province 67 with the demo users and sample records at --fill 0.6."""
 
@@ -567,7 +566,7 @@ class SeedSampleRecordsTestCase(TestCase):
         self.assertRegex(output, rf"{current}\s+{len(self.laos) - 1}\s+1\s+")
 
 
-@override_settings(DEBUG=True, PASSWORD_HASHERS=FAST_HASHING)
+@override_settings(DEBUG=True)
 class SeedFillOptionTestCase(TestCase):
     def test_fill_0_makes_no_records_and_a_later_run_makes_them(self):
         output = seed("--provinces", "81", "--no-users", "--fill", "0")
