@@ -309,7 +309,9 @@ class BadFileTestCase(RegistryFileTestCase):
         rows[0][12] = "http://new.example.go.th"
         rows[1][12] = "http://new.example.go.th"
         rows[2][1] = "ไม่มีอำเภอนี้"
-        self.refused(self.file(rows, "bad.csv"), "--commit")
+        out, error = self.refused(self.file(rows, "bad.csv"), "--commit")
+        self.assertIn("ไม่มีอำเภอนี้", out)
+        self.assertEqual(error, "1 error(s) in bad.csv; nothing was written.")
         self.assertEqual(LAO.objects.get(code="6810403").website, "http://www.tlpm.go.th")
         self.assertNothingWritten(laos=2, history=2)
 

@@ -327,20 +327,23 @@ class SafeUploadTestCase(SpreadsheetTestCase):
         return errors[0]
 
     def test_a_text_file_named_xlsx_is_refused(self):
-        self.refused(b"lao_code,value\n6670101,12\n", "values.xlsx")
+        self.assertIn(
+            "ไม่ใช่ Excel (.xlsx)", self.refused(b"lao_code,value\n6670101,12\n", "values.xlsx")
+        )
 
     def test_a_damaged_workbook_is_refused(self):
         data = self.saved(self.download(self.clerk_a, section="population"))
-        self.refused(data[: len(data) // 2])
-        self.refused(b"PK\x03\x04" + b"\x00" * 200)
+        self.assertIn("เสียหาย", self.refused(data[: len(data) // 2]))
+        self.assertIn("เสียหาย", self.refused(b"PK\x03\x04" + b"\x00" * 200))
 
     def test_an_old_xls_file_is_refused(self):
-        self.refused(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 500, "old.xls")
+        message = self.refused(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 500, "old.xls")
+        self.assertIn("Excel รุ่นเก่า (.xls)", message)
 
     def test_a_workbook_that_is_not_a_template_is_refused(self):
         book = openpyxl.Workbook()
         book.active["A1"] = "lao_code"
-        self.refused(self.saved(book))
+        self.assertIn("ไม่ใช่แบบฟอร์มจากระบบ", self.refused(self.saved(book)))
 
     def test_an_empty_file_is_refused(self):
         self.login(self.clerk_a)
@@ -349,7 +352,7 @@ class SafeUploadTestCase(SpreadsheetTestCase):
 
     @override_settings(IMPORT_MAX_UPLOAD_BYTES=20_000)
     def test_an_oversized_file_is_refused(self):
-        self.refused(b"PK\x03\x04" + b"x" * 30_000)
+        self.assertIn("ขนาดสูงสุดที่ระบบรับได้", self.refused(b"PK\x03\x04" + b"x" * 30_000))
 
     @override_settings(IMPORT_MAX_UPLOAD_BYTES=100_000)
     def test_a_zip_bomb_is_refused_before_it_is_unpacked(self):
@@ -359,4 +362,4 @@ class SafeUploadTestCase(SpreadsheetTestCase):
             archive.writestr("xl/worksheets/sheet1.xml", b"\x00" * 5_000_000)
         data = buffer.getvalue()
         self.assertLess(len(data), 100_000)
-        self.refused(data)
+        self.assertIn("เมื่อขยายแล้วมีขนาดเกิน", self.refused(data))
