@@ -9,17 +9,16 @@ Both are written row by row, so the national export runs in little memory.
 import time
 from pathlib import Path
 
-from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.utils import translation
+from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from dashboards.export_scope import ExportScopeError, export_scope
 from dashboards.export_writers import records_csv_write, records_xlsx_write
+from lgdata.commands import LanguageCommand
 from lgdata.thai import to_arabic_digits
 
 
-class Command(BaseCommand):
+class Command(LanguageCommand):
     help = (
         "Exports the LAO records of a fiscal year (Buddhist Era, default the current one) as XLSX "
         "or CSV: one row per LAO, one column per field, for the whole country or a province, "
@@ -27,22 +26,16 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
+        super().add_arguments(parser)
         parser.add_argument("--format", choices=("xlsx", "csv"), required=True)
         parser.add_argument("--province", default="", help="Two-digit DOPA province code.")
         parser.add_argument("--district", default="", help="Four-digit DOPA district code.")
         parser.add_argument("--lao", default="", help="Seven-digit DLA code of one LAO.")
         parser.add_argument("--year", help="Fiscal year in the Buddhist Era, e.g. 2568.")
         parser.add_argument("-o", "--output", type=Path, required=True, help="The file to write.")
-        parser.add_argument(
-            "--language",
-            choices=[code for code, _name in settings.LANGUAGES],
-            default=settings.LANGUAGE_CODE,
-            help="Language of the headers (default: %(default)s).",
-        )
 
     def handle(self, *args, **options) -> None:
         language = options["language"]
-        translation.activate(language)
         year = None
         if options["year"]:
             try:

@@ -12,28 +12,21 @@ import json
 import sys
 from pathlib import Path
 
-from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.utils import translation
+from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from deadlines.parsing import MAX_TEXT_BYTES, CircularError, decode_circular, parse_circular
+from lgdata.commands import LanguageCommand
 
 
-class Command(BaseCommand):
+class Command(LanguageCommand):
     help = "Reads a Thai official letter (text file, or - for standard input) and prints JSON."
 
     def add_arguments(self, parser: CommandParser) -> None:
+        super().add_arguments(parser)
         parser.add_argument("file", help="The letter as a text file, or - for standard input.")
-        parser.add_argument(
-            "--language",
-            choices=[code for code, _name in settings.LANGUAGES],
-            default=settings.LANGUAGE_CODE,
-            help="Language of the messages (default: %(default)s).",
-        )
 
     def handle(self, *args, file: str, language: str, **options) -> None:
-        translation.activate(language)
         data = self._read(file)
         try:
             circular = parse_circular(decode_circular(data))

@@ -6,31 +6,24 @@ applies the file all or nothing. A file with errors ends with a non-zero exit st
 
 from pathlib import Path
 
-from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.utils import translation
+from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
 
+from lgdata.commands import LanguageCommand
 from records import registry, uploads
 
 
-class Command(BaseCommand):
+class Command(LanguageCommand):
     help = "Imports the DLA LAO registry (XLSX or CSV). Dry run unless --commit is given."
 
     def add_arguments(self, parser: CommandParser) -> None:
+        super().add_arguments(parser)
         parser.add_argument("file", type=Path, help="The registry file, .xlsx or .csv.")
         parser.add_argument(
             "--commit", action="store_true", help="Apply the file (all or nothing)."
         )
-        parser.add_argument(
-            "--language",
-            choices=[code for code, _name in settings.LANGUAGES],
-            default=settings.LANGUAGE_CODE,
-            help="Language of the messages (default: %(default)s).",
-        )
 
     def handle(self, *args, file: Path, commit: bool, language: str, **options) -> None:
-        translation.activate(language)
         try:
             with file.open("rb") as stream:
                 data = uploads.read_limited(stream)

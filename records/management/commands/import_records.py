@@ -9,17 +9,16 @@ with errors ends with a non-zero exit status and writes nothing.
 
 from pathlib import Path
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.utils import translation
+from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from lgdata.commands import LanguageCommand
 from records import record_import, uploads
 
 
-class Command(BaseCommand):
+class Command(LanguageCommand):
     help = (
         "Imports record values from CSV (UTF-8) or XLSX with the header "
         "lao_code,fiscal_year,field_code,value, one value a row (empty clears, NA is not "
@@ -27,6 +26,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
+        super().add_arguments(parser)
         parser.add_argument("file", type=Path, help="The file, .csv or .xlsx.")
         parser.add_argument(
             "--commit", action="store_true", help="Apply the file (all or nothing)."
@@ -36,17 +36,10 @@ class Command(BaseCommand):
             metavar="USERNAME",
             help="The user the history names for the changes (default: none).",
         )
-        parser.add_argument(
-            "--language",
-            choices=[code for code, _name in settings.LANGUAGES],
-            default=settings.LANGUAGE_CODE,
-            help="Language of the messages (default: %(default)s).",
-        )
 
     def handle(
         self, *args, file: Path, commit: bool, user: str | None, language: str, **options
     ) -> None:
-        translation.activate(language)
         by = None
         if user:
             by = get_user_model().objects.filter(username=user).first()
