@@ -1,19 +1,21 @@
 from django.urls import path
 
-from records import views
+from records import registry_views, spreadsheet_views, views
 
 app_name = "records"
 
 urlpatterns = [
-    path("registry/import/", views.registry_import, name="registry-import"),
+    path("registry/import/", registry_views.registry_import, name="registry-import"),
     path(
         "registry/import/confirm/",
-        views.registry_import_confirm,
+        registry_views.registry_import_confirm,
         name="registry-import-confirm",
     ),
-    path("template/", views.spreadsheet_upload, name="spreadsheet"),
-    path("template/confirm/", views.spreadsheet_confirm, name="spreadsheet-confirm"),
-    path("template/<int:year>/", views.spreadsheet_template, name="spreadsheet-template"),
+    path("template/", spreadsheet_views.spreadsheet_upload, name="spreadsheet"),
+    path("template/confirm/", spreadsheet_views.spreadsheet_confirm, name="spreadsheet-confirm"),
+    path(
+        "template/<int:year>/", spreadsheet_views.spreadsheet_template, name="spreadsheet-template"
+    ),
     path("lao/", views.lao_search, name="lao-search"),
     path("lao/<str:lao_code>/", views.lao_overview, name="lao-overview"),
     path("lao/<str:lao_code>/<int:year>/history/", views.record_history, name="history"),

@@ -1,7 +1,8 @@
-"""The hierarchy pages: home by role, the LAO card, and the district, province and national lists.
+"""The record's pages: finding an LAO, its record overview, the section forms and the history.
 
 Every view asks accounts.access; an object outside the user's scope is a 404, so a guessed URL
-tells nothing about what exists.
+tells nothing about what exists. The registry import (records/registry_views.py) and the Excel
+round trip (records/spreadsheet_views.py) have their own modules.
 """
 
 from django.contrib import messages
@@ -15,12 +16,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_POST
 
 from accounts import access
 from lgdata.thai import fiscal_year_of
-from records import hooks, registry, uploads
-from records.forms import RegistryUploadForm, SectionForm
+from records import hooks
+from records.forms import SectionForm
 from records.models import (
     LAO,
     Field,
@@ -85,84 +85,14 @@ def lao_search(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _registry_uploads(request: HttpRequest) -> uploads.KeptUploads:
-    return uploads.KeptUploads(request.session, "registry_uploads")
-
-
-@login_required
-def registry_import(request: HttpRequest) -> HttpResponse:
-    """Upload the department's LAO registry and preview what it would change (a dry run)."""
-    if not access.can_import_registry(request.user):
-        raise Http404
-    form = RegistryUploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        filename = form.cleaned_data["file"].name
-        try:
-            data = form.read()
-            result = registry.registry_import(
-                data=data, filename=filename, commit=False, by=request.user
-            )
-        except uploads.UploadError as exc:
-            form.add_error("file", str(exc))
-        else:
-            # The file stays on the server; the confirmation sends only the token.
-            token = _registry_uploads(request).keep(data, filename) if result.ok else ""
-            return render(
-                request,
-                "records/registry_import_preview.html",
-                {"result": result, "confirm_form": uploads.ConfirmForm(initial={"token": token})},
-            )
-    return render(request, "records/registry_import.html", {"form": form})
-
-
-@login_required
-@require_POST
-def registry_import_confirm(request: HttpRequest) -> HttpResponse:
-    """Apply a previewed upload, all or nothing, checking it again against today's database."""
-    if not access.can_import_registry(request.user):
-        raise Http404
-    form = uploads.ConfirmForm(request.POST)
-    kept = _registry_uploads(request)
-    token = form.cleaned_data["token"] if form.is_valid() else ""
-    upload = kept.get(token)
-    if upload is None:
-        messages.error(
-            request, _("This upload has expired or was already imported. Upload it again.")
-        )
-        return redirect("records:registry-import")
-    data, filename = upload
-    try:
-        result = registry.registry_import(
-            data=data, filename=filename, commit=True, by=request.user
-        )
-    except uploads.UploadError as exc:
-        messages.error(request, str(exc))
-        return redirect("records:registry-import")
-    if not result.ok:  # the database changed since the preview; nothing was written
-        return render(request, "records/registry_import_preview.html", {"result": result})
-    kept.discard(token)
-    messages.success(
-        request,
-        _(
-            "Registry imported: %(created)s LAOs created, %(updated)s updated, "
-            "%(unchanged)s unchanged."
-        )
-        % {"created": result.created, "updated": result.updated, "unchanged": result.unchanged},
-    )
-    return redirect("records:registry-import")
-
-
-# --- The record: overview, section forms, history (issue 3) ---------------------------------
-
-
-def _fiscal_year_or_404(year: int) -> int:
+def fiscal_year_or_404(year: int) -> int:
     """Fiscal years from 2540 to next year exist; anything else is a mistyped URL."""
     if not 2540 <= year <= fiscal_year_of(timezone.localdate()) + 1:
         raise Http404
     return year
 
 
-def _language(request: HttpRequest) -> str:
+def request_language(request: HttpRequest) -> str:
     return "en" if getattr(request, "LANGUAGE_CODE", "th") == "en" else "th"
 
 
@@ -206,7 +136,7 @@ def section_edit(request: HttpRequest, lao_code: str, year: int, section_code: s
     """One section of a record as a form. Opening it writes nothing: a year without a record
     shows an empty form, and the first save makes the record."""
     lao = _get_lao_for_user(request, lao_code)
-    year = _fiscal_year_or_404(year)
+    year = fiscal_year_or_404(year)
     can_edit = access.can_edit_lao_record(request.user, lao)
     if request.method == "POST" and not can_edit:
         raise PermissionDenied
@@ -224,7 +154,7 @@ def section_edit(request: HttpRequest, lao_code: str, year: int, section_code: s
     )
     fields = applicable_fields(section, lao.type)
     previous = previous_values(lao=lao, fiscal_year=year, section_code=section.code)
-    language = _language(request)
+    language = request_language(request)
     form_args = {"schema_fields": fields, "previous": previous, "language": language}
     conflict = None
 
@@ -363,9 +293,9 @@ def _report_save(request: HttpRequest, result: SaveResult, fields, language: str
 @login_required
 def record_history(request: HttpRequest, lao_code: str, year: int) -> HttpResponse:
     lao = _get_lao_for_user(request, lao_code)
-    year = _fiscal_year_or_404(year)
+    year = fiscal_year_or_404(year)
     record = get_object_or_404(Record.objects.select_related("schema"), lao=lao, fiscal_year=year)
-    language = _language(request)
+    language = request_language(request)
     fields = {
         f.code: f
         for f in Field.objects.filter(section__schema=record.schema).select_related("section")
@@ -406,118 +336,3 @@ def record_history(request: HttpRequest, lao_code: str, year: int) -> HttpRespon
             "field_label": rows[0]["label"] if field_code and rows else field_code,
         },
     )
-
-
-# --- The Excel round trip: fill-in template and its upload (issue 6) --------------------------
-
-from records import spreadsheet  # noqa: E402  (kept with the views that use it)
-
-
-def _template_uploads(request: HttpRequest) -> uploads.KeptUploads:
-    return uploads.KeptUploads(request.session, "spreadsheet_uploads")
-
-
-@login_required
-def spreadsheet_upload(request: HttpRequest) -> HttpResponse:
-    """The round trip's page: download a template; upload it filled in for a dry-run preview."""
-    laos = access.template_laos(request.user).select_related("district")
-    if not laos.exists():
-        raise Http404
-    form = spreadsheet.TemplateUploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        filename = form.cleaned_data["file"].name
-        try:
-            data = form.read()
-            result = spreadsheet.template_import(data=data, by=request.user, commit=False)
-        except uploads.UploadError as exc:
-            form.add_error("file", str(exc))
-        else:
-            token = ""
-            if result.ok and result.laos:  # the file stays on the server; the form sends a token
-                token = _template_uploads(request).keep(data, filename)
-            return render(
-                request,
-                "records/spreadsheet_preview.html",
-                {"result": result, "filename": filename, "token": token},
-                status=200 if result.ok else 422,
-            )
-    this_year = fiscal_year_of(timezone.localdate())
-    return render(
-        request,
-        "records/spreadsheet_upload.html",
-        {
-            "form": form,
-            "laos": laos.order_by("code"),
-            "sections": current_schema().sections.all(),
-            "years": [this_year + 1, this_year, this_year - 1],
-            "this_year": this_year,
-        },
-        status=422 if form.is_bound else 200,
-    )
-
-
-@login_required
-def spreadsheet_template(request: HttpRequest, year: int) -> HttpResponse:
-    """The fill-in XLSX template of one LAO (``?lao=``) or all the user's LAOs, for the whole
-    record or one section (``?section=``)."""
-    year = _fiscal_year_or_404(year)
-    laos = access.template_laos(request.user).select_related("district")
-    if request.GET.get("lao"):
-        laos = laos.filter(code=request.GET["lao"])
-    laos = list(laos)
-    if not laos:
-        raise Http404
-    section_code = request.GET.get("section") or None
-    if section_code and not Section.objects.filter(code=section_code).exists():
-        raise Http404
-    try:
-        data = spreadsheet.template_build(
-            laos=laos,
-            fiscal_year=year,
-            section_codes=[section_code] if section_code else None,
-            language=_language(request),
-        )
-    except spreadsheet.TemplateBuildError as exc:
-        messages.error(request, str(exc))
-        return redirect("records:spreadsheet")
-    response = HttpResponse(data, content_type=spreadsheet.CONTENT_TYPE)
-    filename = spreadsheet.template_filename(laos=laos, fiscal_year=year, section_code=section_code)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
-@login_required
-@require_POST
-def spreadsheet_confirm(request: HttpRequest) -> HttpResponse:
-    """Applies a previewed template, all or nothing, checking it again against the database."""
-    if not access.template_laos(request.user).exists():
-        raise Http404
-    form = uploads.ConfirmForm(request.POST)
-    kept = _template_uploads(request)
-    token = form.cleaned_data["token"] if form.is_valid() else ""
-    upload = kept.get(token)
-    if upload is None:
-        messages.error(
-            request, _("This upload has expired or was already imported. Upload it again.")
-        )
-        return redirect("records:spreadsheet")
-    data, filename = upload
-    try:
-        result = spreadsheet.template_import(data=data, by=request.user, commit=True)
-    except uploads.UploadError as exc:
-        messages.error(request, str(exc))
-        return redirect("records:spreadsheet")
-    kept.discard(token)
-    if not result.committed:  # changed since the preview: nothing was written
-        return render(
-            request,
-            "records/spreadsheet_preview.html",
-            {"result": result, "filename": filename, "token": ""},
-            status=409,
-        )
-    messages.success(
-        request,
-        _("Imported: %(values)s values changed in %(sections)s sections.")
-        % {"values": result.history_rows, "sections": result.sections_saved},
-    )
-    return redirect("records:spreadsheet")
