@@ -148,3 +148,14 @@ class LAOSearchTestCase(PersonasTestCase):
         response = self.client.get("/lao/", {"q": self.lao_krabi.code})
         self.assertContains(response, "อบต.คลองท่อมเหนือ")
         self.assertContains(response, "กระบี่")
+
+    def test_the_next_page_keeps_the_search(self):
+        for number in range(55):
+            make_lao("6701", type=LAO.Type.SAO, name=f"ทดสอบหน้า{number}")
+        self.login(self.province_officer)
+        response = self.client.get("/lao/", {"q": "ทดสอบหน้า", "sort": "name"})
+        self.assertEqual(response.context["page"].paginator.count, 55)
+        self.assertContains(response, 'href="?q=%E0%B8%97')  # the query, encoded, is kept
+        self.assertContains(response, "page=2")
+        second = self.client.get("/lao/", {"q": "ทดสอบหน้า", "sort": "name", "page": 2})
+        self.assertEqual(len(second.context["page"].object_list), 5)
