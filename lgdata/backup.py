@@ -49,6 +49,17 @@ def _postgres_env() -> dict[str, str] | None:
     return {**os.environ, "PGPASSWORD": password}
 
 
+def _sqlite_copy(source_path, target_path) -> None:
+    """SQLite's online backup: a consistent copy, page by page, in one transaction."""
+    source, target = sqlite3.connect(source_path), sqlite3.connect(target_path)
+    try:
+        with target:
+            source.backup(target)
+    finally:
+        source.close()
+        target.close()
+
+
 def backup(path: Path) -> Path:
     """Writes a consistent copy of the whole database to `path` and returns it."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -66,12 +77,7 @@ def backup(path: Path) -> Path:
             env=_postgres_env(),
         )
     else:
-        source = sqlite3.connect(connection.settings_dict["NAME"])
-        target = sqlite3.connect(path)
-        with target:
-            source.backup(target)
-        source.close()
-        target.close()
+        _sqlite_copy(connection.settings_dict["NAME"], path)
     return path
 
 
@@ -97,12 +103,7 @@ def restore(path: Path) -> None:
             env=_postgres_env(),
         )
     else:
-        source = sqlite3.connect(path)
-        target = sqlite3.connect(connection.settings_dict["NAME"])
-        with target:
-            source.backup(target)
-        source.close()
-        target.close()
+        _sqlite_copy(path, connection.settings_dict["NAME"])
 
 
 def table_checksums() -> dict[str, dict]:
