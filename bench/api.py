@@ -35,7 +35,7 @@ from pathlib import Path
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 
-from bench.throwaway import cleanup, setup_django  # noqa: E402
+from bench.throwaway import add_arguments, run_on_throwaway  # noqa: E402
 
 
 def timed(label: str, action):
@@ -204,18 +204,15 @@ def measure(token: str, n: int) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--provinces", help="seed only these provinces (default: the country)")
-    parser.add_argument("--requests", type=int, default=30, help="requests per measurement")
+    add_arguments(parser)
     args = parser.parse_args()
     os.environ["API_RATE_LIMIT"] = "1000000/minute"  # measure the API, not the limiter
-    sqlite_file, postgres_url = setup_django(
-        os.environ.get("DATABASE_URL"), prefix="lgdata-bench-api-", test_environment=True
+    run_on_throwaway(
+        lambda: measure(seed(args.provinces), args.requests),
+        keep=args.keep,
+        prefix="lgdata-bench-api-",
+        test_environment=True,
     )
-    try:
-        token = seed(args.provinces)
-        measure(token, args.requests)
-    finally:
-        cleanup(sqlite_file, postgres_url)
 
 
 if __name__ == "__main__":

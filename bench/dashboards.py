@@ -34,7 +34,6 @@ development database var/db.sqlite3.
 import argparse
 import datetime
 import io
-import os
 import random
 import sys
 import time
@@ -44,7 +43,7 @@ from pathlib import Path
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 
-from bench.throwaway import cleanup, setup_django  # noqa: E402
+from bench.throwaway import add_arguments, run_on_throwaway  # noqa: E402
 
 TARGET_MS = 150.0
 TARGET_RATIO = 3.0
@@ -365,19 +364,9 @@ def run(args) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--requests", type=int, default=30)
-    parser.add_argument("--warmup", type=int, default=3)
-    parser.add_argument("--provinces", help="seed only these provinces (default: the country)")
-    parser.add_argument("--keep", action="store_true", help="keep the database for a look")
+    add_arguments(parser)
     args = parser.parse_args()
-    sqlite_file, postgres_url = setup_django(os.environ.get("DATABASE_URL"))
-    try:
-        run(args)
-    finally:
-        if args.keep:
-            print(f"kept: {sqlite_file or postgres_url}")
-        else:
-            cleanup(sqlite_file, postgres_url)
+    run_on_throwaway(lambda: run(args), keep=args.keep)
 
 
 if __name__ == "__main__":

@@ -27,7 +27,6 @@ lines print the ratio of the warm national page's p95 to the floor's, and the ta
 
 import argparse
 import datetime
-import os
 import sys
 from pathlib import Path
 
@@ -35,7 +34,7 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 
 from bench.dashboards import open_round, percentile, report, seed, step, timed  # noqa: E402
-from bench.throwaway import cleanup, setup_django  # noqa: E402
+from bench.throwaway import add_arguments, run_on_throwaway  # noqa: E402
 
 TARGET_MS = 150.0
 
@@ -169,19 +168,9 @@ def run(args) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--requests", type=int, default=30)
-    parser.add_argument("--warmup", type=int, default=3)
-    parser.add_argument("--provinces", help="seed only these provinces (default: the country)")
-    parser.add_argument("--keep", action="store_true", help="keep the database for a look")
+    add_arguments(parser)
     args = parser.parse_args()
-    sqlite_file, postgres_url = setup_django(os.environ.get("DATABASE_URL"))
-    try:
-        run(args)
-    finally:
-        if args.keep:
-            print(f"kept: {sqlite_file or postgres_url}")
-        else:
-            cleanup(sqlite_file, postgres_url)
+    run_on_throwaway(lambda: run(args), keep=args.keep)
 
 
 if __name__ == "__main__":

@@ -77,3 +77,23 @@ def cleanup(sqlite_file: Path | None, postgres_url: str | None) -> None:
         _postgres(
             postgres_url, f'DROP DATABASE IF EXISTS "{_postgres_name(postgres_url)}" WITH (FORCE)'
         )
+
+
+def add_arguments(parser, *, requests: int = 30, warmup: int = 3) -> None:
+    """The options the request benchmarks share."""
+    parser.add_argument("--requests", type=int, default=requests, help="requests per measurement")
+    parser.add_argument("--warmup", type=int, default=warmup)
+    parser.add_argument("--provinces", help="seed only these provinces (default: the country)")
+    parser.add_argument("--keep", action="store_true", help="keep the database for a look")
+
+
+def run_on_throwaway(run, *, keep: bool = False, **setup) -> None:
+    """Runs `run()` on a new throwaway database, then removes it (unless `keep`)."""
+    sqlite_file, postgres_url = setup_django(os.environ.get("DATABASE_URL"), **setup)
+    try:
+        run()
+    finally:
+        if keep:
+            print(f"kept: {sqlite_file or postgres_url}")
+        else:
+            cleanup(sqlite_file, postgres_url)
