@@ -24,7 +24,6 @@ must contain "bench"; created here and dropped at the end), and refuses var/db.s
 
 import argparse
 import datetime
-import io
 import os
 import random
 import statistics
@@ -35,22 +34,13 @@ from pathlib import Path
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 
-from bench.throwaway import add_arguments, run_on_throwaway  # noqa: E402
-
-
-def timed(label: str, action):
-    started = time.perf_counter()
-    result = action()
-    print(f"{label}: {time.perf_counter() - started:.1f} s")
-    return result
-
+from bench.throwaway import add_arguments, run_on_throwaway, seed_national  # noqa: E402
 
 # --- National data -----------------------------------------------------------------------------
 
 
 def seed(provinces: str | None) -> str:
     """Seeds, opens a round with a mix of submissions, and returns a department token."""
-    from django.core.management import call_command
     from django.db.models import F
     from django.utils import timezone
 
@@ -61,9 +51,7 @@ def seed(provinces: str | None) -> str:
     from lgdata.thai import fiscal_year_of
     from records.models import LAO, Record
 
-    options = {"provinces": provinces} if provinces else {}
-    timed("migrate", lambda: call_command("migrate", verbosity=0))
-    timed("seed_demo", lambda: call_command("seed_demo", stdout=io.StringIO(), **options))
+    seed_national(provinces)
     today = timezone.localdate()
     circular = circular_create(
         level=Circular.Level.DEPARTMENT,

@@ -31,9 +31,7 @@ must contain "bench"; it is created, and dropped at the end unless --keep), and 
 development database var/db.sqlite3.
 """
 
-import argparse
 import datetime
-import io
 import random
 import sys
 import time
@@ -43,7 +41,7 @@ from pathlib import Path
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 
-from bench.throwaway import add_arguments, run_on_throwaway  # noqa: E402
+from bench.throwaway import command_line, seed_national, step  # noqa: E402
 
 TARGET_MS = 150.0
 TARGET_RATIO = 3.0
@@ -53,24 +51,14 @@ SEED = 2569
 # --- The throwaway database --------------------------------------------------------------------
 
 
-def step(label: str, action: Callable):
-    started = time.perf_counter()
-    result = action()
-    print(f"{label}: {time.perf_counter() - started:.1f} s")
-    return result
-
-
 # --- National data: the seed, a round, a mix of statuses ---------------------------------------
 
 
 def seed(provinces: str | None) -> None:
-    from django.core.management import call_command
 
     from records.models import LAO, Record, SectionEntry
 
-    options = {"provinces": provinces} if provinces else {}
-    step("migrate", lambda: call_command("migrate", verbosity=0))
-    step("seed_demo", lambda: call_command("seed_demo", stdout=io.StringIO(), **options))
+    seed_national(provinces)
     print(
         f"  {LAO.objects.count():,} LAOs, {Record.objects.count():,} records, "
         f"{SectionEntry.objects.count():,} section entries"
@@ -363,10 +351,7 @@ def run(args) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    add_arguments(parser)
-    args = parser.parse_args()
-    run_on_throwaway(lambda: run(args), keep=args.keep)
+    command_line(__doc__.split("\n\n")[0], run)
 
 
 if __name__ == "__main__":

@@ -25,7 +25,6 @@ lines print the ratio of the warm national page's p95 to the floor's, and the ta
 150 ms) as PASS/FAIL text (exit code 0 either way).
 """
 
-import argparse
 import datetime
 import sys
 from pathlib import Path
@@ -33,8 +32,8 @@ from pathlib import Path
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 
-from bench.dashboards import open_round, percentile, report, seed, step, timed  # noqa: E402
-from bench.throwaway import add_arguments, run_on_throwaway  # noqa: E402
+from bench.dashboards import open_round, percentile, report, seed, timed  # noqa: E402
+from bench.throwaway import command_line, step  # noqa: E402
 
 TARGET_MS = 150.0
 
@@ -167,10 +166,7 @@ def run(args) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    add_arguments(parser)
-    args = parser.parse_args()
-    run_on_throwaway(lambda: run(args), keep=args.keep)
+    command_line(__doc__.split("\n\n")[0], run)
 
 
 if __name__ == "__main__":

@@ -3,9 +3,12 @@ PostgreSQL database named in DATABASE_URL (its name must contain "bench"; it is 
 created here, and dropped again by `cleanup`). The development database var/db.sqlite3 is
 refused."""
 
+import argparse
+import io
 import os
 import sys
 import tempfile
+import time
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -97,3 +100,28 @@ def run_on_throwaway(run, *, keep: bool = False, **setup) -> None:
             print(f"kept: {sqlite_file or postgres_url}")
         else:
             cleanup(sqlite_file, postgres_url)
+
+
+def step(label: str, action):
+    """Runs one set-up step and prints how long it took."""
+    started = time.perf_counter()
+    result = action()
+    print(f"{label}: {time.perf_counter() - started:.1f} s")
+    return result
+
+
+def seed_national(provinces: str | None) -> None:
+    """Migrates the throwaway database and seeds the demo data (the whole country by default)."""
+    from django.core.management import call_command
+
+    options = {"provinces": provinces} if provinces else {}
+    step("migrate", lambda: call_command("migrate", verbosity=0))
+    step("seed_demo", lambda: call_command("seed_demo", stdout=io.StringIO(), **options))
+
+
+def command_line(description: str, run) -> None:
+    """The benchmarks' main(): shared options, then `run(args)` on a throwaway database."""
+    parser = argparse.ArgumentParser(description=description)
+    add_arguments(parser)
+    args = parser.parse_args()
+    run_on_throwaway(lambda: run(args), keep=args.keep)
