@@ -4,7 +4,14 @@ values by area, and the changes feed), declared once for the views and the OpenA
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from api.serializers import AFTER_HELP, YEAR_HELP, _choice, _code, _page_size, _year
+from api.serializers import (
+    AFTER_HELP,
+    YEAR_HELP,
+    choice_field,
+    code_field,
+    page_size_field,
+    year_field,
+)
 from dashboards.key_figures import LEVELS
 
 CURSOR_PATTERN = r"^[A-Za-z0-9_=-]{8,200}$"
@@ -17,8 +24,8 @@ class CatalogueQuery(serializers.Serializer):
 
 
 class IndicatorValuesQuery(serializers.Serializer):
-    level = _choice(LEVELS, help_text="The places the rows are: provinces, districts or LAOs.")
-    parent = _code(
+    level = choice_field(LEVELS, help_text="The places the rows are: provinces, districts or LAOs.")
+    parent = code_field(
         r"^[0-9]{2}([0-9]{2})?$",
         _("The parent is a two-digit province or four-digit district code, e.g. 67 or 6701."),
         required=False,
@@ -26,21 +33,21 @@ class IndicatorValuesQuery(serializers.Serializer):
         "or a district code (for level lao). Leave out for the whole country (areas) or the "
         "token's whole scope (LAOs).",
     )
-    year = _year(required=False, help_text=YEAR_HELP)
-    approved = _choice(
+    year = year_field(required=False, help_text=YEAR_HELP)
+    approved = choice_field(
         ("0", "1"),
         required=False,
         default="0",
         help_text="1: only records approved by the province count; 0 (default): the latest "
         "entered values.",
     )
-    after = _code(
+    after = code_field(
         r"^[0-9]{2,7}$",
         _("Give the code the page starts after, as in the `next` link."),
         required=False,
         help_text=AFTER_HELP,
     )
-    page_size = _page_size(100, 1000)
+    page_size = page_size_field(100, 1000)
 
 
 class ChangesQuery(serializers.Serializer):
@@ -54,14 +61,14 @@ class ChangesQuery(serializers.Serializer):
         help_text="Records saved at or after this time (ISO 8601). Leave out on the first sync "
         "to get every record; afterwards send `cursor` as `after` instead.",
     )
-    year = _year(required=False, help_text="Only records of this fiscal year (Buddhist Era).")
-    after = _code(
+    year = year_field(required=False, help_text="Only records of this fiscal year (Buddhist Era).")
+    after = code_field(
         CURSOR_PATTERN,
         _("Give the cursor exactly as the last answer gave it."),
         required=False,
         help_text="Where to go on: the `cursor` of the last answer (or the `next` link).",
     )
-    page_size = _page_size(100, 1000)
+    page_size = page_size_field(100, 1000)
 
     def validate(self, attrs: dict) -> dict:
         if "since" in attrs and "after" in attrs:

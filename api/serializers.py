@@ -23,7 +23,7 @@ CIRCULAR_LEVELS = Circular.Level.values
 ACTIVE_CHOICES = ("true", "false", "all")
 
 
-def _choice(choices, **kwargs) -> serializers.ChoiceField:
+def choice_field(choices, **kwargs) -> serializers.ChoiceField:
     return serializers.ChoiceField(
         choices=list(choices),
         error_messages={
@@ -33,7 +33,7 @@ def _choice(choices, **kwargs) -> serializers.ChoiceField:
     )
 
 
-def _year(**kwargs) -> serializers.IntegerField:
+def year_field(**kwargs) -> serializers.IntegerField:
     message = _(
         "Give the fiscal year as a Buddhist-Era year from 2540 to 2700, e.g. 2568 "
         "(1 October 2024 to 30 September 2025)."
@@ -46,7 +46,7 @@ def _year(**kwargs) -> serializers.IntegerField:
     )
 
 
-def _page_size(default: int, maximum: int) -> serializers.IntegerField:
+def page_size_field(default: int, maximum: int) -> serializers.IntegerField:
     message = format_lazy(_("Give a page size from 1 to {maximum}."), maximum=maximum)
     return serializers.IntegerField(
         required=False,
@@ -58,7 +58,7 @@ def _page_size(default: int, maximum: int) -> serializers.IntegerField:
     )
 
 
-def _code(pattern: str, message, **kwargs) -> serializers.RegexField:
+def code_field(pattern: str, message, **kwargs) -> serializers.RegexField:
     return serializers.RegexField(pattern, error_messages={"invalid": message}, **kwargs)
 
 
@@ -75,58 +75,62 @@ AFTER_HELP = (
 
 
 class LAOListQuery(serializers.Serializer):
-    province = _code(
+    province = code_field(
         r"^[0-9]{2}$", PROVINCE_MESSAGE, required=False, help_text="DOPA province code, e.g. 67."
     )
-    district = _code(
+    district = code_field(
         r"^[0-9]{4}$", DISTRICT_MESSAGE, required=False, help_text="DOPA district code, e.g. 6701."
     )
-    type = _choice(LAO_TYPES, required=False, help_text="LAO type.")
-    active = _choice(
+    type = choice_field(LAO_TYPES, required=False, help_text="LAO type.")
+    active = choice_field(
         ACTIVE_CHOICES,
         required=False,
         default="true",
         help_text="LAOs that exist today (true, the default), those that no longer or not yet "
         "exist (false), or all.",
     )
-    year = _year(required=False, help_text=YEAR_HELP + " The completeness shown is of this year.")
-    after = _code(r"^[0-9]{7}$", LAO_MESSAGE, required=False, help_text=AFTER_HELP)
-    page_size = _page_size(100, 500)
+    year = year_field(
+        required=False, help_text=YEAR_HELP + " The completeness shown is of this year."
+    )
+    after = code_field(r"^[0-9]{7}$", LAO_MESSAGE, required=False, help_text=AFTER_HELP)
+    page_size = page_size_field(100, 500)
 
 
 class LAODetailQuery(serializers.Serializer):
-    year = _year(required=False, help_text=YEAR_HELP)
+    year = year_field(required=False, help_text=YEAR_HELP)
 
 
 class CompletenessQuery(serializers.Serializer):
-    level = _choice(LEVELS, help_text="The places the rows are: provinces, districts or LAOs.")
-    parent = _code(
+    level = choice_field(LEVELS, help_text="The places the rows are: provinces, districts or LAOs.")
+    parent = code_field(
         r"^[0-9]{2}([0-9]{2})?$",
         _("The parent is a two-digit province or four-digit district code, e.g. 67 or 6701."),
         required=False,
         help_text="Only places inside this one: a province code (for level district or lao) "
         "or a district code (for level lao). Leave out for the whole of the token's scope.",
     )
-    year = _year(required=False, help_text=YEAR_HELP)
-    after = _code(
+    year = year_field(required=False, help_text=YEAR_HELP)
+    after = code_field(
         r"^[0-9]{2,7}$",
         _("Give the code the page starts after, as in the `next` link."),
         required=False,
         help_text=AFTER_HELP,
     )
-    page_size = _page_size(100, 1000)
+    page_size = page_size_field(100, 1000)
 
 
 class CircularListQuery(serializers.Serializer):
-    level = _choice(CIRCULAR_LEVELS, required=False, help_text="Who issued the letter.")
-    year = _year(required=False, help_text="Only circulars whose round is of this fiscal year.")
+    level = choice_field(CIRCULAR_LEVELS, required=False, help_text="Who issued the letter.")
+    year = year_field(
+        required=False, help_text="Only circulars whose round is of this fiscal year."
+    )
     after = serializers.IntegerField(
         required=False,
         min_value=0,
         help_text=AFTER_HELP,
         error_messages={"invalid": _("Give the id the page starts after, as in the `next` link.")},
     )
-    page_size = _page_size(50, 200)
+    page_size = page_size_field(50, 200)
 
 
 # --- Answers ----------------------------------------------------------------------------------
