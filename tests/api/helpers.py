@@ -1,10 +1,13 @@
 """A test case with an API token for every persona, and a client that sends it."""
 
+import datetime
+
 from django.core.cache import cache
 
 from api.services import token_issue
 from records.services import record_progress
-from tests.base import PersonasTestCase
+from tests.base import PersonasTestCase, on
+from tests.factories import POPULATION, fill_section
 
 ENDPOINTS = (
     "/api/v1/laos/",
@@ -50,3 +53,13 @@ class APITestCase(PersonasTestCase):
 
     def as_(self, persona: str, path: str, **headers):
         return self.api(path, self.tokens[persona], **headers)
+
+
+class FilledAPITestCase(APITestCase):
+    """LAO A's population section filled in on 1 February 2025 (fiscal year 2568)."""
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        with on(datetime.date(2025, 2, 1)):
+            fill_section(cls.lao_a, 2568, "population", cls.clerk_a, POPULATION)

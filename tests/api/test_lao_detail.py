@@ -2,19 +2,17 @@ import datetime
 
 from records.models import Field, Record, SectionEntry, ValueChange
 from records.services import NOT_APPLICABLE
-from tests.api.helpers import APITestCase
+from tests.api.helpers import FilledAPITestCase
 from tests.base import on
-from tests.factories import POPULATION, fill_section
+from tests.factories import fill_section
 
 TODAY = datetime.date(2025, 3, 1)  # fiscal year 2568
 
 
-class LAODetailTestCase(APITestCase):
+class LAODetailTestCase(FilledAPITestCase):
     @classmethod
     def setUpTestData(cls):
         super().setUpTestData()
-        with on(datetime.date(2025, 2, 1)):
-            fill_section(cls.lao_a, 2568, "population", cls.clerk_a, POPULATION)
         with on(datetime.date(2025, 2, 3)):
             fill_section(cls.lao_a, 2568, "population", cls.clerk_a, {"population_total": "2500"})
 

@@ -4,20 +4,14 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from records.models import LAO, Record
-from tests.api.helpers import APITestCase, owed
+from tests.api.helpers import APITestCase, FilledAPITestCase, owed
 from tests.base import on
-from tests.factories import POPULATION, fill_section, make_lao
+from tests.factories import make_lao
 
 TODAY = datetime.date(2025, 3, 1)  # fiscal year 2568
 
 
-class LAOListTestCase(APITestCase):
-    @classmethod
-    def setUpTestData(cls):
-        super().setUpTestData()
-        with on(datetime.date(2025, 2, 1)):
-            fill_section(cls.lao_a, 2568, "population", cls.clerk_a, POPULATION)
-
+class LAOListTestCase(FilledAPITestCase):
     def results(self, persona: str, path: str) -> list[dict]:
         with on(TODAY):
             response = self.as_(persona, path)

@@ -9,20 +9,13 @@ from django.core.management import call_command
 from django.test import override_settings
 
 from records.models import Record
-from tests.api.helpers import APITestCase, owed
+from tests.api.helpers import FilledAPITestCase, owed
 from tests.base import on
-from tests.factories import POPULATION, fill_section
 
 TODAY = datetime.date(2025, 3, 1)
 
 
-class OpenDataTestCase(APITestCase):
-    @classmethod
-    def setUpTestData(cls):
-        super().setUpTestData()
-        with on(datetime.date(2025, 2, 1)):
-            fill_section(cls.lao_a, 2568, "population", cls.clerk_a, POPULATION)
-
+class OpenDataTestCase(FilledAPITestCase):
     def setUp(self):
         super().setUp()
         self.media = tempfile.mkdtemp()
