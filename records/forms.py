@@ -47,15 +47,22 @@ class ThaiNumberField(forms.CharField):
 
 
 class BuddhistDateField(forms.CharField):
-    """A date typed as day/month/Buddhist-Era year (30/9/2568, Thai digits welcome)."""
+    """A date typed as day/month/Buddhist-Era year (30/9/2568, Thai digits welcome).
+
+    ``min_year``/``max_year`` (Buddhist Era) bound it; by default records.values' plausible
+    range. A Common-Era year is refused with the date it probably meant (records.values)."""
+
+    def __init__(self, *, min_year=None, max_year=None, **kwargs) -> None:
+        self.min_year, self.max_year = min_year, max_year
+        super().__init__(**kwargs)
 
     def to_python(self, value):
         try:
-            return values.parse_date(super().to_python(value))
-        except values.InvalidValue:
-            raise forms.ValidationError(
-                _("Enter the date as day/month/Buddhist-Era year, e.g. 30/9/2568.")
-            ) from None
+            return values.parse_date(
+                super().to_python(value), min_year=self.min_year, max_year=self.max_year
+            )
+        except values.InvalidValue as error:
+            raise forms.ValidationError(str(error)) from None
 
 
 class SectionForm(forms.Form):
@@ -88,7 +95,10 @@ class SectionForm(forms.Form):
                 )
             elif f.type == Field.Type.DATE:
                 self.fields[f.code] = BuddhistDateField(
-                    widget=forms.TextInput(attrs={"placeholder": _("dd/mm/yyyy (BE)")}), **common
+                    min_year=f.min_value,
+                    max_year=f.max_value,
+                    widget=forms.TextInput(attrs={"placeholder": _("dd/mm/yyyy (BE)")}),
+                    **common,
                 )
             elif f.type == Field.Type.BOOLEAN:
                 self.fields[f.code] = forms.ChoiceField(
@@ -101,11 +111,15 @@ class SectionForm(forms.Form):
                 )
             else:
                 self.fields[f.code] = forms.CharField(max_length=1000, **common)
+            if f.type == Field.Type.TEXT:
+                # A text field has no "not applicable" marker: NA typed there is text.
+                continue
             self.fields[f"{f.code}__na"] = forms.BooleanField(
                 label=_("not applicable"),
                 required=False,
                 widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
             )
+        for f in schema_fields:
             widget = self.fields[f.code].widget
             widget.attrs["class"] = (
                 "form-select" if isinstance(widget, forms.Select) else "form-control"
@@ -118,21 +132,37 @@ class SectionForm(forms.Form):
                 widget = self.fields[f.code].widget
                 widget.attrs["class"] = widget.attrs.get("class", "") + " is-invalid"
             unit = f.unit_th if self.language == "th" else f.unit_en
-            yield self[f.code], self[f"{f.code}__na"], unit, f
+            na = self[f"{f.code}__na"] if f"{f.code}__na" in self.fields else None
+            yield self[f.code], na, unit, f
+
+    def error_summary(self) -> list[dict]:
+        """Each field's errors with its label and the anchor of its row, for the list at the
+        top of the form (the same messages are shown beside each field)."""
+        summary = []
+        for f in self.schema_fields:
+            for message in self.errors.get(f.code, []):
+                summary.append(
+                    {
+                        "label": self.fields[f.code].label,
+                        "message": message,
+                        "anchor": f"row-{f.code}",
+                    }
+                )
+        return summary
 
     @classmethod
     def initial_for(cls, stored: dict, schema_fields: list[Field], version: int) -> dict:
         initial = {"version": version}
         for f in schema_fields:
             initial[f.code] = values.stored_to_initial(stored.get(f.code), f)
-            initial[f"{f.code}__na"] = stored.get(f.code) == NOT_APPLICABLE
+            initial[f"{f.code}__na"] = values.is_not_applicable(stored.get(f.code), f)
         return initial
 
     def stored_values(self) -> dict:
         """The cleaned form as values to store ("NA" for a ticked not-applicable box)."""
         stored = {}
         for f in self.schema_fields:
-            if self.cleaned_data.get(f"{f.code}__na"):
+            if f.type != Field.Type.TEXT and self.cleaned_data.get(f"{f.code}__na"):
                 stored[f.code] = NOT_APPLICABLE
             else:
                 stored[f.code] = values.form_to_stored(self.cleaned_data.get(f.code), f)

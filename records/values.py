@@ -8,10 +8,13 @@ decimal form ("1500", "12.5"), dates as ISO strings, yes/no as true/false, choic
 value, and ``NOT_APPLICABLE`` for "not applicable / no such thing here" (distinct from zero and
 from "no data", which is simply absent).
 
-Typed values: numbers with Thai or Arabic digits and thousands separators; dates as
-day/month/Buddhist-Era year (30/9/2568) or ISO year-month-day (a year above 2400 is Buddhist
-Era); yes/no in Thai or English words. A value that does not fit raises ``InvalidValue`` with a
-message for the user; the form shows it beside the field, the imports with the line or cell.
+Typed values (the outcomes, input by input, are in docs/record-schema.md, "Typing values"):
+numbers with Thai or Arabic digits, with thousands grouped by three (1,234,567) or not grouped
+at all; dates as day/month/Buddhist-Era year (30/9/2568) or ISO year-month-day (a year above
+2400 is Buddhist Era); yes/no in Thai or English words. A value that does not fit raises
+``InvalidValue`` with a message for the user; the form shows it beside the field, the imports
+with the line or cell. Nothing is ever guessed into a different value: a Common-Era year in a
+day/month/year date is refused with the Buddhist-Era date it probably meant, not converted.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ import datetime
 import re
 from decimal import Decimal, InvalidOperation
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lgdata import thai
@@ -29,18 +33,31 @@ NOT_APPLICABLE = "NA"
 TEXT_MAX_LENGTH = 1000  # as the section form's text fields
 TRUE_WORDS = frozenset({"ใช่", "มี", "yes", "y", "true", "1"})
 FALSE_WORDS = frozenset({"ไม่ใช่", "ไม่มี", "no", "n", "false", "0"})
-CE_YEARS = (1900, 2100)  # a date outside these (after the Buddhist-Era conversion) is a typo
+CE_YEARS = (1900, 2100)  # a day/month/year with a year in here was typed in the Common Era
+# The plausible years (Buddhist Era) of a date whose field sets no ``min``/``max``: from the
+# first municipal laws (2440s) to next year, so a typo such as 2659 or 1/1/544 is refused.
+EARLIEST_BE_YEAR = 2400
 # A value is flagged for a second look when it moved by at least OUTLIER_MIN_CHANGE and is at
 # least OUTLIER_RATIO times last year's (or the other way round); a flag never blocks a save.
 OUTLIER_RATIO = Decimal(3)
 OUTLIER_MIN_CHANGE = Decimal(10)
 
 _ISO_DATE = re.compile(r"^(\d{4})\s*-\s*(\d{1,2})\s*-\s*(\d{1,2})$")
-_DMY_DATE = re.compile(r"^(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})$")
+_DMY_DATE = re.compile(r"^(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{1,4})$")
+# Digits grouped by three with one kind of separator (1,234,567 or 1 234 567), or not at all.
+_TYPED_NUMBER = re.compile(
+    r"^[+-]?(?:\d{1,3}(?:(?P<sep>[,\s\u00a0\u202f])\d{3})(?:(?P=sep)\d{3})*|\d*)(?:\.\d+)?$"
+)
 
 
 class InvalidValue(ValueError):
     """A typed value or a cell that does not fit its field; the message is for the user."""
+
+
+def is_not_applicable(value, f: Field) -> bool:
+    """Whether a stored value is the "not applicable" marker. A text field has no such marker:
+    "NA" typed there is the text NA (docs/record-schema.md)."""
+    return value == NOT_APPLICABLE and f.type != Field.Type.TEXT
 
 
 def is_filled(value) -> bool:
@@ -58,8 +75,19 @@ def parse_number(value) -> Decimal | None:
         raise not_a_number
     if isinstance(value, int):
         return Decimal(value)
-    # A float from a workbook as its shortest text: 12.5, not 12.5000000000000001.
-    text = repr(value) if isinstance(value, float) else thai.parse_number_text(str(value or ""))
+    if isinstance(value, float):
+        # A float from a workbook as its shortest text: 12.5, not 12.5000000000000001.
+        text = repr(value)
+    else:
+        typed = thai.to_arabic_digits(str(value or "")).strip()
+        if typed and not (_TYPED_NUMBER.match(typed) and any(c.isdigit() for c in typed)):
+            if "," in typed or " " in typed:
+                # "1,2341,234" is a slip of the finger, not 12,341,234: say so, store nothing.
+                raise InvalidValue(
+                    _("Group the digits by three (1,234,567) or type them without commas.")
+                )
+            raise not_a_number
+        text = thai.parse_number_text(typed)
     if text == "":
         return None
     try:
@@ -68,7 +96,7 @@ def parse_number(value) -> Decimal | None:
         raise not_a_number from None
     if not number.is_finite():
         raise not_a_number
-    return number
+    return number + 0  # "-0" is 0
 
 
 def check_number(number: Decimal, *, whole: bool, min_value=None, max_value=None) -> None:
@@ -91,13 +119,19 @@ def check_field_number(f: Field, number: Decimal) -> None:
     )
 
 
-def parse_date(value) -> datetime.date | None:
+def parse_date(value, *, min_year=None, max_year=None) -> datetime.date | None:
     """A date as day/month/Buddhist-Era year or year-month-day (Thai digits welcome), or as a
-    workbook's date; None if empty."""
+    workbook's date; None if empty.
+
+    A two-digit year is 25xx (15/11/69 is 15/11/2569). A four-digit year of the Common Era in
+    a day/month/year date (15/11/2026) is refused with the Buddhist-Era date it probably meant;
+    ISO year-month-day is read as Common Era unless the year is above 2400. A date whose
+    Buddhist-Era year is outside ``min_year``..``max_year`` (by default EARLIEST_BE_YEAR to
+    next year) is refused, as is a year of one or three digits (1/1/544)."""
     if isinstance(value, datetime.datetime):
-        return value.date()
+        value = value.date()
     if isinstance(value, datetime.date):
-        return value
+        return _plausible(value, min_year, max_year)
     text = thai.to_arabic_digits(str(value or "")).strip()
     if not text:
         return None
@@ -109,18 +143,41 @@ def parse_date(value) -> datetime.date | None:
     )
     if match := _ISO_DATE.match(text):
         year, month, day = (int(part) for part in match.groups())
+        if year > EARLIEST_BE_YEAR:
+            year -= thai.BE_OFFSET
     elif match := _DMY_DATE.match(text):
-        day, month, year = (int(part) for part in match.groups())
+        day, month, typed_year = match.groups()
+        day, month, year = int(day), int(month), int(typed_year)
+        if len(typed_year) == 2:
+            year += 2500
+        elif len(typed_year) != 4:
+            raise InvalidValue(_("Write the year in full, in the Buddhist Era: 2568.")) from None
+        elif CE_YEARS[0] <= year <= CE_YEARS[1]:
+            suggestion = f"{day}/{month}/{year + thai.BE_OFFSET}"
+            raise InvalidValue(
+                _("The year %(year)s is a Common-Era (CE) year: did you mean %(date)s?")
+                % {"year": year, "date": suggestion}
+            )
+        year -= thai.BE_OFFSET
     else:
         raise bad
-    if year > 2400:
-        year -= thai.BE_OFFSET
-    if not CE_YEARS[0] <= year <= CE_YEARS[1]:
-        raise bad
     try:
-        return datetime.date(year, month, day)
+        day = datetime.date(year, month, day)
     except ValueError:
         raise bad from None
+    return _plausible(day, min_year, max_year)
+
+
+def _plausible(day: datetime.date, min_year, max_year) -> datetime.date:
+    """The day if its Buddhist-Era year is within the bounds (see parse_date)."""
+    low = int(min_year) if min_year is not None else EARLIEST_BE_YEAR
+    high = int(max_year) if max_year is not None else thai.be_year(timezone.localdate()) + 1
+    if not low <= thai.be_year(day) <= high:
+        raise InvalidValue(
+            _("The year must be between %(min)s and %(max)s (Buddhist Era).")
+            % {"min": low, "max": high}
+        )
+    return day
 
 
 def parse_boolean(value) -> bool:
@@ -164,10 +221,11 @@ def stored_number(number: Decimal) -> str:
 
 def cell_to_stored(f: Field, cell) -> object:
     """The value a typed text or a file's cell gives a field, as stored: None clears the field,
-    ``NOT_APPLICABLE`` for "NA". Raises ``InvalidValue`` with a message for the user."""
+    ``NOT_APPLICABLE`` for "NA" (except in a text field, where NA is text). Raises
+    ``InvalidValue`` with a message for the user."""
     if isinstance(cell, str):
         cell = cell.strip()
-        if cell.upper() == NOT_APPLICABLE:
+        if cell.upper() == NOT_APPLICABLE and f.type != Field.Type.TEXT:
             return NOT_APPLICABLE
     if cell is None or cell == "":
         return None
@@ -176,7 +234,7 @@ def cell_to_stored(f: Field, cell) -> object:
         check_field_number(f, number)
         return stored_number(number)
     if f.type == Field.Type.DATE:
-        return parse_date(cell).isoformat()
+        return parse_date(cell, min_year=f.min_value, max_year=f.max_value).isoformat()
     if f.type == Field.Type.BOOLEAN:
         return parse_boolean(cell)
     if f.type == Field.Type.CHOICE:
@@ -217,7 +275,7 @@ def show_value(value, f: Field, language: str = "th") -> str:
     """A stored value as a person reads it: 1,250 คน, 30 ก.ย. 2568, ใช่, ไม่เกี่ยวข้อง."""
     if value in (None, ""):
         return ""
-    if value == NOT_APPLICABLE:
+    if is_not_applicable(value, f):
         return str(_("not applicable"))
     if f.is_numeric:
         unit = f.unit_th if language == "th" else f.unit_en
@@ -234,7 +292,7 @@ def show_value(value, f: Field, language: str = "th") -> str:
 
 def stored_to_initial(value, f: Field):
     """A stored value as the section form shows it for editing."""
-    if value in (None, "") or value == NOT_APPLICABLE:
+    if value in (None, "") or is_not_applicable(value, f):
         return ""
     if f.is_numeric:
         return number_text(value)
