@@ -49,6 +49,7 @@ from deadlines.models import Round, RoundLAO, Transition
 from deadlines.reminders import reminding_until
 from records.completeness import percent
 from records.models import LAO, District, Field, Province, Schema, Section, SectionEntry
+from records.services import SectionState
 
 Status = RoundLAO.Status
 State = RoundLAO.State
@@ -167,7 +168,14 @@ class SectionCell:
 
     @property
     def complete(self) -> bool:
-        return self.rules_pass and self.filled >= self.required
+        return self.state == SectionState.COMPLETE
+
+    @property
+    def state(self) -> str:
+        """As the LAO page and the exports show it (records.services.SectionState)."""
+        return SectionState.of(
+            required=self.required, filled=self.filled, rules_pass=self.rules_pass
+        )
 
     @property
     def started(self) -> bool:
@@ -217,6 +225,11 @@ class LaoRow:
     @property
     def sections_complete(self) -> int:
         return sum(1 for cell in self.sections if cell.complete)
+
+    @property
+    def sections_needing_check(self) -> int:
+        """Sections whose cross-field rule fails: shown as "needs checking", not complete."""
+        return sum(1 for cell in self.sections if cell.state == SectionState.NEEDS_CHECKING)
 
     @property
     def days_count(self) -> int | None:

@@ -10,11 +10,12 @@ from decimal import Decimal
 from django.db import transaction
 from django.db.models import F, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from records import hooks
 from records.models import LAO, Field, Record, Rule, Section, SectionEntry, ValueChange
 from records.schema import current_schema
-from records.values import NOT_APPLICABLE, is_filled, outliers
+from records.values import NOT_APPLICABLE, is_filled, number_text, outliers
 
 
 class EditBlockedError(Exception):
@@ -40,6 +41,8 @@ class SaveResult:
     entry: SectionEntry
     changed: list[str] = field(default_factory=list)
     rule_messages: list[Rule] = field(default_factory=list)
+    # The whole record's values after the save, which the failing rules were checked against.
+    record_values: dict = field(default_factory=dict)
 
 
 def applicable_fields(section: Section, lao_type: str) -> list[Field]:
@@ -72,6 +75,61 @@ def failing_rules(rules: list[Rule], values: dict) -> list[Rule]:
             if value is not None and limit is not None and value > limit:
                 failing.append(rule)
     return failing
+
+
+def rule_figures(rule: Rule, values: dict, labels: dict[str, str]) -> str:
+    """The numbers behind a failing rule, as a person checks them on paper:
+    "ชาย 1,989 + หญิง 2,012 = 4,001 ≠ ทั้งหมด 4,000". ``labels`` maps field codes to labels in
+    the reader's language."""
+
+    def shown(code: str) -> str:
+        number = _number(values.get(code))
+        return f"{labels.get(code, code)} {number_text(number if number is not None else 0)}"
+
+    p = rule.params
+    if rule.kind == Rule.Kind.SUM:
+        parts = [_number(values.get(code)) or 0 for code in p["parts"]]
+        added = " + ".join(shown(code) for code in p["parts"])
+        return f"{added} = {number_text(sum(parts))} ≠ {shown(p['total'])}"
+    if rule.kind == Rule.Kind.NOT_GREATER:
+        return f"{shown(p['field'])} > {shown(p['limit_field'])}"
+    return _("%(needing)s is above 0 but %(needed)s is not") % {
+        "needing": shown(p["if_positive"]),
+        "needed": shown(p["then_positive"]),
+    }
+
+
+def rule_messages(
+    rules: list[Rule], values: dict, *, language: str, fields: list[Field] = ()
+) -> list[str]:
+    """The failing rules' messages with their numbers ("Total population must equal men plus
+    women: ชาย 1,989 + หญิง 2,012 = 4,001 ≠ ทั้งหมด 4,000"), in the reader's language.
+
+    ``fields`` already loaded give their labels; the labels of other fields a rule names (in
+    another section) are read in one query."""
+    failing = failing_rules(rules, values)
+    if not failing:
+        return []
+
+    def label(f) -> str:
+        return f.label_th if language == "th" else f.label_en
+
+    labels = {f.code: label(f) for f in fields}
+    codes = set()
+    for rule in failing:
+        for names in rule.params.values():
+            codes.update(names if isinstance(names, list) else [names])
+    if codes - labels.keys():
+        others = Field.objects.filter(
+            section__schema_id__in={rule.schema_id for rule in failing},
+            code__in=codes - labels.keys(),
+        ).only("code", "label_th", "label_en")
+        labels.update({f.code: label(f) for f in others})
+    return [
+        f"{(rule.message_th if language == 'th' else rule.message_en).rstrip('.')}: "
+        f"{rule_figures(rule, values, labels)}"
+        for rule in failing
+    ]
 
 
 def completeness(fields: list[Field], values: dict) -> tuple[int, int]:
@@ -200,7 +258,9 @@ def section_save(
         updated_by=by,
     )
     entry.refresh_from_db()
-    return SaveResult(entry=entry, changed=changed, rule_messages=failing)
+    return SaveResult(
+        entry=entry, changed=changed, rule_messages=failing, record_values=record_values
+    )
 
 
 def previous_values(*, lao: LAO, fiscal_year: int, section_code: str) -> dict:
@@ -218,6 +278,35 @@ def previous_values(*, lao: LAO, fiscal_year: int, section_code: str) -> dict:
 def is_current(record: Record, since: datetime.date) -> bool:
     """A record is current when it was updated on or after a round's start."""
     return record.updated_at is not None and timezone.localdate(record.updated_at) >= since
+
+
+class SectionState:
+    """A section's state as every page and export shows it (one definition for all of them).
+
+    A section whose cross-field rule fails "needs checking" even when every field is filled: it
+    is not complete, and a record with such a section cannot be submitted."""
+
+    COMPLETE = "complete"
+    NEEDS_CHECKING = "needs_checking"
+    IN_PROGRESS = "in_progress"
+    NOT_STARTED = "not_started"
+
+    @staticmethod
+    def of(*, required: int, filled: int, rules_pass: bool) -> str:
+        if not rules_pass:
+            return SectionState.NEEDS_CHECKING
+        if filled >= required:
+            return SectionState.COMPLETE
+        return SectionState.IN_PROGRESS if filled else SectionState.NOT_STARTED
+
+    @staticmethod
+    def label(state: str) -> str:
+        return {
+            SectionState.COMPLETE: _("complete"),
+            SectionState.NEEDS_CHECKING: _("needs checking"),
+            SectionState.IN_PROGRESS: _("in progress"),
+            SectionState.NOT_STARTED: _("not started"),
+        }[state]
 
 
 @dataclass
@@ -245,7 +334,17 @@ class SectionProgress:
 
     @property
     def complete(self) -> bool:
-        return not self.missing and self.rules_pass
+        return self.state == SectionState.COMPLETE
+
+    @property
+    def state(self) -> str:
+        return SectionState.of(
+            required=self.required, filled=self.filled, rules_pass=self.rules_pass
+        )
+
+    @property
+    def state_label(self) -> str:
+        return SectionState.label(self.state)
 
 
 def record_progress(

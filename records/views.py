@@ -20,6 +20,7 @@ from django.utils.translation import ngettext
 from accounts import access
 from lgdata.thai import fiscal_year_of
 from records import hooks
+from records.completeness import percent
 from records.forms import SectionForm
 from records.models import (
     LAO,
@@ -34,10 +35,10 @@ from records.services import (
     SaveResult,
     StaleSectionError,
     applicable_fields,
-    failing_rules,
     previous_values,
     record_get_or_create,
     record_progress,
+    rule_messages,
     section_save,
 )
 from records.values import show_value
@@ -111,6 +112,9 @@ def lao_overview(request: HttpRequest, lao_code: str) -> HttpResponse:
         year = this_year
     record = lao.records.select_related("schema", "updated_by").filter(fiscal_year=year).first()
     rows = record_progress(lao=lao, record=record)
+    checks = _rule_messages_by_section(record, rows, request_language(request))
+    for row in rows:
+        row.checks = checks.get(row.section.pk, [])
     required = sum(r.required for r in rows)
     filled = sum(r.filled for r in rows)
     return render(
@@ -124,7 +128,7 @@ def lao_overview(request: HttpRequest, lao_code: str) -> HttpResponse:
             "year": year,
             "record": record,
             "rows": rows,
-            "percent": round(100 * filled / required) if required else 100,
+            "percent": percent(filled, required),
             "filled": filled,
             "required": required,
         },
@@ -200,7 +204,7 @@ def section_edit(request: HttpRequest, lao_code: str, year: int, section_code: s
             "can_edit": can_edit and not blocked,
             "blocked": blocked,
             "conflict": conflict,
-            "failing_rules": _failing_messages(section, entry, language),
+            "failing_rules": _failing_messages(section, entry, fields, language),
         },
         status=409 if conflict else 200,
     )
@@ -252,17 +256,30 @@ def _conflict_rows(fields, mine: dict, current: SectionEntry, language: str) -> 
     return sorted(rows, key=lambda row: not row["differs"])
 
 
-def _failing_messages(section: Section, entry: SectionEntry | None, language: str) -> list[str]:
+def _rule_messages_by_section(record: Record | None, rows, language: str) -> dict[int, list]:
+    """For the sections that need checking, their failing rules with the numbers."""
+    failing = [row.section for row in rows if row.entry and not row.entry.rules_pass]
+    if not failing:
+        return {}
+    values = {}
+    for row in rows:
+        values.update(row.entry.values if row.entry else {})
+    return {
+        section.pk: rule_messages(list(section.rules.all()), values, language=language)
+        for section in failing
+    }
+
+
+def _failing_messages(
+    section: Section, entry: SectionEntry | None, fields: list[Field], language: str
+) -> list[str]:
     if entry is None or entry.rules_pass:
         return []
     # Rules may look at other sections' fields: check them against the whole record.
     values = {}
     for other in SectionEntry.objects.filter(record_id=entry.record_id).only("values"):
         values.update(other.values)
-    return [
-        r.message_th if language == "th" else r.message_en
-        for r in failing_rules(list(section.rules.all()), values)
-    ]
+    return rule_messages(list(section.rules.all()), values, language=language, fields=fields)
 
 
 def _report_save(request: HttpRequest, result: SaveResult, fields, language: str) -> None:
@@ -279,8 +296,10 @@ def _report_save(request: HttpRequest, result: SaveResult, fields, language: str
         )
     else:
         messages.info(request, _("Nothing changed."))
-    for rule in result.rule_messages:
-        messages.warning(request, rule.message_th if language == "th" else rule.message_en)
+    for message in rule_messages(
+        result.rule_messages, result.record_values, language=language, fields=fields
+    ):
+        messages.warning(request, message)
     if result.entry.flags:
         names = ", ".join(labels[c] for c in result.entry.flags if c in labels)
         messages.warning(

@@ -129,6 +129,33 @@ class SectionEditTestCase(PersonasTestCase):
         self.assertEqual(self.stored(), {})
         self.assertFalse(ValueChange.objects.exists())
 
+    def test_the_errors_are_listed_at_the_top_with_links_to_their_fields(self):
+        self.login(self.clerk_a)
+        response = self.post({"population_male": "1,2341,234", "population_female": "สิบ"})
+        summary = (
+            response.content.decode().split('data-testid="error-summary"')[1].split("</div>")[0]
+        )
+        self.assertIn("ยังไม่ได้บันทึก: มี 2 ค่าที่ต้องแก้ไข", summary)
+        self.assertIn('<a href="#row-population_male">ประชากรชาย</a>: คั่นหลักพันทีละสามหลัก', summary)
+        self.assertIn('<a href="#row-population_female">ประชากรหญิง</a>: กรอกตัวเลข', summary)
+        self.assertContains(response, 'id="row-population_male"')
+        self.assertEqual(self.stored(), {})
+
+    def test_badly_grouped_digits_are_refused_not_read_as_another_number(self):
+        self.login(self.clerk_a)
+        self.post({"population_total": "1,2341,234"})
+        self.assertEqual(self.stored(), {})
+        self.post({"population_total": "-0"})
+        self.assertEqual(self.stored()["population_total"], "0")
+
+    def test_na_typed_in_a_text_field_is_kept_as_text(self):
+        self.login(self.clerk_a)
+        self.post({"office_address": "NA"}, section="general")
+        self.assertEqual(self.stored("general")["office_address"], "NA")
+        response = self.client.get(self.url(section="general"))
+        self.assertContains(response, 'name="office_address" value="NA"')
+        self.assertNotContains(response, 'name="office_address__na"')
+
     def test_a_value_above_its_bound_is_refused(self):
         self.login(self.clerk_a)
         field = Field.objects.get(code="population_total")
@@ -163,6 +190,7 @@ class SectionEditTestCase(PersonasTestCase):
         )
         response = self.client.get(self.url())
         self.assertContains(response, "ประชากรชายรวมกับหญิง")
+        self.assertContains(response, "ประชากรชาย 1 + ประชากรหญิง 1 = 2 ≠ ประชากรทั้งหมด 5")
         self.assertFalse(self.entry().is_complete)
 
     def test_a_jump_from_last_year_is_flagged_but_saved(self):

@@ -13,6 +13,7 @@ from records.services import (
     StaleSectionError,
     applicable_fields,
     record_get_or_create,
+    rule_messages,
     section_save,
 )
 from tests.base import PersonasTestCase
@@ -102,6 +103,35 @@ class SectionSaveTestCase(PersonasTestCase):
         self.assertFalse(result.entry.rules_pass)
         self.assertFalse(result.entry.is_complete)
         self.assertIn("population_total_is_sum", [r.code for r in result.rule_messages])
+
+    def test_a_broken_rule_says_which_numbers_do_not_add_up_in_either_language(self):
+        result = section_save(
+            entry=self.entry("population"),
+            values={
+                "population_male": "1989",
+                "population_female": "2012",
+                "population_total": "4000",
+            },
+            expected_version=0,
+            by=self.clerk_a,
+        )
+        failing = [r for r in result.rule_messages if r.code == "population_total_is_sum"]
+        th = rule_messages(failing, result.record_values, language="th")
+        en = rule_messages(failing, result.record_values, language="en")
+        self.assertEqual(
+            th,
+            [
+                "จำนวนประชากรชายรวมกับหญิงต้องเท่ากับประชากรทั้งหมด: "
+                "ประชากรชาย 1,989 + ประชากรหญิง 2,012 = 4,001 ≠ ประชากรทั้งหมด 4,000"
+            ],
+        )
+        self.assertEqual(
+            en,
+            [
+                "Male plus female population must equal the total population: "
+                "Male population 1,989 + Female population 2,012 = 4,001 ≠ Total population 4,000"
+            ],
+        )
 
     def test_clearing_a_value_is_a_change_in_the_history(self):
         entry = self.entry("population")
