@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import access
+from deadlines.models import Round
 from lgdata.thai import fiscal_year_of
 from records.models import LAO, District, Province, Record
 
@@ -38,6 +39,19 @@ class ExportScope:
     @property
     def filename(self) -> str:
         return f"records-{self.slug}-{self.fiscal_year}"
+
+    def has_records(self) -> bool:
+        """Whether any LAO of the scope has a record of the year: without one, an export says
+        so instead of giving a file of empty rows."""
+        return Record.objects.filter(fiscal_year=self.fiscal_year, lao__in=self.laos).exists()
+
+
+def export_years(*, today) -> list[int]:
+    """The fiscal years worth exporting, newest first: those with records or a round (the
+    current year when nothing has either yet)."""
+    years = set(Record.objects.order_by().values_list("fiscal_year", flat=True).distinct())
+    years |= set(Round.objects.order_by().values_list("fiscal_year", flat=True).distinct())
+    return sorted(years or {fiscal_year_of(today)}, reverse=True)
 
 
 def export_scope(

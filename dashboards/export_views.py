@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from accounts import access
 from dashboards import charts, export_jobs
-from dashboards.export_scope import ExportScopeError, export_scope
+from dashboards.export_scope import ExportScopeError, export_scope, export_years
 from dashboards.export_writers import records_csv, records_xlsx_write
 from dashboards.exports import FORMATS, XLSX_TYPE
 from dashboards.province_report import ProvinceReport, province_report_build
@@ -67,6 +67,13 @@ def records_export(request: HttpRequest) -> HttpResponse:
         raise Http404 from None
     if not scope.laos.exists():
         raise Http404
+    if not scope.has_records():
+        # Nothing to give: say so on the export page rather than send a file of empty rows.
+        return _export_page(
+            request,
+            empty=_("No LAO in this area has a record of fiscal year %(year)s yet.")
+            % {"year": scope.fiscal_year},
+        )
     disposition = f'attachment; filename="{scope.filename}.{fmt}"'
     if fmt == "csv":
         response = StreamingHttpResponse(
@@ -87,12 +94,15 @@ def records_export(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def _export_page(request: HttpRequest) -> HttpResponse:
+def _export_page(request: HttpRequest, *, empty: str = "") -> HttpResponse:
     """The export form offers the areas the user may export: a national user the whole country
     or one province, a province officer the province or one of its districts, a district officer
     the district."""
     user = request.user
+    years = export_years(today=timezone.localdate())
     this_year = fiscal_year_of(timezone.localdate())
+    if this_year not in years:
+        this_year = years[0]
     national = access.can_see_nation(user)
     provinces = list(access.provinces_visible_to(user).order_by("code"))
     districts = [] if national else list(access.districts_visible_to(user).order_by("code"))
@@ -104,8 +114,9 @@ def _export_page(request: HttpRequest) -> HttpResponse:
             "districts": districts,
             "whole_country": national,
             "all_districts": bool(provinces) and not national,
-            "years": list(range(this_year + 1, this_year - 5, -1)),
+            "years": years,
             "this_year": this_year,
+            "empty": empty,
             "background_laos": export_jobs.BACKGROUND_LAOS,
         },
     )

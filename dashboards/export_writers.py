@@ -1,9 +1,13 @@
 """The records of a scope as one table: one row per LAO, one column per field of the schema.
 
-CSV is one wide table under a header block of five rows (section, Thai label, English label,
-unit, field code); XLSX has a summary sheet (per LAO: code, name, type, district, province,
-completeness, last update) and one sheet per section with the same header block. Both start with
-the title, the filters and the time of export, and escape cells that would run as a formula.
+CSV is for people and programs alike: one header row (the summary columns, a status column per
+section, then one column per field named by its code) and one row per LAO, every row the same
+width. XLSX is for people: a summary sheet (per LAO: code, name, type, district, province,
+completeness, last update, each section's status) and one sheet per section under a header block
+of five rows (section, Thai label, English label, unit, field code), each sheet starting with the
+title, the filters and the time of export. Both escape cells that would run as a formula. A
+section's status is records.services.SectionState: a section whose cross-field rule fails
+"needs checking", as on the LAO page and the dashboards.
 
 The national export (~7,850 LAOs x 238 fields) never sits in memory: two queries are read with
 ``.iterator(chunk_size=...)`` side by side, the LAOs (with their record of the year) and the
@@ -17,8 +21,7 @@ from __future__ import annotations
 import datetime
 import re
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
-from decimal import Decimal
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
@@ -26,14 +29,16 @@ from django.db.models import FilteredRelation, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
+from pythainlp.tokenize import word_tokenize
 
 from dashboards.export_scope import ExportScope
-from dashboards.exports import bold_row, csv_stream, preamble, safe_cell
+from dashboards.exports import bold_row, csv_table, preamble, safe_cell
 from lgdata.thai import BE_OFFSET
 from records.completeness import percent
 from records.models import LAO, Field, Record, Schema, Section, SectionEntry
 from records.schema import current_schema
-from records.services import NOT_APPLICABLE
+from records.services import SectionState
+from records.values import cell_value
 
 # Rows read from the database at a time: enough to keep the number of round trips low, small
 # enough that a chunk of section entries (each a JSON object of up to ~40 values) stays small.
@@ -58,30 +63,16 @@ class _Layout:
     def __init__(self, schema: Schema, language: str) -> None:
         self.language = language
         self.sections = list(schema.sections.prefetch_related("fields"))
-        self.not_applicable = _("not applicable")
-        self.yes, self.no = _("yes"), _("no")
         self.by_section: list[tuple[Section, list[_Column]]] = [
             (s, [_Column(s, f, self._converter(f)) for f in s.fields.all()]) for s in self.sections
         ]
         self.columns = [c for _s, columns in self.by_section for c in columns]
 
     def _converter(self, f: Field) -> Callable[[object], object]:
-        """A function from a stored value to the cell: numbers stay numbers, dates in the
-        Buddhist Era, choices and yes/no in words, text escaped against formulas."""
-        na = self.not_applicable
-        if f.is_numeric:
-            return lambda v: "" if v is None else na if v == NOT_APPLICABLE else _number(v)
-        if f.type == Field.Type.DATE:
-            return lambda v: "" if v is None else na if v == NOT_APPLICABLE else _be_day(v)
-        if f.type == Field.Type.BOOLEAN:
-            yes, no = self.yes, self.no
-            return lambda v: "" if v is None else na if v == NOT_APPLICABLE else yes if v else no
-        if f.type == Field.Type.CHOICE:
-            labels = {c["value"]: c[f"label_{self.language}"] for c in f.choices}
-            return lambda v: (
-                "" if v is None else na if v == NOT_APPLICABLE else labels.get(v, safe_cell(v))
-            )
-        return lambda v: "" if v is None else na if v == NOT_APPLICABLE else safe_cell(v)
+        """A function from a stored value to the cell (records.values.cell_value: numbers stay
+        numbers, dates in the Buddhist Era, the rest in words), text escaped against formulas."""
+        language = self.language
+        return lambda v: safe_cell(cell_value(v, f, language))
 
     def _unit(self, f: Field) -> str:
         return (f.unit_en or f.unit_th) if self.language == "en" else f.unit_th
@@ -98,18 +89,6 @@ class _Layout:
             [*pad, _("Unit"), *(self._unit(c.field) for c in columns)],
             [*lead, *(c.field.code for c in columns)],
         ]
-
-
-def _number(value: object) -> Decimal | str:
-    try:
-        return Decimal(value if isinstance(value, str) else str(value))
-    except ArithmeticError:  # not a number after all: shown as it is stored
-        return safe_cell(value)
-
-
-def _be_day(iso: str) -> str:
-    day = datetime.date.fromisoformat(iso)
-    return f"{day.day}/{day.month}/{day.year + BE_OFFSET}"
 
 
 def _be_moment(moment: datetime.datetime | None) -> str:
@@ -147,6 +126,8 @@ class ExportRow:
     filled: int | None
     updated_at: datetime.datetime | None
     values: dict[str, dict]
+    # Section code -> SectionState, for the sections the record has.
+    states: dict[str, str] = field(default_factory=dict)
 
     @property
     def percent(self) -> float:
@@ -188,16 +169,28 @@ def export_rows(scope: ExportScope, *, language: str = "th") -> Iterator[ExportR
             record__fiscal_year=scope.fiscal_year, record__lao__in=scope.laos
         )
         .order_by("record__lao__code")
-        .values_list("record__lao__code", "section__code", "values")
+        .values_list(
+            "record__lao__code",
+            "section__code",
+            "values",
+            "required_count",
+            "filled_count",
+            "rules_pass",
+        )
         .iterator(chunk_size=CHUNK_SIZE)
     )
     types = {value: str(label) for value, label in LAO.Type.choices}
     pending = next(entries, None)
     for code, name, lao_type, district_th, district, province_th, province, *record in laos:
         values: dict[str, dict] = {}
+        states: dict[str, str] = {}
         while pending is not None and pending[0] <= code:
             if pending[0] == code:
-                values[pending[1]] = pending[2]
+                _code, section, stored, required, filled, rules_pass = pending
+                values[section] = stored
+                states[section] = SectionState.of(
+                    required=required, filled=filled, rules_pass=rules_pass
+                )
             pending = next(entries, None)
         yield ExportRow(
             code=code,
@@ -209,11 +202,12 @@ def export_rows(scope: ExportScope, *, language: str = "th") -> Iterator[ExportR
             filled=record[1],
             updated_at=record[2],
             values=values,
+            states=states,
         )
 
 
 def _field_cells(layout: _Layout, columns: list[_Column], values: dict[str, dict]) -> list:
-    cells = []
+    cells: list = []
     section_code, section_values = None, {}
     for column in columns:
         if column.section.code != section_code:
@@ -251,24 +245,41 @@ def _summary_cells(row: ExportRow) -> list:
     ]
 
 
+def _status_cells(layout: _Layout, row: ExportRow) -> list[str]:
+    """Each section's state in words; a section the LAO has no record of is not started."""
+    return [
+        SectionState.label(row.states.get(section.code, SectionState.NOT_STARTED))
+        for section in layout.sections
+    ]
+
+
 # --- CSV ---------------------------------------------------------------------------------------
 
 
 def records_csv(scope: ExportScope, *, language: str = "th") -> Iterable[str]:
-    """The scope as one wide CSV table, line by line (UTF-8 with a BOM first).
+    """The scope as one CSV table, line by line (UTF-8 with a BOM first): one header row and one
+    row per LAO, every row as wide as the header (the title and filters are in the XLSX only).
 
     The summary columns (code, name, type, district, province, completeness, last update) lead,
-    then one column per field in schema order, under the five header rows.
+    then a status column per section ("<section code>.status"), then one column per field in
+    schema order, headed by the field's code.
     """
     layout = _Layout(_schema_for(scope), language)
-    header = layout.header_block(layout.columns, _summary_columns())
+    header = [
+        *_summary_columns(),
+        *(f"{section.code}.status" for section in layout.sections),
+        *(c.field.code for c in layout.columns),
+    ]
 
     def rows() -> Iterator[list]:
-        yield from header[1:]
         for row in export_rows(scope, language=language):
-            yield _summary_cells(row) + _field_cells(layout, layout.columns, row.values)
+            yield (
+                _summary_cells(row)
+                + _status_cells(layout, row)
+                + _field_cells(layout, layout.columns, row.values)
+            )
 
-    return csv_stream(title=_title(scope), filters=scope.filters, columns=header[0], rows=rows())
+    return csv_table(columns=header, rows=rows())
 
 
 def records_csv_write(scope: ExportScope, stream: IO[str], *, language: str = "th") -> None:
@@ -280,15 +291,38 @@ def records_csv_write(scope: ExportScope, stream: IO[str], *, language: str = "t
 # --- XLSX --------------------------------------------------------------------------------------
 
 
+SHEET_TITLE_MAX = 31  # Excel's limit
+# Words a shortened sheet name does not end on ("General information and" reads cut off).
+_DANGLING_WORDS = frozenset({"and", "or", "of", "the", "และ", "หรือ", "ของ"})
+
+
 def _sheet_title(text: str, used: set[str]) -> str:
-    """A sheet name Excel accepts: at most 31 characters, none of []:*?/\\, unique."""
-    clean = re.sub(r"[\[\]:*?/\\]", " ", text).strip()[:31].strip() or "sheet"
-    title, n = clean, 2
+    """A sheet name Excel accepts (at most 31 characters, none of []:*?/\\, unique) made of
+    whole words: a longer label is cut after its last whole word that fits (Thai words found by
+    pythainlp), before an unclosed bracket and without a dangling "and"; a name already used
+    gets " (2)"."""
+    clean = re.sub(r"\s+", " ", re.sub(r"[\[\]:*?/\\]", " ", text)).strip() or "sheet"
+    title, n = _whole_words(clean, SHEET_TITLE_MAX), 2
     while title.lower() in used:
         suffix = f" ({n})"
-        title, n = clean[: 31 - len(suffix)] + suffix, n + 1
+        title, n = _whole_words(clean, SHEET_TITLE_MAX - len(suffix)) + suffix, n + 1
     used.add(title.lower())
     return title
+
+
+def _whole_words(text: str, limit: int) -> str:
+    if len(text) <= limit:
+        return text
+    kept: list[str] = []
+    for word in word_tokenize(text, engine="newmm", keep_whitespace=True):
+        if len("".join(kept)) + len(word) > limit:
+            break
+        kept.append(word)
+    if "".join(kept).count("(") > "".join(kept).count(")"):  # no half of a bracket
+        kept = kept[: max(i for i, word in enumerate(kept) if "(" in word)]
+    while kept and (kept[-1].strip(" ,(") == "" or kept[-1].lower() in _DANGLING_WORDS):
+        kept.pop()
+    return "".join(kept).rstrip(" ,") or text[:limit]
 
 
 def records_xlsx_write(
@@ -316,9 +350,10 @@ def records_xlsx_write(
     summary.freeze_panes = f"C{len(top) + 2}"
     for line in top:
         summary.append(line)
-    summary.append(bold_row(summary, _summary_columns()))
-
     label = "label_en" if language == "en" else "label_th"
+    statuses = [_("%(section)s: status") % {"section": getattr(s, label)} for s in layout.sections]
+    summary.append(bold_row(summary, [*_summary_columns(), *statuses]))
+
     sheets = []
     for section, columns in layout.by_section:
         sheet = workbook.create_sheet(_sheet_title(getattr(section, label), used))
@@ -333,7 +368,7 @@ def records_xlsx_write(
 
     done = 0
     for row in export_rows(scope, language=language):
-        summary.append(_summary_cells(row))
+        summary.append(_summary_cells(row) + _status_cells(layout, row))
         lead = [row.code, safe_cell(row.name)]
         for sheet, columns in sheets:
             sheet.append(lead + _field_cells(layout, columns, row.values))

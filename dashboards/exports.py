@@ -80,6 +80,19 @@ def csv_stream(
         yield writer.writerow([safe_cell(v) for v in row])
 
 
+def csv_table(*, columns: Sequence[str], rows: Iterable[Sequence]) -> Iterable[str]:
+    """CSV lines one by one, BOM first: the header row and the rows, nothing else, so a program
+    reads it as it is (every row as wide as the header)."""
+    writer = csv.writer(_Echo())
+    yield "\ufeff"
+    yield writer.writerow([safe_cell(c) for c in columns])
+    for row in rows:
+        cells = [safe_cell(v) for v in row]
+        if len(cells) != len(columns):
+            raise ValueError(f"a row of {len(cells)} cells under {len(columns)} columns")
+        yield writer.writerow(cells)
+
+
 def xlsx_bytes(
     *, title: str, filters: dict[str, str], columns: Sequence[str], rows: Iterable[Sequence]
 ) -> bytes:

@@ -53,8 +53,9 @@ def resolve_period(data, *, today: datetime.date) -> Period:
     year's latest round, or the latest round of all and its year. Two queries."""
     rounds = list(Round.objects.select_related("circular").order_by("-deadline", "-id"))
     years = set(Record.objects.order_by().values_list("fiscal_year", flat=True).distinct())
-    this_year = fiscal_year_of(today)
-    years |= {r.fiscal_year for r in rounds} | {this_year, this_year - 1}
+    # Only years that have a round or records (the current year when nothing has either yet).
+    years |= {r.fiscal_year for r in rounds}
+    years = years or {fiscal_year_of(today)}
     by_id = {str(r.pk): r for r in rounds}
     year = _int(data.get("year"))
     chosen = by_id.get(data.get("round") or "")
@@ -65,7 +66,8 @@ def resolve_period(data, *, today: datetime.date) -> Period:
         year = chosen.fiscal_year
     else:
         chosen = rounds[0] if rounds else None
-        year = chosen.fiscal_year if chosen else fiscal_year_of(today)
+        this_year = fiscal_year_of(today)
+        year = chosen.fiscal_year if chosen else this_year if this_year in years else max(years)
     return Period(year, chosen, rounds, sorted(years, reverse=True), today)
 
 

@@ -290,6 +290,21 @@ def show_value(value, f: Field, language: str = "th") -> str:
     return str(value)
 
 
+def cell_value(value, f: Field, language: str = "th"):
+    """A stored value as an export's cell: a number as a Decimal (a spreadsheet adds it up), a
+    date as typed (30/9/2568), everything else as ``show_value`` reads it; None when empty."""
+    if value in (None, ""):
+        return None
+    if is_not_applicable(value, f) or not (f.is_numeric or f.type == Field.Type.DATE):
+        return show_value(value, f, language)
+    try:
+        if f.is_numeric:
+            return Decimal(str(value))
+        return typed_date(datetime.date.fromisoformat(value))
+    except (ArithmeticError, ValueError):  # not of its type after all: shown as it is stored
+        return str(value)
+
+
 def stored_to_initial(value, f: Field):
     """A stored value as the section form shows it for editing."""
     if value in (None, "") or is_not_applicable(value, f):

@@ -49,6 +49,20 @@ class ExportRecordsCommandTestCase(PersonasTestCase):
         self.assertEqual(rows[self.lao_krabi.code][column], "700")
         self.assertEqual(rows[self.lao_krabi.code][1], "อบต.คลองท่อมเหนือ")
 
+    def test_csv_rows_are_as_wide_as_its_one_header_row(self):
+        path = self.folder / "all.csv"
+        self.run_command("--format", "csv", "-o", str(path))
+        lines = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8").lstrip("\ufeff"))))
+        self.assertIn("population_total", lines[0])
+        self.assertEqual({len(line) for line in lines}, {len(lines[0])})
+        self.assertEqual(len(lines), 1 + 4)
+
+    def test_a_year_without_records_writes_no_file_and_says_so(self):
+        path = self.folder / "empty.csv"
+        with self.assertRaisesMessage(CommandError, "2566"):
+            call_command("export_records", "--format", "csv", "--year", "2566", "-o", str(path))
+        self.assertFalse(path.exists())
+
     def test_csv_of_a_district(self):
         path = self.folder / "6701.csv"
         self.run_command("--format", "csv", "--district", "6701", "-o", str(path))

@@ -28,12 +28,6 @@ def csv_lines(response) -> list[list[str]]:
     return list(csv.reader(io.StringIO(content.lstrip("\ufeff"))))
 
 
-def header_block(lines: list[list[str]]) -> tuple[int, list[list[str]]]:
-    """The index of the field-code row and the five header rows ending with it."""
-    codes = next(i for i, line in enumerate(lines) if "population_total" in line)
-    return codes, lines[codes - 4 : codes + 1]
-
-
 class RecordExportTestCase(PersonasTestCase):
     @classmethod
     def setUpTestData(cls) -> None:
@@ -51,42 +45,46 @@ class RecordExportTestCase(PersonasTestCase):
         return self.client.get(reverse("exports:records"), {"year": YEAR, **params})
 
     def data_rows(self, lines: list[list[str]]) -> dict[str, list[str]]:
-        codes, _block = header_block(lines)
-        return {line[0]: line for line in lines[codes + 1 :]}
+        return {line[0]: line for line in lines[1:]}
 
     # --- CSV --------------------------------------------------------------------------------
+    # The CSV is read by programs too: one header row, one row per LAO, every row as wide.
+    # (It used to start with a title and five header rows; those are in the XLSX only now.)
 
-    def test_csv_has_the_header_rows_thai_text_and_one_row_per_lao(self):
+    def test_csv_is_one_header_row_and_one_row_per_lao_all_as_wide(self):
         response = self.export(self.province_officer, format="csv", province="67")
         self.assertEqual(response.status_code, 200)
         self.assertTrue(response.streaming)
         self.assertIn('filename="records-67-2568.csv"', response["Content-Disposition"])
         lines = csv_lines(response)
-        self.assertEqual(lines[1], ["ปีงบประมาณ: 2568"])
-        codes, (sections, thai, english, units, keys) = header_block(lines)
-        column = keys.index("population_total")
-        field = Field.objects.get(code="population_total", section__schema__version=1)
-        self.assertEqual(thai[column], "ประชากรทั้งหมด")
-        self.assertEqual(english[column], field.label_en)
-        self.assertEqual(units[column], "คน")
-        self.assertEqual(sections[column], field.section.label_th)
-        # Field columns in the schema's order, after the seven summary columns.
+        header = lines[0]
+        self.assertEqual(
+            header[:7], ["รหัส อปท.", "อปท.", "ประเภท", "อำเภอ", "จังหวัด", header[5], header[6]]
+        )
+        self.assertEqual({len(line) for line in lines}, {len(header)})
+        self.assertEqual(len(lines), 1 + 3)  # the header and the province's three LAOs
+        sections = list(Section.objects.filter(schema__version=1).order_by("order"))
+        statuses = [f"{s.code}.status" for s in sections]
+        self.assertEqual(header[7 : 7 + len(sections)], statuses)
+        # Field columns in the schema's order, headed by their codes, after the statuses.
         expected = list(
             Field.objects.filter(section__schema__version=1)
             .order_by("section__order", "order")
             .values_list("code", flat=True)
         )
-        self.assertEqual(keys[7:], expected)
+        self.assertEqual(header[7 + len(sections) :], expected)
+        column = header.index("population_total")
         rows = self.data_rows(lines)
         self.assertEqual(sorted(rows), sorted([self.lao_a.code, self.lao_b.code, self.lao_c.code]))
         a = rows[self.lao_a.code]
         self.assertEqual(a[1], "อบต.นาป่า")
         self.assertEqual(a[column], "2500")
-        self.assertEqual(a[keys.index("population_as_of")], "30/9/2567")  # Buddhist Era
-        self.assertEqual(a[keys.index("office_address")], "'" + EVIL)  # formula escaped
+        self.assertEqual(a[header.index("population_as_of")], "30/9/2567")  # Buddhist Era
+        self.assertEqual(a[header.index("office_address")], "'" + EVIL)  # formula escaped
+        self.assertEqual(a[header.index("education.status")], "ยังไม่เริ่ม")
         b = rows[self.lao_b.code]
         self.assertEqual(b[column], "2500")
-        self.assertNotEqual(b[keys.index("population_male")], "")  # "not applicable" in words
+        self.assertEqual(b[header.index("population_male")], "ไม่เกี่ยวข้อง/ไม่มีในพื้นที่")
 
     def test_an_lao_without_a_record_has_an_empty_row(self):
         from tests.factories import make_lao
@@ -94,9 +92,27 @@ class RecordExportTestCase(PersonasTestCase):
         empty = make_lao("6701", name="ว่างเปล่า")
         lines = csv_lines(self.export(self.district_officer, format="csv"))
         row = self.data_rows(lines)[empty.code]
+        self.assertEqual(len(row), len(lines[0]))
         self.assertEqual(row[1], "อบต.ว่างเปล่า")
         self.assertEqual(row[5], "0.0")
-        self.assertTrue(all(cell == "" for cell in row[7:]))
+        fields = lines[0].index("area_km2")
+        self.assertTrue(all(cell == "" for cell in row[fields:]))
+        self.assertTrue(all(cell == "ยังไม่เริ่ม" for cell in row[7:fields]))
+
+    def test_a_year_without_records_says_so_and_gives_no_file(self):
+        for fmt in ("csv", "xlsx"):
+            with self.subTest(fmt=fmt):
+                response = self.export(self.province_officer, format=fmt, year="2566")
+                self.assertEqual(response.status_code, 200)
+                self.assertNotIn("Content-Disposition", response)
+                self.assertContains(response, "ยังไม่มี อปท. ในพื้นที่นี้ที่มีข้อมูลของปีงบประมาณ 2566")
+
+    def test_the_year_list_offers_only_years_with_records_or_a_round(self):
+        self.login(self.province_officer)
+        response = self.client.get(reverse("exports:records"))
+        self.assertEqual(response.context["years"], [YEAR])
+        self.assertContains(response, f'<option value="{YEAR}"')
+        self.assertNotContains(response, f'<option value="{YEAR - 1}"')
 
     # --- XLSX -------------------------------------------------------------------------------
 
@@ -139,9 +155,33 @@ class RecordExportTestCase(PersonasTestCase):
     def test_english_users_get_english_headers(self):
         self.client.cookies.load({"django_language": "en"})
         lines = csv_lines(self.export(self.province_officer, format="csv", province="67"))
-        _codes, (sections, *_rest) = header_block(lines)
-        label_en = Section.objects.get(schema__version=1, code="population").label_en
-        self.assertIn(label_en, sections)
+        self.assertEqual(lines[0][:2], ["LAO code", "LAO"])
+        row = self.data_rows(lines)[self.lao_a.code]
+        self.assertEqual(row[lines[0].index("education.status")], "not started")
+
+    def test_every_sheet_name_is_whole_words_within_31_characters(self):
+        from pythainlp.tokenize import word_tokenize
+
+        for language in ("th", "en"):
+            with self.subTest(language=language):
+                self.client.cookies.load({"django_language": language})
+                response = self.export(self.province_officer, format="xlsx", province="67")
+                book = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+                labels = Section.objects.filter(schema__version=1).order_by("order")
+                labels = [getattr(s, f"label_{language}") for s in labels]
+                self.assertEqual(len(book.sheetnames), 1 + len(labels))
+                self.assertEqual(len(set(book.sheetnames)), len(book.sheetnames))
+                for name, label in zip(book.sheetnames[1:], labels, strict=True):
+                    self.assertLessEqual(len(name), 31)
+                    self.assertTrue(label.startswith(name), (name, label))
+                    # It ends where a word of the label ends.
+                    ends, at = set(), 0
+                    for word in word_tokenize(label, keep_whitespace=True):
+                        at += len(word)
+                        ends.add(at)
+                    self.assertIn(len(name), ends, (name, label))
+                    if len(label) > 31:
+                        self.assertNotIn(name.split()[-1], ("and", "และ"))
 
     # --- Scope ------------------------------------------------------------------------------
 

@@ -2,7 +2,8 @@
 
 The records of a scope (the whole country by default) as one row per LAO and one column per
 field, the same file the portal's export page gives (see dashboards/export_writers.py). CSV is
-UTF-8 with a BOM and one wide header block; XLSX has a summary sheet and one sheet per section.
+UTF-8 with a BOM, one header row and one row per LAO; XLSX has a summary sheet and one sheet per
+section. A year without records in the area writes no file and says so.
 Both are written row by row, so the national export runs in little memory.
 """
 
@@ -61,6 +62,13 @@ class Command(LanguageCommand):
             )
         except ExportScopeError as exc:
             raise CommandError(str(exc)) from None
+        if not scope.has_records():
+            raise CommandError(
+                _("No LAO in this area has a record of fiscal year %(year)s yet.")
+                % {"year": scope.fiscal_year}
+                + " "
+                + _("Nothing was exported; choose another year.")
+            )
         output: Path = options["output"]
         started = time.monotonic()
         try:
