@@ -9,7 +9,6 @@ no record yet owes what the newest schema requires of its type, with nothing fil
 import datetime
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import (
@@ -27,6 +26,7 @@ from django.utils import timezone
 
 from dashboards.figures import STATUSES, required_by_type, with_progress
 from deadlines.models import Circular, Round, RoundLAO
+from records import values as record_values
 from records.models import (
     LAO,
     District,
@@ -38,7 +38,6 @@ from records.models import (
     SectionEntry,
     ValueChange,
 )
-from records.services import NOT_APPLICABLE
 
 
 def with_record(laos: QuerySet[LAO], fiscal_year: int) -> QuerySet[LAO]:
@@ -176,19 +175,22 @@ def lao_with_record(laos: QuerySet[LAO], code: str, fiscal_year: int) -> dict | 
 
 def api_value(field: Field, raw) -> tuple[object, bool]:
     """(value, not applicable) for the JSON: whole numbers as numbers, decimals and money as
-    exact decimal strings, dates as ISO strings, yes/no as booleans."""
+    exact decimal strings, dates as ISO strings, yes/no as booleans. What a stored value means
+    ("NA" is not applicable except in a text field, where it is text) is records.values'."""
     if raw in (None, ""):
         return None, False
-    if raw == NOT_APPLICABLE:
+    if record_values.is_not_applicable(raw, field):
         return None, True
     if field.type == Field.Type.INTEGER and not isinstance(raw, bool):
-        try:
-            number = Decimal(str(raw))
-        except InvalidOperation:
+        number = record_values.stored_decimal(raw)
+        if number is None:
             return str(raw), False
         return (int(number), False) if number == number.to_integral_value() else (str(raw), False)
-    if field.type == Field.Type.BOOLEAN:
-        return (raw if isinstance(raw, bool) else str(raw).lower() in ("true", "1", "yes")), False
+    if field.type == Field.Type.BOOLEAN and not isinstance(raw, bool):
+        try:
+            return record_values.parse_boolean(raw), False
+        except record_values.InvalidValue:
+            return False, False
     return (raw if isinstance(raw, int | str | bool) else str(raw)), False
 
 

@@ -11,12 +11,14 @@ from lgdata import thai
 from records.forms import BuddhistDateField
 from records.models import LAO
 from records.schema import current_schema
+from records.values import typed_date
 
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 
 
 def _be(day: datetime.date | None) -> str:
-    return f"{day.day}/{day.month}/{thai.be_year(day)}" if day else ""
+    """A date as people type it, 30/9/2568 (records.values.typed_date); empty for None."""
+    return typed_date(day) if day else ""
 
 
 def _lines(value: str) -> list[str]:

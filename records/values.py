@@ -290,6 +290,18 @@ def show_value(value, f: Field, language: str = "th") -> str:
     return str(value)
 
 
+def stored_decimal(value) -> Decimal | None:
+    """A stored number as a Decimal; None when it is not one (not applicable, a yes/no, or a
+    value of another type kept from an older schema)."""
+    if value in (None, "", NOT_APPLICABLE) or isinstance(value, bool):
+        return None
+    try:
+        number = Decimal(str(value))
+    except ArithmeticError:
+        return None
+    return number + 0 if number.is_finite() else None
+
+
 def cell_value(value, f: Field, language: str = "th"):
     """A stored value as an export's cell: a number as a Decimal (a spreadsheet adds it up), a
     date as typed (30/9/2568), everything else as ``show_value`` reads it; None when empty."""
@@ -297,11 +309,13 @@ def cell_value(value, f: Field, language: str = "th"):
         return None
     if is_not_applicable(value, f) or not (f.is_numeric or f.type == Field.Type.DATE):
         return show_value(value, f, language)
+    if f.is_numeric:
+        number = stored_decimal(value)
+        # Not a number after all (kept from an older schema): shown as it is stored.
+        return number if number is not None else str(value)
     try:
-        if f.is_numeric:
-            return Decimal(str(value))
         return typed_date(datetime.date.fromisoformat(value))
-    except (ArithmeticError, ValueError):  # not of its type after all: shown as it is stored
+    except (TypeError, ValueError):
         return str(value)
 
 
