@@ -8,6 +8,7 @@ import openpyxl
 from django.core.management import CommandError, call_command
 from django.test import SimpleTestCase
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from records import hooks
 from records.models import Field, Record, SectionEntry, ValueChange
@@ -18,7 +19,7 @@ from records.record_import import (
 )
 from records.services import applicable_fields, completeness, record_get_or_create, section_save
 from records.uploads import UploadError
-from records.values import InvalidValue, cell_to_stored
+from records.values import InvalidValue, cell_to_stored, show_value
 from tests.base import PersonasTestCase
 
 HEADER = "lao_code,fiscal_year,field_code,value\n"
@@ -148,6 +149,32 @@ class ImportRecordsCommandTestCase(PersonasTestCase):
         self.assertEqual(cleared.old_value, "800")
         self.assertIn("2 values changed", output)
         self.assertIn("1 unchanged", output)
+
+    def test_na_in_a_text_field_is_text_and_still_marks_a_number_not_applicable(self):
+        rows = [("office_address", "NA"), ("area_km2", "NA")]
+        self.run_import(self.write(csv_text(self.lao_a.code, rows)), "--commit")
+        values = self.entry("general").values
+        self.assertEqual(values["office_address"], "NA")
+        self.assertEqual(values["area_km2"], "NA")
+        self.assertEqual(
+            show_value(values["area_km2"], Field.objects.get(code="area_km2")),
+            str(_("not applicable")),
+        )
+        self.assertEqual(show_value("NA", Field.objects.get(code="office_address")), "NA")
+
+    def test_a_common_era_year_or_bad_grouping_is_refused_with_its_line(self):
+        rows = [("population_as_of", "30/9/2024"), ("population_male", "1,2341,234")]
+        path = self.write(csv_text(self.lao_a.code, rows))
+        out = io.StringIO()
+        with self.assertRaises(CommandError):
+            call_command("import_records", str(path), "--commit", "--language", "en", stdout=out)
+        self.assertIn(
+            "Line 2, population_as_of: The year 2024 is a Common-Era (CE) year: "
+            "did you mean 30/9/2567?",
+            out.getvalue(),
+        )
+        self.assertIn("Line 3, population_male: Group the digits by three", out.getvalue())
+        self.assertFalse(Record.objects.filter(lao=self.lao_a).exists())
 
     def test_a_workbook_is_read_like_a_csv_file(self):
         book = openpyxl.Workbook()
