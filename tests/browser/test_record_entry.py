@@ -73,11 +73,12 @@ class RecordEntryInBrowserTestCase(StaticLiveServerTestCase):
         browser.get(f"{self.live_server_url}/lao/{self.lao.code}/{self.year}/{entry.section.code}/")
         for f in applicable_fields(entry.section, self.lao.type):
             value = entry.values.get(f.code)
-            na = browser.find_element(By.NAME, f"{f.code}__na")
-            if na.is_selected() != (value == "NA"):
-                na.send_keys(Keys.SPACE)  # toggles the box as a keyboard user does
-            if value == "NA":
-                value = None
+            if f.type != Field.Type.TEXT:  # a text field has no "not applicable" box: NA is text
+                na = browser.find_element(By.NAME, f"{f.code}__na")
+                if na.is_selected() != (value == "NA"):
+                    na.send_keys(Keys.SPACE)  # toggles the box as a keyboard user does
+                if value == "NA":
+                    value = None
             widget = browser.find_element(By.NAME, f.code)
             if widget.tag_name == "select":
                 choice = (
