@@ -362,6 +362,10 @@ class Reminder(models.Model):
         AFTER = "after", _("after the deadline")
         DIGEST = "digest", _("district digest")
         MANUAL = "manual", _("sent by an officer")
+        # Workflow notices (deadlines.notices): one per move, so not limited to one a day.
+        SUBMITTED = "submitted", _("a record was submitted")
+        RETURNED = "returned", _("a record was returned")
+        APPROVED = "approved", _("a record was approved")
 
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="reminders")
     participant = models.ForeignKey(
@@ -382,7 +386,9 @@ class Reminder(models.Model):
         ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["round", "recipient", "kind", "day"], name="reminder_once_a_day"
+                fields=["round", "recipient", "kind", "day"],
+                condition=Q(kind__in=["before", "on_day", "after", "digest", "manual"]),
+                name="reminder_once_a_day",
             )
         ]
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from deadlines import notices
 from deadlines.models import Circular, LockException, Round, RoundLAO, Transition
 from deadlines.parsing import ParsedCircular, normalise_reference
 from lgdata.thai import be_date
@@ -164,7 +165,7 @@ def round_submit(*, participant: RoundLAO, by: User) -> RoundLAO:
     missing = submission_missing(participant)
     if missing:
         raise SubmissionIncomplete(missing)
-    return _move(participant, move=RoundLAO.Move.SUBMIT, by=by)
+    return notices.notify_submitted(_move(participant, move=RoundLAO.Move.SUBMIT, by=by))
 
 
 @transaction.atomic
@@ -172,7 +173,7 @@ def round_approve(*, participant: RoundLAO, by: User, comment: str = "") -> Roun
     """The district approves a submission; the province then confirms it (second level)."""
     confirms = RoundLAO.Move.CONFIRM in participant.allowed_moves(by)
     move = RoundLAO.Move.CONFIRM if confirms else RoundLAO.Move.APPROVE
-    return _move(participant, move=move, by=by, comment=comment)
+    return notices.notify_approved(_move(participant, move=move, by=by, comment=comment))
 
 
 @transaction.atomic
@@ -180,7 +181,9 @@ def round_return(*, participant: RoundLAO, by: User, comment: str) -> RoundLAO:
     """Sends a submission back to the clerk with the reason; a comment is required."""
     if not comment.strip():
         raise WorkflowError(_("Say why the record is returned."))
-    return _move(participant, move=RoundLAO.Move.RETURN, by=by, comment=comment)
+    return notices.notify_returned(
+        _move(participant, move=RoundLAO.Move.RETURN, by=by, comment=comment)
+    )
 
 
 @transaction.atomic
