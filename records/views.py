@@ -93,6 +93,14 @@ def fiscal_year_or_404(year: int) -> int:
     return year
 
 
+def _crumbs(request: HttpRequest, lao: LAO) -> dict:
+    """Which levels above the LAO the breadcrumb may link to: only pages the user may open."""
+    return {
+        "crumb_district": access.can_view_district(request.user, lao.district),
+        "crumb_province": access.can_view_province(request.user, lao.district.province),
+    }
+
+
 def request_language(request: HttpRequest) -> str:
     return "en" if getattr(request, "LANGUAGE_CODE", "th") == "en" else "th"
 
@@ -122,6 +130,7 @@ def lao_overview(request: HttpRequest, lao_code: str) -> HttpResponse:
         "records/lao_overview.html",
         {
             "lao": lao,
+            **_crumbs(request, lao),
             "subdistricts": lao.subdistricts.order_by("code"),
             "can_edit": access.can_edit_lao_record(request.user, lao),
             "years": years,
@@ -190,11 +199,16 @@ def section_edit(request: HttpRequest, lao_code: str, year: int, section_code: s
         )
     # Only to show the page read-only with the reason; section_save refuses the write itself.
     blocked = hooks.edit_blocked_reason(lao, year, timezone.localdate()) if can_edit else None
+    if blocked or not can_edit:
+        # A form that cannot be saved is shown with its inputs disabled, not as a trap.
+        for form_field in form.fields.values():
+            form_field.disabled = True
     return render(
         request,
         "records/section_form.html",
         {
             "lao": lao,
+            **_crumbs(request, lao),
             "year": year,
             "record": record,
             "section": section,
@@ -345,6 +359,7 @@ def record_history(request: HttpRequest, lao_code: str, year: int) -> HttpRespon
         "records/history.html",
         {
             "lao": lao,
+            **_crumbs(request, lao),
             "year": year,
             "record": record,
             "rows": rows,
