@@ -19,13 +19,22 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 
 install: $(VENV)/.installed
 
-run: install
+# The demo is served as production serves the portal: DEBUG off, so a missing page or an error
+# shows the portal's own Thai pages, never Django's debug pages; plain HTTP on loopback only.
+# Only the seeding step runs with DEBUG on: demo users (public password) need it.
+RUN_ENV = DEBUG=0 SECURE=0 ALLOWED_HOSTS=$(HOST),localhost SECRET_KEY="$$(cat var/secret_key)"
+
+# A secret key made once per checkout and kept out of git (var/ is ignored).
+var/secret_key:
 	mkdir -p var
-	$(PY) manage.py migrate --noinput
-	$(PY) manage.py seed_demo --provinces $(DEMO_PROVINCES)
-	$(PY) manage.py collectstatic --noinput --verbosity 0
+	umask 077 && $(PY) -c 'import secrets; print(secrets.token_urlsafe(64))' > $@
+
+run: install var/secret_key
+	DEBUG=1 $(PY) manage.py migrate --noinput
+	DEBUG=1 $(PY) manage.py seed_demo --provinces $(DEMO_PROVINCES)
+	$(RUN_ENV) $(PY) manage.py collectstatic --noinput --verbosity 0
 	@echo "Serving on http://$(HOST):$(PORT)/  (Ctrl+C to stop)"
-	$(VENV)/bin/gunicorn lgdata.wsgi --bind $(HOST):$(PORT) --workers 2 --access-logfile -
+	$(RUN_ENV) $(VENV)/bin/gunicorn lgdata.wsgi --bind $(HOST):$(PORT) --workers 2 --access-logfile -
 
 test: install
 	$(PY) -m pytest -q $(PYTEST_ARGS)
