@@ -34,6 +34,17 @@ from records.schema import current_schema
 DEPARTMENT_ISSUER = "อธิบดีกรมส่งเสริมการปกครองท้องถิ่น"
 SUBJECT = "การปรับปรุงข้อมูลกลางองค์กรปกครองส่วนท้องถิ่น"
 HISTORIC_REFERENCE = "มท ๐๘๐๖/ว ๓๑๓๗"
+
+# The letter-number prefix (รหัสพยัญชนะ) of each demo province's offices, as on their letters:
+# a province's letters are "พช ๐๐๓๗.๓/ว …", its district offices' "พช ๐๐๒๓.<district>/ว …".
+LETTER_PREFIXES = {"67": "พช", "81": "กบ", "50": "ชม", "10": "กท"}
+
+
+def letter_prefix(province: Province) -> str:
+    """The province's letter prefix; a province outside the demo's four keeps its code."""
+    return LETTER_PREFIXES.get(province.code, to_thai_digits(province.code))
+
+
 HISTORIC_DATE = datetime.date(2012, 11, 19)
 
 
@@ -168,7 +179,7 @@ def _round(
         serial = to_thai_digits(f"{fiscal_year % 100}{number:02d}")  # one per year and province
         letter = _letter(
             result,
-            reference=f"{province.code} ๐๐๓๗.๓/ว {serial}",
+            reference=f"{letter_prefix(province)} ๐๐๓๗.๓/ว {serial}",
             level=Circular.Level.PROVINCE,
             province=province,
             forwards=department,
@@ -182,7 +193,8 @@ def _round(
         for district in province.districts.filter(laos__isnull=False).distinct():
             _letter(
                 result,
-                reference=f"{district.code} ๐๐๒๓/ว {serial}",
+                reference=f"{letter_prefix(province)} "
+                f"๐๐๒๓.{to_thai_digits(str(int(district.code[2:])))}/ว {serial}",
                 level=Circular.Level.DISTRICT,
                 district=district,
                 forwards=letter,

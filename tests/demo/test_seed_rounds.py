@@ -77,3 +77,18 @@ class SeedRoundsTestCase(TestCase):
             self.assertEqual([c.level for c in chain], ["department", "province", "district"])
             self.assertEqual(chain[2].forwards, chain[1])
             self.assertEqual(chain[1].forwards, round_.circular)
+
+
+@override_settings(DEBUG=True)
+class DemoLetterNumbersTestCase(TestCase):
+    def test_letters_carry_the_real_province_prefixes(self):
+        call_command("seed_demo", "--provinces", "67,81", "--fill", "0", stdout=io.StringIO())
+        references = set(Circular.objects.values_list("reference", flat=True))
+        for province, prefix in (("67", "พช "), ("81", "กบ ")):
+            with self.subTest(province=province):
+                letters = Circular.objects.filter(province_id=province, level="province")
+                self.assertTrue(letters.exists())
+                self.assertTrue(all(c.reference.startswith(prefix) for c in letters))
+                district = Circular.objects.filter(district__province_id=province).first()
+                self.assertTrue(district.reference.startswith(prefix + "๐๐๒๓."))
+        self.assertFalse(any(r[:2].isdigit() for r in references))
