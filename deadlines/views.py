@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 
 from accounts import access
 from deadlines import services
+from deadlines.filters import CircularFilter
 from deadlines.forms import CircularForm, CircularSourceForm, ForwardChoiceForm, RoundForm
 from deadlines.models import Circular, Round, RoundLAO
 from deadlines.parsing import CircularError, parse_circular
@@ -256,15 +257,40 @@ def _get_circular_for_user(request: HttpRequest, circular_id: int) -> Circular:
 
 @login_required
 def circular_list(request: HttpRequest) -> HttpResponse:
-    circulars = Circular.objects.visible_to(request.user).select_related(
-        "round", "province", "district"
+    """The letters the user may read. Searched or filtered: the matching letters, newest first.
+    Otherwise each circular with the forwarding letters beneath it (province, then district)."""
+    visible = Circular.objects.visible_to(request.user).select_related(
+        "round", "province", "district", "forwards"
     )
-    page = Paginator(circulars, 50).get_page(request.GET.get("page"))
+    found = CircularFilter(request.GET or None, queryset=visible)
+    if found.active:
+        page = Paginator(found.qs, 50).get_page(request.GET.get("page"))
+    else:
+        # A letter is nested under the letter it forwards when the user may read that one.
+        roots = visible.filter(Q(forwards__isnull=True) | ~Q(forwards__in=visible))
+        page = Paginator(roots, 50).get_page(request.GET.get("page"))
+        _attach_forwarding_letters(visible, list(page.object_list))
     return render(
         request,
         "deadlines/circular_list.html",
-        {"page": page},
+        {"page": page, "filter": found, "searching": found.active},
     )
+
+
+def _attach_forwarding_letters(visible, letters: list[Circular]) -> None:
+    """Sets ``forwarding`` on each letter: the readable letters forwarding it, and theirs
+    (province, then district letters; two queries)."""
+    children: dict[int, list[Circular]] = {}
+    parents = [c.pk for c in letters]
+    for _level in range(2):
+        found = list(visible.filter(forwards_id__in=parents).order_by("date", "reference"))
+        for letter in found:
+            children.setdefault(letter.forwards_id, []).append(letter)
+        parents = [c.pk for c in found]
+    for letter in letters:
+        letter.forwarding = children.get(letter.pk, [])
+        for child in letter.forwarding:
+            child.forwarding = children.get(child.pk, [])
 
 
 @login_required

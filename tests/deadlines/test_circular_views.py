@@ -140,11 +140,79 @@ class CircularVisibilityTestCase(PersonasTestCase):
         self.login(self.other_province_officer)
         self.assertEqual(self.client.get(f"/circulars/{self.krabi.pk}/").status_code, 200)
         self.login(self.executive)
-        self.assertEqual(len(self.client.get("/circulars/").context["page"].object_list), 2)
+        # Both letters are listed: Krabi's nested under the circular it forwards.
+        (listed,) = self.client.get("/circulars/").context["page"].object_list
+        self.assertEqual((listed, listed.forwarding), (self.round.circular, [self.krabi]))
 
     def test_anonymous_users_are_sent_to_log_in(self):
         self.assertEqual(self.client.get("/circulars/").status_code, 302)
         self.assertEqual(RoundLAO.objects.filter(round=self.round).count(), 4)
+
+
+class CircularListTestCase(PersonasTestCase):
+    """Search (reference, subject) and filters (level, year) kept in the URL; forwarding letters
+    nested under the circular they forward."""
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.round = make_round()  # มท ๐๘๐๖/ว ๓๑๓๗ of 19 Nov 2024 (2567)
+        cls.province = Circular.objects.create(
+            level="province",
+            province_id="67",
+            forwards=cls.round.circular,
+            reference="พช ๐๐๓๗.๓/ว ๔๗๗๙",
+            reference_normalised="พช 0037.3/ว 4779",
+            date=datetime.date(2024, 11, 30),
+            subject="แจ้งต่อ ข้อมูลกลาง",
+        )
+        cls.district = Circular.objects.create(
+            level="district",
+            district_id="6701",
+            forwards=cls.province,
+            reference="พช ๐๐๒๓.๑/ว ๑๕๖๒",
+            reference_normalised="พช 0023.1/ว 1562",
+            date=datetime.date(2024, 12, 4),
+            subject="แจ้งต่อ ข้อมูลกลาง",
+        )
+        cls.old = Circular.objects.create(
+            level="department", reference="มท ๐๘๐๖/ว ๑๐๐", reference_normalised="มท 0806/ว 100",
+            date=datetime.date(2023, 1, 5), subject="แบบสำรวจเก่า",
+        )  # fmt: skip
+
+    def listed(self, query=""):
+        page = self.client.get("/circulars/" + query)
+        self.assertEqual(page.status_code, 200)
+        return page, list(page.context["page"].object_list)
+
+    def test_forwarding_letters_are_nested_under_their_circular(self):
+        self.login(self.district_officer)
+        page, roots = self.listed()
+        self.assertEqual(roots, [self.round.circular, self.old])
+        self.assertEqual(roots[0].forwarding, [self.province])
+        self.assertEqual(roots[0].forwarding[0].forwarding, [self.district])
+        self.assertContains(page, "หนังสือแจ้งต่อ 1 ฉบับ")
+
+    def test_search_by_reference_in_arabic_digits_or_by_subject(self):
+        self.login(self.district_officer)
+        self.assertEqual(self.listed("?q=0023.1/ว 1562")[1], [self.district])
+        self.assertEqual(self.listed("?q=สำรวจเก่า")[1], [self.old])
+
+    def test_filters_by_level_and_buddhist_year_stay_in_the_url(self):
+        self.login(self.district_officer)
+        page, found = self.listed("?level=department&year=2567")
+        self.assertEqual(found, [self.round.circular])
+        self.assertContains(page, '<option value="2567" selected>')
+        self.assertEqual(self.listed("?year=2566")[1], [self.old])
+
+    def test_searching_finds_only_letters_the_user_may_read(self):
+        self.login(self.other_province_officer)  # Krabi: Phetchabun's letters are not theirs
+        self.assertEqual(self.listed("?q=แจ้งต่อ")[1], [])
+        self.assertEqual(self.listed("?q=พช")[1], [])
+
+    def test_an_unknown_year_shows_every_letter_not_an_error(self):
+        self.login(self.district_officer)
+        self.assertEqual(len(self.listed("?year=abc")[1]), 4)
 
 
 class CircularNotALetterTestCase(PersonasTestCase):
