@@ -21,6 +21,14 @@ from lgdata.thai import be_date
 
 SVG_NS = "http://www.w3.org/2000/svg"
 FONT = "Sarabun, system-ui, sans-serif"
+# Every label is at least the page's body text (1.05rem = 16.8 px, static/css/portal.css). The
+# charts are drawn at their natural size (one SVG unit = one CSS pixel; wider than the screen,
+# they scroll), so the font size in the SVG is the size people read.
+BODY_PX = 17
+LINE_PX = 21
+# A generous estimate of a glyph's advance in Sarabun, as a share of the font size, used to
+# keep labels apart and to wrap long names (Thai vowel and tone marks take no width).
+ADVANCE = 0.62
 # Completeness in five steps, light to dark (a sequential palette that prints in grey too),
 # with the text colour that reads on each.
 SCALE = (
@@ -44,6 +52,41 @@ def colour(percent: float | None) -> tuple[str, str]:
     return SCALE[-1][1:]
 
 
+def text_width(text: str, font_size: float) -> float:
+    """The estimated width of a line of text: combining marks (Thai vowels above and below,
+    tone marks) take no width."""
+    import unicodedata
+
+    return sum(0 if unicodedata.combining(c) or unicodedata.category(c) == "Mn" else 1
+               for c in text) * ADVANCE * font_size  # fmt: skip
+
+
+def wrap(text: str, width: float, font_size: float, lines: int = 2) -> list[str]:
+    """``text`` in at most ``lines`` lines no wider than ``width`` (at spaces where it can,
+    else anywhere; the last line clipped with "…")."""
+    out: list[str] = []
+    rest = text
+    while rest and len(out) < lines:
+        if text_width(rest, font_size) <= width:
+            out.append(rest)
+            rest = ""
+            break
+        cut = len(rest)
+        while cut > 1 and text_width(rest[:cut], font_size) > width:
+            cut -= 1
+        space = rest.rfind(" ", 0, cut)
+        if space > 0:
+            cut = space
+        out.append(rest[:cut].rstrip())
+        rest = rest[cut:].lstrip()
+    if rest:
+        last = out[-1]
+        while last and text_width(last + "…", font_size) > width:
+            last = last[:-1]
+        out[-1] = last + "…"
+    return out
+
+
 def percent_text(value: float | None) -> str:
     return "–" if value is None else f"{value:.1f}%"
 
@@ -62,12 +105,12 @@ class Svg:
             "svg",
             xmlns=SVG_NS,
             viewBox=f"0 0 {width:g} {height:g}",
-            width="100%",
+            width=f"{width:g}",
+            height=f"{height:g}",
             role="img",
             font_family=FONT,
             class_="dashboard-chart",
             data_testid=testid,
-            style=f"max-width: {width:g}px",
         )
         self.element("title", title)
 
@@ -115,63 +158,55 @@ class Bar:
 
 
 def bar_chart(bars: list[Bar], *, title: str, testid: str = "bar-chart") -> SafeString:
-    """Horizontal bars of completeness (0–100 %), one a row, with the label on the left and the
-    value at the end of the bar; the order is the caller's."""
-    label_width, bar_width, row, top = 200, 360, 22, 28
-    width = label_width + bar_width + 70
-    height = top + row * max(len(bars), 1) + 24
+    """Horizontal bars of completeness (0–100 %), one a row: the name above its bar (wrapped on
+    two lines when long) and the value at the end of the bar; the order is the caller's. Narrow
+    enough for a phone at its natural size."""
+    width, value_room, bar_h, gap = 360, 70, 14, 10
+    bar_width = width - value_room
+    title_lines = wrap(title, width, BODY_PX)
+    top = LINE_PX * len(title_lines) + 8
+    rows = [(bar, wrap(bar.label, width, BODY_PX)) for bar in bars]
+    body = sum(LINE_PX * len(lines) + bar_h + gap for _bar, lines in rows)
+    height = top + body + LINE_PX + 8
     svg = Svg(width=width, height=height, title=title, testid=testid)
-    svg.element("text", title, x=0, y=16, font_size=14, font_weight=600, fill="#212529")
-    for tick in (0, 25, 50, 75, 100):
-        x = label_width + bar_width * tick / 100
-        svg.element("line", x1=x, x2=x, y1=top - 4, y2=height - 20, stroke="#dee2e6")
+    for n, line in enumerate(title_lines):
         svg.element(
-            "text",
-            f"{tick}%",
-            x=x,
-            y=height - 6,
-            font_size=11,
-            text_anchor="middle",
-            fill="#6c757d",
-        )
-    for index, bar in enumerate(bars):
-        y = top + index * row
+            "text", line, x=0, y=BODY_PX + n * LINE_PX, font_size=BODY_PX, font_weight=600,
+            fill="#212529",
+        )  # fmt: skip
+    bottom = height - LINE_PX - 4
+    for tick in (0, 50, 100):
+        x = bar_width * tick / 100
+        svg.element("line", x1=x, x2=x, y1=top, y2=bottom, stroke="#dee2e6")
+        svg.element(
+            "text", f"{tick}%", x=x, y=height - 6, font_size=BODY_PX,
+            text_anchor={0: "start", 100: "end"}.get(tick, "middle"), fill="#6c757d",
+        )  # fmt: skip
+    y = top
+    for bar, lines in rows:
         fill, _text = colour(bar.value)
         svg.open("g", class_="bar", data_code=bar.code, data_value=_data(bar.value))
         if bar.href:
             svg.open("a", href=bar.href)
-        svg.element(
-            "text",
-            _clip(bar.label, 28),
-            x=label_width - 6,
-            y=y + 15,
-            font_size=13,
-            text_anchor="end",
-            fill="#0d6efd" if bar.href else "#212529",
-        )
+        for n, line in enumerate(lines):
+            svg.element(
+                "text", line, x=0, y=y + BODY_PX + n * LINE_PX, font_size=BODY_PX,
+                fill="#0d6efd" if bar.href else "#212529", class_="label",
+            )  # fmt: skip
         if bar.href:
             svg.close("a")
+        y += LINE_PX * len(lines)
         length = bar_width * (bar.value or 0) / 100
         svg.element(
-            "rect",
-            x=label_width,
-            y=y + 3,
-            width=max(length, 0.5),
-            height=row - 6,
-            fill=fill,
-            stroke="#495057",
-            stroke_width=0.5,
-        )
+            "rect", x=0, y=y + 2, width=max(length, 0.5), height=bar_h, fill=fill,
+            stroke="#495057", stroke_width=0.5,
+        )  # fmt: skip
         svg.element(
-            "text",
-            percent_text(bar.value),
-            x=label_width + length + 4,
-            y=y + 15,
-            font_size=12,
-            fill="#212529",
-            class_="value",
-        )
+            "text", percent_text(bar.value), x=length + 4, y=y + bar_h, font_size=BODY_PX,
+            fill="#212529", class_="value",
+        )  # fmt: skip
         svg.close("g")
+        y += bar_h + gap
     return svg.render()
 
 
@@ -211,12 +246,15 @@ def burnup_chart(
     """Submissions over time against the deadline: per cent of the LAOs in the round that have
     submitted, one line per area, from the round's start to ``end``; the deadline and today as
     vertical lines, 100 % as the target."""
-    left, right, top, bottom = 44, 150, 30, 40
-    plot_w, plot_h = 520, 220
+    left, right, top, bottom = 52, 250, 34, 2 * LINE_PX + 8
+    plot_w, plot_h = 460, 240
     width, height = left + plot_w + right, top + plot_h + bottom
     days = max((end - start).days, 1)
     svg = Svg(width=width, height=height, title=title, testid=testid)
-    svg.element("text", title, x=0, y=16, font_size=14, font_weight=600, fill="#212529")
+    svg.element(
+        "text", _clip(title, 60), x=0, y=BODY_PX, font_size=BODY_PX, font_weight=600,
+        fill="#212529",
+    )  # fmt: skip
 
     def x(day: datetime.date) -> float:
         return left + plot_w * (day - start).days / days
@@ -237,8 +275,8 @@ def burnup_chart(
             "text",
             f"{tick}%",
             x=left - 6,
-            y=y(tick) + 4,
-            font_size=11,
+            y=y(tick) + 6,
+            font_size=BODY_PX,
             text_anchor="end",
             fill="#6c757d",
         )
@@ -247,8 +285,8 @@ def burnup_chart(
             "text",
             be_date(day, short=True),
             x=x(day),
-            y=top + plot_h + 16,
-            font_size=11,
+            y=top + plot_h + LINE_PX,
+            font_size=BODY_PX,
             text_anchor=anchor,
             fill="#6c757d",
         )
@@ -262,8 +300,8 @@ def burnup_chart(
             "text",
             f"{_('Deadline')} {be_date(deadline, short=True)}",
             x=x(deadline),
-            y=top + plot_h + 32,
-            font_size=11,
+            y=top + plot_h + 2 * LINE_PX,
+            font_size=BODY_PX,
             text_anchor="middle",
             fill="#dc3545",
         )
@@ -271,6 +309,7 @@ def burnup_chart(
         day_line(today, stroke="#6c757d", stroke_dasharray="2 3")
     colours = iter(LINE_COLOURS * (1 + len(lines) // len(LINE_COLOURS)))
     many = sum(1 for line in lines if not line.main) > len(LINE_COLOURS)
+    labels: list[tuple[float, str, str, str]] = []  # wanted y, text, colour, code
     for line in sorted(lines, key=lambda line: line.main):
         if not line.points:
             continue
@@ -295,16 +334,20 @@ def burnup_chart(
         if len(line.points) == 1:
             svg.element("circle", cx=x(last_day), cy=y(last), r=3, fill=stroke)
         if line.main or not many:
-            svg.element(
-                "text",
-                f"{_clip(line.label, 16)} {percent_text(last)}",
-                x=x(last_day) + 4,
-                y=y(last) + 4,
-                font_size=11,
-                fill=stroke,
-                class_="line-label",
-                data_code=line.code,
+            labels.append(
+                (y(last) + 6, f"{_clip(line.label, 14)} {percent_text(last)}", stroke, line.code)
             )
+    # Labels at the end of their lines, moved apart so none overlaps the next (one line each).
+    label_x = x(min(today, end)) + 6
+    placed: list[float] = []
+    for wanted, *_rest in sorted(labels):
+        placed.append(max(wanted, placed[-1] + LINE_PX) if placed else wanted)
+    shift = max(0.0, (placed[-1] if placed else 0) - (top + plot_h + 6))
+    for (_wanted, text, stroke, code), at in zip(sorted(labels), placed, strict=True):
+        svg.element(
+            "text", text, x=label_x, y=max(at - shift, BODY_PX + LINE_PX), font_size=BODY_PX,
+            fill=stroke, class_="line-label", data_code=code,
+        )  # fmt: skip
     return svg.render()
 
 
@@ -322,12 +365,15 @@ class Tile:
 def tile_map(tiles: dict[str, Tile], *, title: str, testid: str = "tile-map") -> SafeString:
     """Every province as a square in its place (dashboards.tilemap), coloured by completeness,
     with its abbreviation and per cent; a legend of the colour steps below."""
-    size, gap, top = 46, 3, 26
+    size, gap, top = 54, 3, 30
     width = COLUMNS * (size + gap)
     legend_top = top + ROWS * (size + gap) + 8
-    height = legend_top + 40
+    height = legend_top + 16 + 2 * LINE_PX
     svg = Svg(width=width, height=height, title=title, testid=testid)
-    svg.element("text", title, x=0, y=16, font_size=14, font_weight=600, fill="#212529")
+    svg.element(
+        "text", _clip(title, 40), x=0, y=BODY_PX, font_size=BODY_PX, font_weight=600,
+        fill="#212529",
+    )  # fmt: skip
     for code, (column, row, abbreviation) in TILES.items():
         tile = tiles.get(code) or Tile(code, abbreviation, None)
         fill, text = colour(tile.value)
@@ -351,8 +397,8 @@ def tile_map(tiles: dict[str, Tile], *, title: str, testid: str = "tile-map") ->
             "text",
             abbreviation,
             x=x + size / 2,
-            y=y + 19,
-            font_size=14,
+            y=y + 22,
+            font_size=BODY_PX,
             font_weight=600,
             text_anchor="middle",
             fill=text,
@@ -361,8 +407,8 @@ def tile_map(tiles: dict[str, Tile], *, title: str, testid: str = "tile-map") ->
             "text",
             "–" if tile.value is None else f"{tile.value:.0f}%",
             x=x + size / 2,
-            y=y + 36,
-            font_size=11,
+            y=y + 44,
+            font_size=BODY_PX,
             text_anchor="middle",
             fill=text,
             class_="value",
@@ -385,6 +431,10 @@ def tile_map(tiles: dict[str, Tile], *, title: str, testid: str = "tile-map") ->
             stroke="#495057",
             stroke_width=0.5,
         )
-        svg.element("text", label, x=x, y=legend_top + 30, font_size=10, fill="#212529")
+        # Legend labels alternate between two lines so neighbours never touch.
+        svg.element(
+            "text", label, x=x, y=legend_top + 16 + LINE_PX * (1 + index % 2),
+            font_size=BODY_PX, fill="#212529",
+        )  # fmt: skip
         lower = upper
     return svg.render()

@@ -82,7 +82,8 @@ def burnup(
     start, end = burnup_window(round, today)
     drawn_until = min(today, end)
     group = child_level or own_level
-    by_area = figures.submissions_by_day(
+    # The headline's "submitted" (returns taken off), so the line ends at the tile's figure.
+    by_area = figures.submitted_by_day(
         round=round, laos=laos, level=group, start=start, end=drawn_until
     )
     lines = []

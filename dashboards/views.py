@@ -298,7 +298,7 @@ def province_detail(request: HttpRequest, province_code: str) -> HttpResponse:
         extra=lambda districts, query: {
             "province": province,
             "behind": figures.lao_progress_rows(
-                laos=page.qs, sort="behind", limit=10, sections=[], **common
+                laos=page.qs, sort="behind", limit=10, sections=figures.schema_sections(), **common
             ),
         },
     )

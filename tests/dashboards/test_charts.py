@@ -7,6 +7,7 @@ from django.test import SimpleTestCase
 
 from dashboards import charts
 from dashboards.tilemap import TILES
+from records.completeness import percent
 from records.models import Province
 from tests.base import on
 from tests.dashboards import scenario
@@ -21,6 +22,18 @@ def parse(markup: str) -> ET.Element:
 
 def text_of(group: ET.Element, cls: str) -> str:
     return next(t.text for t in group.iter(f"{{{NS['svg']}}}text") if t.get("class") == cls)
+
+
+def text_box(text: ET.Element, size: float) -> tuple[float, float, float, float]:
+    """(left, top, right, bottom) of a text element, its width estimated as the charts do."""
+    width = charts.text_width(text.text or "", size)
+    x, y = float(text.get("x")), float(text.get("y"))
+    left = {"middle": x - width / 2, "end": x - width}.get(text.get("text-anchor"), x)
+    return (left, y - size * 0.8, left + width, y + size * 0.2)
+
+
+def overlap(a, b) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
 class ChartBuilderTestCase(SimpleTestCase):
@@ -120,12 +133,62 @@ class ChartsOnPagesTestCase(scenario.ScenarioTestCase):
         burnup = self.chart(response, "burnup-chart")
         total = response.context["total"]
         main = burnup.find(".//svg:polyline[@data-main='1']", NS)
-        # Five of Phetchabun's eight LAOs have submitted at least once by 5 Jan (d1..d5, lao_c:
-        # d3 was returned but did submit).
-        self.assertEqual(main.get("data-value"), f"{100 * 6 / total.participants:.1f}")
+        # One definition of "submitted", the headline's: sent, approved by the district or
+        # approved. Five of Phetchabun's eight LAOs by 5 Jan (d3 was returned: not counted).
+        self.assertEqual(total.submitted, 5)
+        self.assertEqual(
+            main.get("data-value"), f"{100 * total.submitted / total.participants:.1f}"
+        )
+        mueang_row = next(r for r in response.context["rows"] if r.code == "6701")
         mueang = burnup.find(".//svg:polyline[@data-code='6701']", NS)
-        self.assertEqual(mueang.get("data-value"), f"{100 * 5 / 7:.1f}")
-        self.assertIn(f"{100 * 6 / 8:.1f}%", burnup.find(".//svg:text[@data-code='67']", NS).text)
+        self.assertEqual(
+            mueang.get("data-value"), f"{100 * mueang_row.submitted / mueang_row.participants:.1f}"
+        )
+        self.assertIn(f"{100 * 5 / 8:.1f}%", burnup.find(".//svg:text[@data-code='67']", NS).text)
+
+    def test_headline_submitted_tile_and_burnup_agree_on_the_national_page(self):
+        self.login(self.department)
+        with scenario.on(AFTER):
+            response = self.client.get("/national/")
+        total = response.context["total"]
+        main = self.chart(response, "burnup-chart").find(".//svg:polyline[@data-main='1']", NS)
+        # The dashboards' per cent (cut to one decimal place, records.completeness.percent).
+        share = percent(total.submitted, total.participants)
+        self.assertEqual(main.get("data-value"), f"{share:.1f}")
+        self.assertContains(response, f'data-testid="headline-submitted">{total.submitted}<')
+
+    def test_labels_are_body_size_and_never_overlap(self):
+        self.login(self.department)
+        with scenario.on(AFTER):
+            national = self.client.get("/national/")
+        self.login(self.province_officer)
+        with scenario.on(AFTER):
+            province = self.client.get("/province/67/")
+        long_name = "องค์การบริหารส่วนตำบลบ้านใหม่สามัคคีพัฒนาเจริญรุ่งเรือง"
+        charts_seen = [
+            self.chart(national, "tile-map"),
+            self.chart(national, "bar-chart"),
+            self.chart(province, "burnup-chart"),
+            self.chart(province, "bar-chart"),
+            parse(
+                charts.bar_chart(
+                    [charts.Bar(long_name, 80.0, "1"), charts.Bar("ก", 100.0, "2")], title="t"
+                )
+            ),
+        ]
+        for svg in charts_seen:
+            with self.subTest(chart=svg.get("data-testid")):
+                boxes = []
+                for text in svg.iter(f"{{{NS['svg']}}}text"):
+                    size = float(text.get("font-size"))
+                    self.assertGreaterEqual(size, 16.8, text.text)
+                    boxes.append((text_box(text, size), text.text))
+                width = float(svg.get("width"))
+                for box, label in boxes:
+                    self.assertLessEqual(box[2], width + 0.5, label)  # inside the chart
+                for i, (a, label_a) in enumerate(boxes):
+                    for b, label_b in boxes[i + 1 :]:
+                        self.assertFalse(overlap(a, b), f"{label_a!r} overlaps {label_b!r}")
 
     def test_district_bars_equal_the_lao_progress_rows(self):
         self.login(self.district_officer)

@@ -16,7 +16,7 @@ PAGES = {
         "/district/6701/?status=in_progress&below=90&sort=-completeness",
         11,  # no burn-up when LAOs are picked by status
     ),
-    "province": ("province_officer", "/province/67/", 15),
+    "province": ("province_officer", "/province/67/", 16),  # + the sections behind, per LAO
     "national": ("department", "/national/", 10),
     "national, executive": ("executive", "/national/?type=sao", 10),
     "fields": ("department", "/national/fields/", 11),
