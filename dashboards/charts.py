@@ -246,15 +246,19 @@ def burnup_chart(
     """Submissions over time against the deadline: per cent of the LAOs in the round that have
     submitted, one line per area, from the round's start to ``end``; the deadline and today as
     vertical lines, 100 % as the target."""
-    left, right, top, bottom = 52, 250, 34, 2 * LINE_PX + 8
+    left, right, bottom = 52, 230, 2 * LINE_PX + 8
     plot_w, plot_h = 460, 240
-    width, height = left + plot_w + right, top + plot_h + bottom
+    width = left + plot_w + right
+    title_lines = wrap(title, width, BODY_PX)
+    top = LINE_PX * len(title_lines) + 14
+    height = top + plot_h + bottom
     days = max((end - start).days, 1)
     svg = Svg(width=width, height=height, title=title, testid=testid)
-    svg.element(
-        "text", _clip(title, 60), x=0, y=BODY_PX, font_size=BODY_PX, font_weight=600,
-        fill="#212529",
-    )  # fmt: skip
+    for n, line in enumerate(title_lines):
+        svg.element(
+            "text", line, x=0, y=BODY_PX + n * LINE_PX, font_size=BODY_PX, font_weight=600,
+            fill="#212529",
+        )  # fmt: skip
 
     def x(day: datetime.date) -> float:
         return left + plot_w * (day - start).days / days
@@ -345,7 +349,7 @@ def burnup_chart(
     shift = max(0.0, (placed[-1] if placed else 0) - (top + plot_h + 6))
     for (_wanted, text, stroke, code), at in zip(sorted(labels), placed, strict=True):
         svg.element(
-            "text", text, x=label_x, y=max(at - shift, BODY_PX + LINE_PX), font_size=BODY_PX,
+            "text", text, x=label_x, y=max(at - shift, top + 6), font_size=BODY_PX,
             fill=stroke, class_="line-label", data_code=code,
         )  # fmt: skip
     return svg.render()
