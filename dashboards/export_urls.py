@@ -14,6 +14,7 @@ urlpatterns = [
         export_views.export_job_download,
         name="job-download",
     ),
+    path("exports/jobs/<str:token>/retry/", export_views.export_job_retry, name="job-retry"),
     path(
         "province/<str:province_code>/report/",
         export_views.province_report,

@@ -18,6 +18,7 @@ from django.http import (
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from accounts import access
 from dashboards import charts, export_jobs
@@ -54,15 +55,14 @@ def records_export(request: HttpRequest) -> HttpResponse:
     if fmt not in FORMATS:
         return _export_page(request)
     language = _language(request)
+    where = {
+        "province": request.GET.get("province", "").strip(),
+        "district": request.GET.get("district", "").strip(),
+        "lao": request.GET.get("lao", "").strip(),
+        "year": _year_or_404(request.GET.get("year", "")),
+    }
     try:
-        scope = export_scope(
-            user=request.user,
-            province=request.GET.get("province", "").strip(),
-            district=request.GET.get("district", "").strip(),
-            lao=request.GET.get("lao", "").strip(),
-            year=_year_or_404(request.GET.get("year", "")),
-            language=language,
-        )
+        scope = export_scope(user=request.user, language=language, **where)
     except ExportScopeError:
         raise Http404 from None
     if not scope.laos.exists():
@@ -83,7 +83,7 @@ def records_export(request: HttpRequest) -> HttpResponse:
         response["Content-Disposition"] = disposition
         return response
     if scope.laos.count() >= export_jobs.BACKGROUND_LAOS:
-        job = export_jobs.export_job_start(scope=scope, user=request.user, language=language)
+        job = export_jobs.export_job_start(user=request.user, language=language, where=where)
         return redirect("exports:job", token=job.token)
     # A file on disk, not bytes in memory: FileResponse sends it in blocks and closes it.
     target = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes it)
@@ -138,8 +138,21 @@ def export_job_download(request: HttpRequest, token: str) -> FileResponse:
     if job is None or not job.ready:
         raise Http404
     return FileResponse(
-        job.path.open("rb"), as_attachment=True, filename=job.filename, content_type=XLSX_TYPE
+        export_jobs.export_job_open(job),
+        as_attachment=True,
+        filename=job.filename,
+        content_type=XLSX_TYPE,
     )
+
+
+@login_required
+@require_POST
+def export_job_retry(request: HttpRequest, token: str) -> HttpResponse:
+    """Runs the user's failed export again (a new task); back to its page."""
+    job = export_jobs.export_job_retry(token, user=request.user)
+    if job is None:
+        raise Http404
+    return redirect("exports:job", token=job.token)
 
 
 @login_required

@@ -320,3 +320,38 @@ SPECTACULAR_SETTINGS = {
         "CircularLevelEnum": "api.serializers.CIRCULAR_LEVELS",
     },
 }
+
+# --- Background tasks, shared cache, sessions and files: nothing held on one machine ----------
+# See docs/DEPLOYMENT.md. Exports, large imports, reminder runs and snapshots run as tasks of
+# Django's tasks API (the django-tasks backport) on its database backend: the queue is a table
+# of the database the portal already has (SQLite by default, PostgreSQL with SKIP LOCKED for
+# many workers), so there is no broker to run; `manage.py db_worker` runs them.
+INSTALLED_APPS += ["django_tasks", "django_tasks_db"]
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# CACHE_URL=redis://127.0.0.1:6379/0 shares the cache (rate limits, cached sessions, dashboard
+# figures) between every app server and worker; without it each process has its own memory.
+CACHE_URL = os.environ.get("CACHE_URL", "")
+if CACHE_URL:
+    from urllib.parse import urlsplit as _urlsplit
+
+    if _urlsplit(CACHE_URL).scheme not in ("redis", "rediss", "unix"):
+        raise ImproperlyConfigured(
+            f"CACHE_URL must be a Redis address such as redis://127.0.0.1:6379/0, not {CACHE_URL!r}"
+        )
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "lgdata"),
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Sessions live in the database, read through the cache: any app server reads any session, and
+# a cache restart logs nobody out.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Uploaded files kept between preview and confirmation, and finished exports, go through
+# Django's storage API (STORAGES["default"]): MEDIA_ROOT must be a volume every app server and
+# worker shares, or configure object storage there instead.
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", "") or BASE_DIR / "var" / "media")

@@ -12,8 +12,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts import access
-from records import registry, uploads
+from lgdata import jobs
+from records import registry, tasks, uploads
 from records.forms import RegistryUploadForm
+from records.views import request_language
 
 
 def _registry_uploads(request: HttpRequest) -> uploads.KeptUploads:
@@ -63,8 +65,24 @@ def registry_import_confirm(request: HttpRequest) -> HttpResponse:
         return redirect("records:registry-import")
     data, filename = upload
     try:
+        dataset = registry.registry_read(data)
+        if dataset.height >= tasks.BACKGROUND_ROWS:
+            # A large file runs in a worker; the page follows it (records/tasks.py).
+            kept.hand_over(token)
+            job = jobs.job_start(
+                kind=tasks.KIND,
+                user=request.user,
+                task=tasks.registry_import,
+                params={
+                    "upload": token,
+                    "filename": filename,
+                    "language": request_language(request),
+                },
+                total=dataset.height,
+            )
+            return redirect("records:registry-import-job", token=job.token)
         result = registry.registry_import(
-            data=data, filename=filename, commit=True, by=request.user
+            data=dataset, filename=filename, commit=True, by=request.user
         )
     except uploads.UploadError as exc:
         messages.error(request, str(exc))
@@ -81,3 +99,32 @@ def registry_import_confirm(request: HttpRequest) -> HttpResponse:
         % {"created": result.created, "updated": result.updated, "unchanged": result.unchanged},
     )
     return redirect("records:registry-import")
+
+
+@login_required
+def registry_import_job(request: HttpRequest, token: str) -> HttpResponse:
+    """A large registry import running in a worker: its progress, then its outcome."""
+    if not access.can_import_registry(request.user):
+        raise Http404
+    job = jobs.job_get(token, user=request.user, kind=tasks.KIND)
+    if job is None:
+        raise Http404
+    return render(request, "records/registry_import_job.html", {"job": job})
+
+
+@login_required
+@require_POST
+def registry_import_job_retry(request: HttpRequest, token: str) -> HttpResponse:
+    """Runs a failed large import again (a new task), if its upload is still kept."""
+    if not access.can_import_registry(request.user):
+        raise Http404
+    job = jobs.job_get(token, user=request.user, kind=tasks.KIND)
+    if job is None:
+        raise Http404
+    if uploads.kept_read(job.params["upload"]) is None:
+        messages.error(
+            request, _("This upload has expired or was already imported. Upload it again.")
+        )
+        return redirect("records:registry-import")
+    jobs.job_retry(job, task=tasks.registry_import)
+    return redirect("records:registry-import-job", token=job.token)

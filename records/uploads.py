@@ -10,19 +10,21 @@ place in a readable file is a ``FileIssue``.
 
 from __future__ import annotations
 
+import datetime
 import io
 import re
 import secrets
-import time
 import zipfile
 from dataclasses import dataclass
-from pathlib import Path
 from typing import IO
 
 from django import forms
 from django.conf import settings
 from django.contrib.sessions.backends.base import SessionBase
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -189,21 +191,49 @@ class ConfirmForm(forms.Form):
 
 
 # --- Keeping an upload between the preview and the confirmation ------------------------------
+# The file goes through Django's storage API (STORAGES["default"], under imports/), not a local
+# path: the confirmation may reach another app server, and a large import runs in a worker.
+
+_KEPT_DIRECTORY = "imports"
 
 
-def _directory() -> Path:
-    return Path(settings.MEDIA_ROOT) / "imports"
+def _name(token: str) -> str | None:
+    return f"{_KEPT_DIRECTORY}/{token}.upload" if _TOKEN.fullmatch(token or "") else None
 
 
-def _path(token: str) -> Path | None:
-    if not _TOKEN.fullmatch(token or ""):
+def kept_read(token: str) -> bytes | None:
+    """The bytes kept under a token (any session's: for a task the uploader handed it to), or
+    None if the token is malformed or its file is gone."""
+    name = _name(token)
+    if name is None or not default_storage.exists(name):
         return None
-    path = _directory() / f"{token}.upload"
-    return path if path.is_file() else None
+    with default_storage.open(name, "rb") as kept:
+        return kept.read()
+
+
+def kept_delete(token: str) -> None:
+    name = _name(token)
+    if name is not None:
+        default_storage.delete(name)
+
+
+def _remove_old_uploads() -> None:
+    try:
+        _, names = default_storage.listdir(_KEPT_DIRECTORY)
+    except FileNotFoundError:
+        return
+    cutoff = timezone.now() - datetime.timedelta(seconds=KEEP_SECONDS)
+    for name in names:
+        path = f"{_KEPT_DIRECTORY}/{name}"
+        try:
+            if name.endswith(".upload") and default_storage.get_modified_time(path) < cutoff:
+                default_storage.delete(path)
+        except OSError:
+            continue
 
 
 class KeptUploads:
-    """Uploads waiting for their confirmation: the file on the server, its token and name in
+    """Uploads waiting for their confirmation: the file in the storage, its token and name in
     the uploader's session (under ``key``), so only the uploader can confirm it and the
     confirmation sends a token, not the file."""
 
@@ -212,14 +242,9 @@ class KeptUploads:
 
     def keep(self, data: bytes, filename: str) -> str:
         """Stores the file and returns its token; files older than a day go on the way."""
-        directory = _directory()
-        directory.mkdir(parents=True, exist_ok=True)
-        cutoff = time.time() - KEEP_SECONDS
-        for old in directory.glob("*.upload"):
-            if old.stat().st_mtime < cutoff:
-                old.unlink(missing_ok=True)
+        _remove_old_uploads()
         token = secrets.token_urlsafe(24)
-        (directory / f"{token}.upload").write_bytes(data)
+        default_storage.save(_name(token), ContentFile(data))
         self.session[self.key] = {**self.session.get(self.key, {}), token: filename}
         return token
 
@@ -227,12 +252,15 @@ class KeptUploads:
         """(the file's bytes, its name) for a token of this session, or None if the token is
         not this session's, is malformed, or its file is gone."""
         filename = self.session.get(self.key, {}).get(token)
-        path = _path(token) if filename is not None else None
-        return (path.read_bytes(), filename) if path else None
+        data = kept_read(token) if filename is not None else None
+        return (data, filename) if data is not None else None
 
-    def discard(self, token: str) -> None:
-        path = _path(token)
-        if path is not None:
-            path.unlink(missing_ok=True)
+    def hand_over(self, token: str) -> None:
+        """Forgets the token in the session but keeps the file, for a task that imports it
+        (and deletes it with ``kept_delete``): the upload cannot be confirmed twice."""
         kept = self.session.get(self.key, {})
         self.session[self.key] = {key: name for key, name in kept.items() if key != token}
+
+    def discard(self, token: str) -> None:
+        kept_delete(token)
+        self.hand_over(token)

@@ -11,6 +11,16 @@ urlpatterns = [
         registry_views.registry_import_confirm,
         name="registry-import-confirm",
     ),
+    path(
+        "registry/import/jobs/<str:token>/",
+        registry_views.registry_import_job,
+        name="registry-import-job",
+    ),
+    path(
+        "registry/import/jobs/<str:token>/retry/",
+        registry_views.registry_import_job_retry,
+        name="registry-import-job-retry",
+    ),
     path("template/", spreadsheet_views.spreadsheet_upload, name="spreadsheet"),
     path("template/confirm/", spreadsheet_views.spreadsheet_confirm, name="spreadsheet-confirm"),
     path(

@@ -6,6 +6,7 @@ import io
 import xml.etree.ElementTree as ET
 
 from django.core.cache import cache
+from django.test import override_settings
 from openpyxl import load_workbook
 
 from tests.base import PersonasTestCase
@@ -21,6 +22,9 @@ def rows_of(response) -> list[list[str]]:
     return list(csv.reader(io.StringIO(text)))
 
 
+# The counts include the session's query: sessions read from the database here, as on a
+# cold cache (the portal's cached_db engine usually saves that query).
+@override_settings(SESSION_ENGINE="django.contrib.sessions.backends.db")
 class KeyFiguresPagesTestCase(PersonasTestCase):
     @classmethod
     def setUpTestData(cls):

@@ -4,12 +4,14 @@ import datetime
 from io import StringIO
 
 from django.core.management import CommandError, call_command
+from django.test import override_settings
 
 from dashboards.models import ProgressSnapshot
 from dashboards.snapshots import snapshots_take
 from tests.base import on
 from tests.dashboards import scenario
 from tests.dashboards.scenario import AFTER, BEFORE
+from tests.task_worker import run_worker
 
 DAY = datetime.timedelta(days=1)
 
@@ -116,3 +118,14 @@ class ProgressPageTestCase(scenario.ScenarioTestCase):
             ).streaming_content
         ).decode()
         self.assertIn("25 ธันวาคม 2567", content)
+
+
+class SnapshotOnTheQueueTestCase(scenario.ScenarioTestCase):
+    def test_enqueue_keeps_nothing_until_a_worker_runs_it(self):
+        database = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+        out = StringIO()
+        with override_settings(TASKS=database), scenario.on(BEFORE):
+            call_command("snapshot_progress", "--enqueue", stdout=out)
+            self.assertFalse(ProgressSnapshot.objects.exists())
+            run_worker()
+        self.assertEqual(ProgressSnapshot.objects.filter(day=BEFORE).count(), 6)

@@ -10,6 +10,7 @@ from unittest import mock
 import openpyxl
 from django.test import override_settings
 from django.urls import reverse
+from django.utils import timezone
 
 from dashboards import export_jobs
 from dashboards.export_scope import export_scope
@@ -19,6 +20,7 @@ from tests.base import PersonasTestCase
 from tests.factories import POPULATION, fill_section
 
 YEAR = 2568
+IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 EVIL = '=HYPERLINK("http://evil.example","คลิก")'
 
 
@@ -253,7 +255,7 @@ class BackgroundExportTestCase(PersonasTestCase):
         self.addCleanup(shutil.rmtree, media, ignore_errors=True)
         self.enterContext(override_settings(MEDIA_ROOT=media))
         self.enterContext(mock.patch.object(export_jobs, "BACKGROUND_LAOS", 1))
-        self.enterContext(mock.patch.object(export_jobs, "_in_background", lambda run: run()))
+        self.enterContext(override_settings(TASKS=IMMEDIATE))
 
     def start(self, user):
         self.login(user)
@@ -279,13 +281,11 @@ class BackgroundExportTestCase(PersonasTestCase):
     def test_a_running_job_refreshes_itself(self):
         job = export_jobs.ExportJob(
             token="x" * 32,
-            user_id=self.department.pk,
             status="running",
             done=5,
             total=10,
             filename="a.xlsx",
-            started=0,
-            updated=9e12,
+            started_at=timezone.now(),
             filters={},
         )
         with mock.patch.object(export_jobs, "export_job_get", return_value=job):

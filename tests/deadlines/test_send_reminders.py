@@ -5,8 +5,9 @@ from unittest import mock
 from django.core import mail
 from django.core.management import CommandError, call_command
 from django.db import connection
-from django.test import TestCase
+from django.test import TestCase, override_settings
 from django.test.utils import CaptureQueriesContext
+from django_tasks_db.models import DBTaskResult
 
 from accounts.models import Role
 from deadlines.models import Reminder, RoundLAO
@@ -18,6 +19,7 @@ from deadlines.reminders import (
 from deadlines.services import round_return, round_submit
 from tests.base import PersonasTestCase, on
 from tests.factories import POPULATION, fill_section, make_lao, make_round, make_user
+from tests.task_worker import run_worker
 
 DEADLINE = datetime.date(2024, 12, 30)
 DAY_AFTER = DEADLINE + datetime.timedelta(days=1)  # an AFTER reminder day
@@ -116,6 +118,19 @@ class SendRemindersTestCase(PersonasTestCase):
 
     def emails_to(self, address: str) -> list[mail.EmailMessage]:
         return [m for m in mail.outbox if address in m.to]
+
+    def test_enqueue_sends_nothing_until_a_worker_runs_it(self):
+        """--enqueue puts the run on the task queue; a worker sends the same reminders."""
+        database = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+        with override_settings(TASKS=database), on(DEADLINE):
+            output = run("--enqueue")
+            self.assertIn("2024-12-30", output)
+            self.assertEqual(len(mail.outbox), 0)
+            self.assertFalse(Reminder.objects.exists())
+            run_worker()
+        self.assertEqual(DBTaskResult.objects.get().status, "SUCCESSFUL")
+        self.assertTrue(Reminder.objects.exists())
+        self.assertEqual(len(self.emails_to("clerk.a@napa.go.th")), 1)
 
     def test_exactly_the_laos_behind_are_behind_in_one_query(self):
         with self.assertNumQueries(1):

@@ -27,6 +27,11 @@ class Command(BaseCommand):
             action="append",
             help=_("Only this round (its id); may be given more than once."),
         )
+        parser.add_argument(
+            "--enqueue",
+            action="store_true",
+            help=_("Put the run on the task queue for a worker (manage.py db_worker) and return."),
+        )
 
     def handle(self, *args, **options) -> None:
         today = timezone.localdate()
@@ -38,6 +43,15 @@ class Command(BaseCommand):
                 raise CommandError(
                     _("No round with id %(ids)s.") % {"ids": ", ".join(map(str, sorted(missing)))}
                 )
+        if options.get("enqueue"):
+            from dashboards.tasks import snapshot_progress
+
+            result = snapshot_progress.enqueue(options["round"])
+            self.stdout.write(
+                _("The snapshot for %(day)s is queued for a worker (task %(id)s).")
+                % {"day": today.isoformat(), "id": result.id}
+            )
+            return
         taken = snapshots_take(day=today, rounds=rounds)
         if not taken:
             self.stdout.write(_("No round is running today; nothing to keep."))

@@ -57,9 +57,25 @@ class Command(BaseCommand):
             "--date",
             help=_("Run as of this day (YYYY-MM-DD) instead of today, e.g. to catch up."),
         )
+        parser.add_argument(
+            "--enqueue",
+            action="store_true",
+            help=_("Put the run on the task queue for a worker (manage.py db_worker) and return."),
+        )
 
-    def handle(self, *args, dry_run: bool, date: str | None, **options) -> None:
+    def handle(
+        self, *args, dry_run: bool, date: str | None, enqueue: bool = False, **options
+    ) -> None:
         today = parse_day(date) if date else timezone.localdate()
+        if enqueue:
+            from deadlines.tasks import send_reminders
+
+            result = send_reminders.enqueue(today.isoformat(), dry_run)
+            self.stdout.write(
+                _("Reminders for %(day)s are queued for a worker (task %(id)s).")
+                % {"day": today.isoformat(), "id": result.id}
+            )
+            return
         summary = reminders_send(today=today, dry_run=dry_run)
         self._report(summary)
         if summary.failed:
