@@ -34,6 +34,9 @@ run: install var/secret_key
 	DEBUG=1 $(PY) manage.py seed_demo --provinces $(DEMO_PROVINCES)
 	$(RUN_ENV) $(PY) manage.py collectstatic --noinput --verbosity 0
 	@echo "Serving on http://$(HOST):$(PORT)/  (Ctrl+C to stop)"
+	@# A task worker (exports, large imports) runs beside the web server and stops with it.
+	$(RUN_ENV) $(PY) manage.py db_worker --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	$(RUN_ENV) $(VENV)/bin/gunicorn lgdata.wsgi --bind $(HOST):$(PORT) --workers 2 --access-logfile -
 
 test: install
