@@ -98,7 +98,10 @@ def export_job_start(*, user: User, language: str, where: dict[str, Any]) -> Exp
     """Starts (or, if the user already has one waiting or running, returns) a background XLSX
     export of the scope ``where`` names (``export_scope``'s province, district, lao and year).
     """
-    for job in Job.objects.filter(user=user, kind=KIND, status__in=["queued", "running"]):
+    waiting = Job.objects.using("default").filter(
+        user=user, kind=KIND, status__in=["queued", "running"]
+    )
+    for job in waiting:
         job.status = jobs.job_status(job)
         if job.status != Job.Status.FAILED:
             return ExportJob.of(job)

@@ -13,8 +13,14 @@ from lgdata import jobs
 def records_export(job_id: int) -> dict:
     """A background XLSX export (``dashboards.export_jobs``)."""
     from dashboards.export_jobs import export_job_work
+    from lgdata.replica import replica_reads
 
-    return jobs.job_run(job_id, export_job_work)
+    def work(job, progress):
+        # The export's own reads may come from a replica, as on the web (lgdata/replica.py).
+        with replica_reads():
+            return export_job_work(job, progress)
+
+    return jobs.job_run(job_id, work)
 
 
 @task()

@@ -80,7 +80,8 @@ def job_get(token: str, *, user, kind: str) -> Job | None:
     """The job of that token if this user started it (anyone else gets None)."""
     if not _TOKEN.fullmatch(token or ""):
         return None
-    job = Job.objects.filter(token=token, user=user, kind=kind).first()
+    # The primary, never a replica (lgdata/replica.py): a job just started must be found.
+    job = Job.objects.using("default").filter(token=token, user=user, kind=kind).first()
     if job is not None:
         job.status = job_status(job)
     return job

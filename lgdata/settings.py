@@ -355,3 +355,24 @@ SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 # Django's storage API (STORAGES["default"]): MEDIA_ROOT must be a volume every app server and
 # worker shares, or configure object storage there instead.
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", "") or BASE_DIR / "var" / "media")
+
+# PgBouncer in transaction mode (PGBOUNCER=1): a server connection serves one transaction, so no
+# server-side cursors (they outlive it) and no persistent connections on Django's side.
+PGBOUNCER = env_bool("PGBOUNCER", False)
+if PGBOUNCER:
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+# A streaming replica (REPLICA_URL) serves the read-only pages' reads while it lags the primary
+# by at most REPLICA_MAX_LAG_SECONDS (checked every REPLICA_CHECK_SECONDS); see lgdata/replica.py.
+REPLICA_URL = os.environ.get("REPLICA_URL", "")
+REPLICA_MAX_LAG_SECONDS = env_int("REPLICA_MAX_LAG_SECONDS", 30)
+REPLICA_CHECK_SECONDS = env_int("REPLICA_CHECK_SECONDS", 5)
+if REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(
+        REPLICA_URL, conn_max_age=0 if PGBOUNCER else env_int("CONN_MAX_AGE", 60)
+    )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    if PGBOUNCER:
+        DATABASES["replica"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+DATABASE_ROUTERS = ["lgdata.replica.ReplicaRouter"]
+MIDDLEWARE.insert(0, "lgdata.replica.ReplicaReadsMiddleware")
