@@ -20,25 +20,60 @@ def _thai_date(day: datetime.date) -> str:
     return to_thai_digits(be_date(day))
 
 
-def letter_chain(participant: RoundLAO) -> list[Circular]:
-    """The department circular and the letters forwarding it to this LAO's province and
-    district, in the order they were sent."""
-    circular = participant.round.circular
-    lao = participant.lao
-    level = access.supervisor_level(lao)
-    if level == "department":
-        return [circular]
-    # A district's letter goes to the ทต./อบต. it oversees; the province's letter to the districts
-    # and to the LAOs it oversees (docs/supervision.md).
-    addressed = Q(level=Circular.Level.PROVINCE, province_id=lao.district.province_id)
-    if level == "district":
-        addressed |= Q(level=Circular.Level.DISTRICT, district_id=lao.district_id)
-    forwarding = (
-        Circular.objects.filter(addressed)
+def _forwarding(circular: Circular, *, provinces, districts):
+    """The letters forwarding ``circular`` (directly or through the province's) from these
+    provinces and districts."""
+    return (
+        Circular.objects.filter(
+            Q(level=Circular.Level.PROVINCE, province_id__in=provinces)
+            | Q(level=Circular.Level.DISTRICT, district_id__in=districts)
+        )
         .filter(Q(forwards=circular) | Q(forwards__forwards=circular))
         .select_related("province", "district")
     )
-    return [circular, *sorted(forwarding, key=lambda c: (c.level != "province", c.date, c.pk))]
+
+
+def _chain_of(lao, circular: Circular, letters) -> list[Circular]:
+    """Of the forwarding ``letters``, those addressed to the LAO, after the department's: a
+    district's letter goes to the ทต./อบต. it oversees; the province's to the districts and to
+    the LAOs it oversees (docs/supervision.md); Bangkok has the department's letter only."""
+    level = access.supervisor_level(lao)
+    if level == "department":
+        return [circular]
+    mine = [
+        c
+        for c in letters
+        if (c.level == Circular.Level.PROVINCE and c.province_id == lao.district_id[:2])
+        or (
+            level == "district"
+            and c.level == Circular.Level.DISTRICT
+            and c.district_id == lao.district_id
+        )
+    ]
+    return [circular, *sorted(mine, key=lambda c: (c.level != "province", c.date, c.pk))]
+
+
+def letter_chain(participant: RoundLAO) -> list[Circular]:
+    """The department circular and the letters forwarding it to this LAO, in the order they
+    were sent."""
+    circular, lao = participant.round.circular, participant.lao
+    letters = _forwarding(circular, provinces=[lao.district_id[:2]], districts=[lao.district_id])
+    return _chain_of(lao, circular, letters)
+
+
+def round_due_dates(round, participants: list[RoundLAO]) -> dict[int, list["DueDate"]]:
+    """``participant_deadlines`` for many participations of one round, in one query."""
+    circular = round.circular
+    letters = list(
+        _forwarding(
+            circular,
+            provinces={p.lao.district_id[:2] for p in participants},
+            districts={p.lao.district_id for p in participants},
+        )
+    )
+    return {
+        p.pk: participant_deadlines(p, _chain_of(p.lao, circular, letters)) for p in participants
+    }
 
 
 @dataclass(frozen=True)
