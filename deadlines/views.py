@@ -25,7 +25,13 @@ from django.views.decorators.http import require_POST
 from accounts import access
 from deadlines import services
 from deadlines.due_dates import letter_chain, participant_deadlines
-from deadlines.forms import CircularForm, CircularSourceForm, ForwardChoiceForm, RoundForm
+from deadlines.forms import (
+    CircularForm,
+    CircularSourceForm,
+    ForwardChoiceForm,
+    RoundForm,
+    deadline_doubts,
+)
 from deadlines.models import Circular, Round, RoundLAO
 from deadlines.parsing import CircularError, parse_circular
 from deadlines.reminder_letter import reminder_letter_context
@@ -474,14 +480,24 @@ def circular_new(request: HttpRequest) -> HttpResponse:
             "deadlines/circular_check.html",
             {**context, "form": form, "round_form": round_form, "forward_form": forward_form},
         )
+    forwards = forward_form.cleaned_data["forwards"] if level != Circular.Level.DEPARTMENT else None
+    today = timezone.localdate()
+    doubts = deadline_doubts(deadline=form.cleaned_data["deadline"], today=today, forwards=forwards)
+    if round_form is not None:
+        doubts += deadline_doubts(deadline=round_form.cleaned_data["round_deadline"], today=today)
+    if doubts and not form.cleaned_data["confirm_deadline"]:
+        form.add_error("confirm_deadline", " ".join(dict.fromkeys(doubts)))
+        return render(
+            request,
+            "deadlines/circular_check.html",
+            {**context, "form": form, "round_form": round_form, "forward_form": forward_form},
+        )
     circular = services.circular_publish(
         level=level,
         letter=form.letter_fields(),
         attachment=form.cleaned_data["attachment"],
         round_fields=round_form.cleaned_data if round_form else None,
-        forwards=forward_form.cleaned_data["forwards"]
-        if level != Circular.Level.DEPARTMENT
-        else None,
+        forwards=forwards,
         by=request.user,
     )
     messages.success(request, _("The letter is saved."))
