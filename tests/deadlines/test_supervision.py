@@ -148,6 +148,7 @@ class SupervisionTestCase(PersonasTestCase):
     def test_the_district_page_lists_the_laos_the_district_oversees(self):
         self.login(self.district_officer)
         response = self.client.get("/district/6701/", {"round": self.round.pk})
+        self.assertContains(response, "นับจากกำหนดส่งสุดท้ายของกรม 30 ธันวาคม 2642")
         codes = {row.lao.code for row in response.context["rows"]}
         self.assertEqual(
             codes,
