@@ -13,16 +13,131 @@ from django.db.models import Q, QuerySet
 from accounts.models import Role, User
 from records.models import LAO, District, Province
 
+# Who supervises an LAO depends on its type (docs/supervision.md): a district office oversees
+# the subdistrict municipalities and SAOs of its district; the province office oversees the PAO,
+# city and town municipalities of its province directly; of the two special forms, Bangkok
+# reports to the department itself and Pattaya to its province (Chonburi).
+DISTRICT_SUPERVISED_TYPES = (LAO.Type.SUBDISTRICT, LAO.Type.SAO)
+PROVINCE_SUPERVISED_TYPES = (LAO.Type.PAO, LAO.Type.CITY, LAO.Type.TOWN)
+BANGKOK = "10"
+
+
+def supervisor_level(lao: LAO) -> str:
+    """Who supervises the LAO: "district", "province" or "department" (no query)."""
+    if lao.type in DISTRICT_SUPERVISED_TYPES:
+        return "district"
+    if lao.type == LAO.Type.SPECIAL and (lao.district_id or "")[:2] == BANGKOK:
+        return "department"
+    return "province"
+
+
+def district_oversight_q(district_id: str) -> Q:
+    """The LAOs a district office oversees, as a filter on LAOs."""
+    return Q(district_id=district_id, type__in=DISTRICT_SUPERVISED_TYPES)
+
+
+def province_oversight_q(province_id: str) -> Q:
+    """The LAOs a province office oversees directly, as a filter on LAOs."""
+    if province_id == BANGKOK:
+        return Q(pk__in=[])
+    return Q(district__province_id=province_id) & ~Q(type__in=DISTRICT_SUPERVISED_TYPES)
+
+
+def department_oversight_q() -> Q:
+    """The LAOs the department oversees itself: Bangkok."""
+    return Q(district__province_id=BANGKOK, type=LAO.Type.SPECIAL)
+
+
+def laos_supervised_by(user: User) -> QuerySet[LAO]:
+    """The LAOs whose submissions the user approves or returns, and whom the user reminds: a
+    district officer's ทต./อบต., a province officer's อบจ./ทน./ทม. (and Pattaya), department staff's
+    Bangkok. Nobody else supervises."""
+    qs = LAO.objects.all()
+    if not user.is_authenticated or not user.is_active:
+        return qs.none()
+    if user.role == Role.DISTRICT:
+        return qs.filter(district_oversight_q(user.district_id))
+    if user.role == Role.PROVINCE:
+        return qs.filter(province_oversight_q(user.province_id))
+    if user.role == Role.DEPARTMENT:
+        return qs.filter(department_oversight_q())
+    return qs.none()
+
+
+def can_supervise_lao(user: User, lao: LAO) -> bool:
+    """Whether the user supervises the LAO (as ``laos_supervised_by``, without a query)."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    level = supervisor_level(lao)
+    if level == "district":
+        return user.role == Role.DISTRICT and lao.district_id == user.district_id
+    if level == "province":
+        return user.role == Role.PROVINCE and (lao.district_id or "")[:2] == user.province_id
+    return user.role == Role.DEPARTMENT
+
+
+def supervisors_of(lao: LAO) -> QuerySet[User]:
+    """The active officers who supervise the LAO (the inverse of ``laos_supervised_by``)."""
+    level = supervisor_level(lao)
+    users = User.objects.filter(is_active=True)
+    if level == "district":
+        return users.filter(role=Role.DISTRICT, district_id=lao.district_id)
+    if level == "province":
+        return users.filter(role=Role.PROVINCE, province_id=(lao.district_id or "")[:2])
+    return users.filter(role=Role.DEPARTMENT)
+
+
+def informed_of_approval(lao: LAO) -> QuerySet[User]:
+    """Who is told when the LAO's record is approved, besides its clerks: the province officers,
+    when the district approved (its approval is final; the province is informed)."""
+    if supervisor_level(lao) != "district":
+        return User.objects.none()
+    return User.objects.filter(
+        is_active=True, role=Role.PROVINCE, province_id=(lao.district_id or "")[:2]
+    )
+
+
+def laos_overseen_in_district(district: District) -> QuerySet[LAO]:
+    """The LAOs a district office oversees (its ทต./อบต.), whoever looks."""
+    return LAO.objects.filter(district_oversight_q(district.pk))
+
+
+def laos_overseen_by_province(province: Province) -> QuerySet[LAO]:
+    """The LAOs a province office oversees directly (its อบจ./ทน./ทม., Pattaya), whoever looks."""
+    return LAO.objects.filter(province_oversight_q(province.pk))
+
+
+def can_supervise_province(user: User, province: Province) -> bool:
+    """Whether the user supervises the LAOs the province oversees (its own officers)."""
+    return (
+        user.is_authenticated
+        and user.is_active
+        and user.role == Role.PROVINCE
+        and user.province_id == province.pk
+    )
+
+
+def can_supervise_district(user: User, district: District) -> bool:
+    """Whether the user supervises the LAOs a district oversees (its own officers; no query)."""
+    return (
+        user.is_authenticated
+        and user.is_active
+        and user.role == Role.DISTRICT
+        and user.district_id == district.pk
+    )
+
 
 def laos_visible_to(user: User) -> QuerySet[LAO]:
-    """The LAOs a user may read."""
+    """The LAOs a user may read: a clerk's own LAO; a district officer's the LAOs the district
+    oversees (``laos_supervised_by``); a province officer's every LAO of the province; national
+    users' every LAO."""
     qs = LAO.objects.all()
     if not user.is_authenticated or not user.is_active:
         return qs.none()
     if user.role == Role.CLERK:
         return qs.filter(pk=user.lao_id)
     if user.role == Role.DISTRICT:
-        return qs.filter(district_id=user.district_id)
+        return qs.filter(district_oversight_q(user.district_id))
     if user.role == Role.PROVINCE:
         return qs.filter(district__province_id=user.province_id)
     if user.is_national:
@@ -71,43 +186,29 @@ def can_edit_lao_record(user: User, lao: LAO) -> bool:
 
 
 def can_approve_lao(user: User, lao: LAO) -> bool:
-    """The first level of review: the district officers of the LAO's district approve its
-    submission or return it."""
-    return (
-        user.is_authenticated
-        and user.is_active
-        and user.role == Role.DISTRICT
-        and lao.district_id == user.district_id
-    )
-
-
-def can_confirm_lao(user: User, lao: LAO) -> bool:
-    """The second level of review: the province officers of the LAO's province confirm what the
-    district approved, or return it."""
-    return (
-        user.is_authenticated
-        and user.is_active
-        and user.role == Role.PROVINCE
-        and lao.district.province_id == user.province_id
-    )
+    """Whoever supervises the LAO approves its record, in one step (``can_supervise_lao``)."""
+    return can_supervise_lao(user, lao)
 
 
 def can_review_lao(user: User, lao: LAO) -> bool:
-    """The LAO's officers at either level (``can_approve_lao``, ``can_confirm_lao``): they
-    approve, return, remind and grant lock exceptions; nobody else does. When each may act on a
-    submission is the workflow's (``deadlines.models.RoundLAO.allowed_moves``)."""
-    return can_approve_lao(user, lao) or can_confirm_lao(user, lao)
+    """The LAO's supervisor (``can_supervise_lao``) approves its submission or returns it,
+    reminds it and grants lock exceptions; nobody else does. One step: whoever supervises
+    approves (docs/supervision.md). When is the workflow's
+    (``deadlines.models.RoundLAO.allowed_moves``)."""
+    return can_supervise_lao(user, lao)
 
 
 def can_import_template(user: User, lao: LAO) -> bool:
-    """The Excel round trip's importers: the LAO's own clerk, or a district officer of the LAO's
-    district.
+    """The Excel round trip's importers: the LAO's own clerk, or a district officer of the
+    district that oversees the LAO.
 
     District officers otherwise only read records (``can_edit_lao_record`` is the clerk's alone);
     they may fill a template for the LAOs of their district. Province officers review too, but
     do not import; executives and everyone else neither.
     """
-    return can_edit_lao_record(user, lao) or can_approve_lao(user, lao)
+    return can_edit_lao_record(user, lao) or (
+        can_supervise_lao(user, lao) and user.role == Role.DISTRICT
+    )
 
 
 def template_laos(user: User) -> QuerySet[LAO]:
@@ -117,7 +218,7 @@ def template_laos(user: User) -> QuerySet[LAO]:
     if user.role == Role.CLERK:
         return LAO.objects.filter(pk=user.lao_id)
     if user.role == Role.DISTRICT:
-        return LAO.objects.active().filter(district_id=user.district_id)
+        return laos_supervised_by(user).active()
     return LAO.objects.none()
 
 

@@ -10,7 +10,7 @@ Contract (docs/key-figures.md says the same for readers):
   applies to (a PAO is not one of them for an indicator made only of coverage fields).
 - ``coverage`` is contributing LAOs / LAOs of the area; ``approved`` counts the contributing
   LAOs whose record of the year is approved (a participation of a round of that fiscal year in
-  the state "approved", the province's final approval). With ``approved_only`` only approved
+  the state "approved", its supervisor's final approval). With ``approved_only`` only approved
   records contribute. A figure under the catalogue's ``min_coverage`` is greyed, with the reason.
 - LAO-level rows show an LAO's own values (a PAO's own population included); the caller
   narrows them to the user's scope (``accounts.access``). Area rows are for every officer.

@@ -14,6 +14,7 @@ urlpatterns = [
         name="district-progress",
     ),
     path("province/<str:province_code>/", views.province_detail, name="province"),
+    path("province/<str:province_code>/remind/", views.province_remind, name="province-remind"),
     path(
         "province/<str:code>/progress/",
         views.progress,

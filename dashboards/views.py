@@ -33,6 +33,7 @@ from dashboards.models import ProgressSnapshot
 from dashboards.snapshots import snapshot_series, snapshots_on
 from deadlines.models import Reminder, Round, RoundLAO
 from deadlines.reminders import CLERK_KINDS, participants_behind, reminders_send_now
+from deadlines.services import laos_unclean
 from records.models import LAO, District, Field, Province, Schema
 
 LEVEL = ProgressSnapshot.Level
@@ -53,21 +54,30 @@ def _require_nation(request: HttpRequest) -> None:
         raise Http404
 
 
-def _can_act_in(user, district: District) -> bool:
-    """Whether the user reviews and reminds this district's LAOs (accounts.access decides, for
-    an LAO of the district; no query)."""
-    return access.can_review_lao(user, LAO(district=district))
-
-
 def _reviewable(user, rows: list) -> set[int]:
-    """The participations in ``rows`` that the user may approve, confirm or return now
+    """The participations in ``rows`` that the user may approve or return now
     (``RoundLAO.allowed_moves`` decides; no query)."""
-    review = {RoundLAO.Move.APPROVE, RoundLAO.Move.CONFIRM, RoundLAO.Move.RETURN}
+    review = {RoundLAO.Move.APPROVE, RoundLAO.Move.RETURN}
     return {
         row.participant_id
         for row in rows
         if row.participant_id
         and review & RoundLAO(state=row.state, lao=row.lao).allowed_moves(user)
+    }
+
+
+def _approvable_at_once(user, rows: list, round_: Round | None, laos: QuerySet[LAO]) -> set[int]:
+    """Of the rows the user may approve now, those whose record has no flag and no failing rule
+    (``deadlines.services.laos_unclean``): the page offers a checkbox for them. One query when
+    there is a round, whatever the rows."""
+    if round_ is None:
+        return set()
+    unclean = laos_unclean(laos=laos, round=round_)
+    reviewable = _reviewable(user, rows)
+    return {
+        row.participant_id
+        for row in rows
+        if row.participant_id in reviewable and row.lao.pk not in unclean
     }
 
 
@@ -100,7 +110,8 @@ def district_detail(request: HttpRequest, district_code: str) -> HttpResponse:
     in the round, days early or late; totals above; the officer's actions."""
     district = _get_district_for_user(request, district_code)
     today = timezone.localdate()
-    page = _filtered(request, district.laos.active_on(today))
+    # The district's page is its oversight: its ทต./อบต. (docs/supervision.md).
+    page = _filtered(request, access.laos_overseen_in_district(district).active_on(today))
     period, chosen = page.period, page.chosen
     sections = figures.schema_sections()
     rows = figures.lao_progress_rows(
@@ -135,9 +146,11 @@ def district_detail(request: HttpRequest, district_code: str) -> HttpResponse:
             "rows": rows,
             "total": total,
             "sections": sections,
-            "can_act": _can_act_in(request.user, district),
+            "can_act": access.can_supervise_district(request.user, district),
             "province_visible": access.can_view_province(request.user, district.province),
             "reviewable": _reviewable(request.user, rows),
+            "approvable": _approvable_at_once(request.user, rows, period.round, page.qs),
+            "remind_url": reverse("dashboards:district-remind", args=[district.code]),
             "locked": period.round is not None and period.round.is_locked(today),
             "bars": panels.lao_bars(rows, title=_("Completeness by LAO")) if rows else None,
             "burnup": panels.burnup(
@@ -156,23 +169,47 @@ def district_detail(request: HttpRequest, district_code: str) -> HttpResponse:
 
 @login_required
 def district_remind(request: HttpRequest, district_code: str) -> HttpResponse:
-    """Remind the LAOs behind in a round: one (a POST from its row, ``lao``) or all of them
-    (a confirmation page, then a POST). Only officers who review the district may."""
+    """Remind the district's LAOs behind in a round (those it oversees): one (a POST from its
+    row, ``lao``) or all of them (a confirmation page, then a POST). Only its officers may."""
     district = _get_district_for_user(request, district_code)
-    if not _can_act_in(request.user, district):
+    if not access.can_supervise_district(request.user, district):
         raise PermissionDenied
+    return _remind(
+        request,
+        area=district,
+        laos=access.laos_overseen_in_district(district),
+        page=reverse("dashboards:district", args=[district.code]),
+    )
+
+
+@login_required
+def province_remind(request: HttpRequest, province_code: str) -> HttpResponse:
+    """Remind the LAOs the province oversees directly (อบจ./ทน./ทม.) that are behind; only the
+    province's officers may."""
+    province = _get_province_for_user(request, province_code)
+    if not access.can_supervise_province(request.user, province):
+        raise PermissionDenied
+    return _remind(
+        request,
+        area=province,
+        laos=access.laos_overseen_by_province(province),
+        page=reverse("dashboards:province", args=[province.code]),
+    )
+
+
+def _remind(request: HttpRequest, *, area, laos: QuerySet[LAO], page: str) -> HttpResponse:
     data = request.POST if request.method == "POST" else request.GET
     round_ = get_object_or_404(Round.objects.select_related("circular"), pk=_int(data.get("round")))
     today = timezone.localdate()
-    behind = participants_behind(round=round_, today=today).filter(lao__district=district)
+    behind = participants_behind(round=round_, today=today).filter(lao__in=laos)
     if data.get("lao"):
         behind = behind.filter(lao__code=data["lao"])
     back = data.get("next", "")
     if not url_has_allowed_host_and_scheme(back, {request.get_host()}):
         back = ""
-    back = back or reverse("dashboards:district", args=[district.code]) + f"?round={round_.pk}"
+    back = back or page + f"?round={round_.pk}"
     if request.method != "POST":
-        return _remind_confirm(request, district, round_, list(behind), today, back)
+        return _remind_confirm(request, area, round_, list(behind), today, back)
     summary = reminders_send_now(participants=list(behind), by=request.user, today=today)
     _remind_messages(request, summary)
     return redirect(back)
@@ -185,7 +222,7 @@ def _int(value) -> int | None:
         return None
 
 
-def _remind_confirm(request, district, round_, behind, today, back) -> HttpResponse:
+def _remind_confirm(request, area, round_, behind, today, back) -> HttpResponse:
     reminded = set(
         Reminder.objects.filter(
             round=round_, day=today, kind__in=CLERK_KINDS, participant__in=behind
@@ -209,7 +246,7 @@ def _remind_confirm(request, district, round_, behind, today, back) -> HttpRespo
         request,
         "dashboards/district_remind.html",
         {
-            "district": district,
+            "area": area,
             "round": round_,
             "rows": rows,
             "to_send": sum(1 for r in rows if r["has_clerk"] and not r["reminded"]),
@@ -300,8 +337,24 @@ def province_detail(request: HttpRequest, province_code: str) -> HttpResponse:
             "behind": figures.lao_progress_rows(
                 laos=page.qs, sort="behind", limit=10, sections=figures.schema_sections(), **common
             ),
+            **_province_oversight(request, province, page, common),
         },
     )
+
+
+def _province_oversight(request, province: Province, page: DashboardFilter, common: dict) -> dict:
+    """The LAOs the province oversees directly (อบจ./ทน./ทม., docs/supervision.md), beside the
+    district roll-ups, with the province officer's actions on them."""
+    laos = page.qs.filter(pk__in=access.laos_overseen_by_province(province).values("pk"))
+    rows = figures.lao_progress_rows(laos=laos, sections=[], **common)
+    return {
+        "overseen": rows,
+        "can_act": access.can_supervise_province(request.user, province),
+        "reviewable": _reviewable(request.user, rows),
+        "approvable": _approvable_at_once(request.user, rows, common["round"], laos),
+        "remind_url": reverse("dashboards:province-remind", args=[province.code]),
+        "locked": common["round"] is not None and common["round"].is_locked(common["today"]),
+    }
 
 
 @login_required

@@ -86,6 +86,10 @@ class CircularForm(forms.Form):
     attachment = forms.FileField(
         label=_("Signed letter (PDF, optional)"), required=False, help_text=_("At most 10 MB.")
     )
+    confirm_deadline = forms.BooleanField(
+        label=_("I confirm the deadline as written, despite the warning above."),
+        required=False,
+    )
 
     @classmethod
     def initial_from(cls, parsed) -> dict:
@@ -127,6 +131,41 @@ class CircularForm(forms.Form):
             "issuer": data["issuer"],
             "body": data["body"],
         }
+
+
+def deadline_doubts(
+    *,
+    deadline: datetime.date | None,
+    today: datetime.date,
+    forwards: Circular | None = None,
+) -> list[str]:
+    """Why a letter's deadline may be a typo, in words: already past, or later than the letter
+    it forwards (a forwarding letter may only bring the date forward, docs/circulars.md).
+    The officer confirms before the letter is saved."""
+    doubts = []
+    if deadline is None:
+        return doubts
+    if deadline < today:
+        doubts.append(
+            _("The deadline %(date)s is already past.") % {"date": thai.be_date(deadline)}
+        )
+    if forwards is not None:
+        forwarded = forwards.deadline or getattr(
+            getattr(forwards.department_circular, "round", None), "deadline", None
+        )
+        if forwarded and deadline > forwarded:
+            doubts.append(
+                _(
+                    "The deadline %(date)s is later than %(forwarded)s, the deadline of the "
+                    "letter it forwards (%(ref)s)."
+                )
+                % {
+                    "date": thai.be_date(deadline),
+                    "forwarded": thai.be_date(forwarded),
+                    "ref": forwards.reference,
+                }
+            )
+    return doubts
 
 
 class RoundForm(forms.Form):

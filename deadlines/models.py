@@ -186,6 +186,8 @@ class RoundLAO(models.Model):
         OPEN = "open", _("open")
         SUBMITTED = "submitted", _("submitted")
         RETURNED = "returned", _("returned")
+        # Only in the history of rounds approved before supervision by LAO type
+        # (docs/supervision.md): every approval is now final (APPROVED).
         DISTRICT_APPROVED = "district_approved", _("approved by the district")
         APPROVED = "approved", _("approved")
 
@@ -205,15 +207,13 @@ class RoundLAO(models.Model):
 
         ACKNOWLEDGE = "acknowledge"
         SUBMIT = "submit"
-        APPROVE = "approve"  # the district's approval
-        CONFIRM = "confirm"  # the province's, after the district's
+        APPROVE = "approve"  # the supervisor's approval, final (docs/supervision.md)
         RETURN = "return"
 
     # The state each move leads to (acknowledging changes no state).
     MOVE_TO = {
         Move.SUBMIT: State.SUBMITTED,
-        Move.APPROVE: State.DISTRICT_APPROVED,
-        Move.CONFIRM: State.APPROVED,
+        Move.APPROVE: State.APPROVED,
         Move.RETURN: State.RETURNED,
     }
 
@@ -227,6 +227,9 @@ class RoundLAO(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     return_comment = models.TextField(blank=True)
+    # The sections ("population") and fields ("population.population_total") the officer's
+    # return names, for the clerk's page to point at.
+    return_targets = models.JSONField(default=list, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = RoundLAOQuerySet.as_manager()
@@ -299,9 +302,9 @@ class RoundLAO(models.Model):
         """The moves ``user`` may make on this participation now, as ``Move`` values.
 
         Who comes from ``accounts.access``, when from the state: the LAO's clerk acknowledges
-        the letters (once) and submits an open or returned record; the officers of its district
-        approve a submission or return it; the officers of its province confirm what the
-        district approved, or return the record before or after the district's approval.
+        the letters (once) and submits an open or returned record; the LAO's supervisor
+        (``access.can_review_lao``: its district for ทต./อบต., its province for อบจ./ทน./ทม.,
+        docs/supervision.md) approves a submission, in one step, or returns it.
         """
         State, Move = self.State, self.Move
         moves = set()
@@ -310,13 +313,8 @@ class RoundLAO(models.Model):
                 moves.add(Move.ACKNOWLEDGE)
             if self.state in (State.OPEN, State.RETURNED):
                 moves.add(Move.SUBMIT)
-        if access.can_approve_lao(user, self.lao) and self.state == State.SUBMITTED:
+        if access.can_review_lao(user, self.lao) and self.state == State.SUBMITTED:
             moves |= {Move.APPROVE, Move.RETURN}
-        if access.can_confirm_lao(user, self.lao):
-            if self.state == State.DISTRICT_APPROVED:
-                moves |= {Move.CONFIRM, Move.RETURN}
-            elif self.state == State.SUBMITTED:
-                moves.add(Move.RETURN)
         return moves
 
 
@@ -329,6 +327,7 @@ class Transition(models.Model):
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True)
     at = models.DateTimeField(default=timezone.now)
     comment = models.TextField(blank=True)
+    targets = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["at", "id"]
@@ -362,10 +361,14 @@ class Reminder(models.Model):
         AFTER = "after", _("after the deadline")
         DIGEST = "digest", _("district digest")
         MANUAL = "manual", _("sent by an officer")
-        # Workflow notices (deadlines.notices): one per move, so not limited to one a day.
+        # Notices of workflow events (deadlines.services), any number a day.
         SUBMITTED = "submitted", _("a record was submitted")
         RETURNED = "returned", _("a record was returned")
         APPROVED = "approved", _("a record was approved")
+        INFORMED = "informed", _("a district approved a record")
+
+    # The kinds that tell of a workflow event rather than remind of a deadline.
+    EVENT_KINDS = (Kind.SUBMITTED, Kind.RETURNED, Kind.APPROVED, Kind.INFORMED)
 
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="reminders")
     participant = models.ForeignKey(
@@ -387,7 +390,7 @@ class Reminder(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["round", "recipient", "kind", "day"],
-                condition=Q(kind__in=["before", "on_day", "after", "digest", "manual"]),
+                condition=models.Q(kind__in=["before", "on_day", "after", "digest", "manual"]),
                 name="reminder_once_a_day",
             )
         ]

@@ -10,9 +10,9 @@ Always Thai, whatever the language of the person printing it.
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Q
 from django.urls import reverse
 
+from deadlines.due_dates import letter_chain
 from deadlines.models import Circular, RoundLAO
 from deadlines.reminders import BEHIND_STATES, lao_full_name, portal_url, status_th
 from deadlines.services import submission_missing
@@ -83,22 +83,6 @@ def letter_issuer(lao: LAO) -> LetterIssuer:
         position=f"นาย{district.display_name}",
         contact=f"สำนักงานส่งเสริมการปกครองท้องถิ่น{district.display_name}",
     )
-
-
-def letter_chain(participant: RoundLAO) -> list[Circular]:
-    """The department circular and the letters forwarding it to this LAO's province and
-    district, in the order they were sent."""
-    circular = participant.round.circular
-    lao = participant.lao
-    forwarding = (
-        Circular.objects.filter(
-            Q(level=Circular.Level.PROVINCE, province_id=lao.district.province_id)
-            | Q(level=Circular.Level.DISTRICT, district_id=lao.district_id)
-        )
-        .filter(Q(forwards=circular) | Q(forwards__forwards=circular))
-        .select_related("province", "district")
-    )
-    return [circular, *sorted(forwarding, key=lambda c: (c.level != "province", c.date, c.pk))]
 
 
 def _letter_issuer_name(circular: Circular) -> str:

@@ -37,7 +37,9 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from accounts import access
 from accounts.models import Role, User
+from deadlines.due_dates import DueDate, nearest_deadline, round_due_dates
 from deadlines.models import Reminder, Round, RoundLAO
 from lgdata.thai import be_date
 from records.models import LAO, Record, SectionEntry, active_lao_q
@@ -121,12 +123,15 @@ def rounds_reminding(*, today: datetime.date) -> QuerySet[Round]:
     )
 
 
-def reminder_kind(*, round: Round, today: datetime.date) -> str | None:
+def reminder_kind(
+    *, round: Round, today: datetime.date, deadline: datetime.date | None = None
+) -> str | None:
     """The kind of reminder a round sends today (BEFORE, ON_DAY, AFTER), or None on other days
-    and outside the round's reminder window."""
+    and outside the round's reminder window. ``deadline`` is the date counted from: an LAO's
+    nearest (``deadlines.due_dates.nearest_deadline``), the round's final date by default."""
     if today < round.starts_on or today > reminding_until(round):
         return None
-    days_left = (round.deadline - today).days
+    days_left = ((deadline or round.deadline) - today).days
     if days_left in BEFORE_DAYS:
         return Reminder.Kind.BEFORE
     if days_left == 0:
@@ -245,14 +250,18 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())[:300]
 
 
-def _round_context(round: Round, today: datetime.date, kind: str) -> dict:
+def _round_context(
+    round: Round, today: datetime.date, kind: str, due: DueDate | None = None
+) -> dict:
     circular = round.circular
+    deadline = due.date if due else round.deadline
     return {
         "kind": kind,
         "today": be_date(today),
-        "deadline": be_date(round.deadline),
-        "days_left": max((round.deadline - today).days, 0),
-        "days_late": max((today - round.deadline).days, 0),
+        "deadline": be_date(deadline),
+        "deadline_letter": due.label if due and not due.final else "",
+        "days_left": max((deadline - today).days, 0),
+        "days_late": max((today - deadline).days, 0),
         "fiscal_year": round.fiscal_year,
         "circular_reference": circular.reference,
         "circular_date": be_date(circular.date),
@@ -268,10 +277,11 @@ def _clerk_notice(
     today: datetime.date,
     kind: str,
     missing: list[str],
+    due: DueDate | None = None,
 ) -> Notice:
     round_, lao = participant.round, participant.lao
     context = {
-        **_round_context(round_, today, kind),
+        **_round_context(round_, today, kind, due),
         "recipient_name": clerk.get_full_name() or clerk.username,
         "lao_name": lao.display_name,
         "lao_full_name": lao_full_name(lao),
@@ -306,7 +316,9 @@ def _digest_notice(
     today: datetime.date,
     kind: str,
 ) -> Notice:
-    district = officer.district
+    # A district officer's digest lists its ทต./อบต.; a province officer's the LAOs it oversees.
+    area = officer.district if officer.role == Role.DISTRICT else officer.province
+    area_url = "dashboards:district" if officer.role == Role.DISTRICT else "dashboards:province"
     overdue = round.is_overdue(today)
     rows = []
     for p in participants:
@@ -327,10 +339,10 @@ def _digest_notice(
     context = {
         **_round_context(round, today, kind),
         "recipient_name": officer.get_full_name() or officer.username,
-        "district_name": district.display_name,
+        "district_name": area.display_name,
         "rows": rows,
         "count": len(rows),
-        "district_link": portal_url(reverse("dashboards:district", args=[district.pk])),
+        "district_link": portal_url(reverse(area_url, args=[area.pk])),
     }
     return Notice(
         round_id=round.pk,
@@ -342,38 +354,77 @@ def _digest_notice(
         subject=_one_line(render_to_string("deadlines/email/digest_subject.txt", context)),
         text=_clean_text(render_to_string("deadlines/email/digest.txt", context)),
         participant_id=None,
-        lao_code=district.pk,
-        lao_name=district.display_name,
+        lao_code=area.pk,
+        lao_name=area.display_name,
         laos=tuple(p.lao.code for p in participants),
     )
 
 
-def _plan_round(*, round: Round, today: datetime.date, kind: str) -> list[Notice]:
-    """The notices one round sends today that have not been sent yet; only reads."""
-    behind = list(participants_behind(round=round, today=today))
-    if not behind:
-        return []
-    lao_ids = [p.lao_id for p in behind]
-    clerks = _clerks_of(lao_ids)
+def _supervisors(behind: list[RoundLAO]) -> dict[int, tuple[User, list[RoundLAO]]]:
+    """Per officer (user id), the participations behind that the officer supervises: a
+    district officer's ทต./อบต., a province officer's อบจ./ทน./ทม. (docs/supervision.md). Two
+    queries; department staff (Bangkok) read the national pages instead of a digest."""
     by_district: dict[str, list[RoundLAO]] = defaultdict(list)
+    by_province: dict[str, list[RoundLAO]] = defaultdict(list)
     for p in behind:
-        by_district[p.lao.district_id].append(p)
-    officers = (
+        level = access.supervisor_level(p.lao)
+        if level == "district":
+            by_district[p.lao.district_id].append(p)
+        elif level == "province":
+            by_province[p.lao.district.province_id].append(p)
+    found: dict[int, tuple[User, list[RoundLAO]]] = {}
+    officers = list(
         User.objects.filter(role=Role.DISTRICT, is_active=True, district_id__in=list(by_district))
         .select_related("district")
         .order_by("district_id", "username")
+    ) + list(
+        User.objects.filter(role=Role.PROVINCE, is_active=True, province_id__in=list(by_province))
+        .select_related("province")
+        .order_by("province_id", "username")
     )
+    for officer in officers:
+        if officer.role == Role.DISTRICT:
+            found[officer.pk] = (officer, by_district[officer.district_id])
+        else:
+            found[officer.pk] = (officer, by_province[officer.province_id])
+    return found
+
+
+def _plan_round(*, round: Round, today: datetime.date) -> list[Notice]:
+    """The notices one round sends today that have not been sent yet; only reads.
+
+    Each LAO is reminded counting from its nearest date (its supervisor's letter's, then the
+    department's final date); each supervisor gets a digest on a day any of its LAOs is."""
+    behind = list(participants_behind(round=round, today=today))
+    if not behind:
+        return []
+    dues = round_due_dates(round, behind)
+    nearest = {p.pk: nearest_deadline(dues[p.pk], today) for p in behind}
+    kinds = {
+        p.pk: reminder_kind(round=round, today=today, deadline=nearest[p.pk].date) for p in behind
+    }
+    if not any(kinds.values()):
+        return []
+    lao_ids = [p.lao_id for p in behind]
+    clerks = _clerks_of(lao_ids)
     done = set(
         Reminder.objects.filter(
-            round=round, day=today, kind__in=[kind, Reminder.Kind.DIGEST]
+            round=round,
+            day=today,
+            kind__in=[Reminder.Kind.BEFORE, Reminder.Kind.ON_DAY, Reminder.Kind.AFTER]
+            + [Reminder.Kind.DIGEST],
         ).values_list("recipient_id", "kind")
     )
     missing = _incomplete_sections(round, lao_ids)
     with_clerk = set(clerks)
+    round_kind = reminder_kind(round=round, today=today) or next(k for k in kinds.values() if k)
 
     notices = []
     with translation.override("th"):
         for p in behind:
+            kind = kinds[p.pk]
+            if not kind:
+                continue
             for clerk in clerks.get(p.lao_id, []):
                 if (clerk.pk, kind) not in done:
                     notices.append(
@@ -383,20 +434,24 @@ def _plan_round(*, round: Round, today: datetime.date, kind: str) -> list[Notice
                             today=today,
                             kind=kind,
                             missing=missing[p.lao_id],
+                            due=nearest[p.pk],
                         )
                     )
-        for officer in officers:
-            if (officer.pk, Reminder.Kind.DIGEST) not in done:
-                notices.append(
-                    _digest_notice(
-                        round=round,
-                        officer=officer,
-                        participants=by_district[officer.district_id],
-                        with_clerk=with_clerk,
-                        today=today,
-                        kind=kind,
-                    )
+        for officer, participants in _supervisors(behind).values():
+            if (officer.pk, Reminder.Kind.DIGEST) in done:
+                continue
+            if not any(kinds[p.pk] for p in participants):
+                continue
+            notices.append(
+                _digest_notice(
+                    round=round,
+                    officer=officer,
+                    participants=participants,
+                    with_clerk=with_clerk,
+                    today=today,
+                    kind=round_kind,
                 )
+            )
     return notices
 
 
@@ -408,9 +463,7 @@ def reminders_plan(
         rounds = rounds_reminding(today=today)
     notices = []
     for round_ in rounds:
-        kind = reminder_kind(round=round_, today=today)
-        if kind:
-            notices.extend(_plan_round(round=round_, today=today, kind=kind))
+        notices.extend(_plan_round(round=round_, today=today))
     return notices
 
 
@@ -480,11 +533,11 @@ class ManualSummary(Summary):
     not_behind: list[RoundLAO] = field(default_factory=list)  # submitted or approved meanwhile
 
 
-def _wording_kind(round: Round, today: datetime.date) -> str:
+def _wording_kind(deadline: datetime.date, today: datetime.date) -> str:
     """Which scheduled reminder's words fit today: days left, the deadline day, or days late."""
-    if today < round.deadline:
+    if today < deadline:
         return Reminder.Kind.BEFORE
-    if today == round.deadline:
+    if today == deadline:
         return Reminder.Kind.ON_DAY
     return Reminder.Kind.AFTER
 
@@ -523,9 +576,11 @@ def reminders_send_now(
             ).values_list("recipient_id", flat=True)
         )
         missing = _incomplete_sections(round_, lao_ids)
-        wording = _wording_kind(round_, today)
+        dues = round_due_dates(round_, behind)
         with translation.override("th"):
             for p in behind:
+                due = nearest_deadline(dues[p.pk], today)
+                wording = _wording_kind(due.date, today)
                 if not clerks.get(p.lao_id):
                     summary.no_clerk.append(p)
                     continue
@@ -541,6 +596,7 @@ def reminders_send_now(
                             today=today,
                             kind=wording,
                             missing=missing[p.lao_id],
+                            due=due,
                         ),
                         kind=Reminder.Kind.MANUAL,
                     )

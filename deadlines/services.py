@@ -9,15 +9,16 @@ import datetime
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.utils import timezone
+from django.db.models import Q
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from accounts.models import User
-from deadlines import notices
-from deadlines.models import Circular, LockException, Round, RoundLAO, Transition
+from accounts import access
+from accounts.models import Role, User
+from deadlines.models import Circular, LockException, Reminder, Round, RoundLAO, Transition
 from deadlines.parsing import ParsedCircular, normalise_reference
 from lgdata.thai import be_date
-from records.models import LAO, District, Province, Record
+from records.models import LAO, District, Province, Record, SectionEntry
 from records.services import SectionProgress, record_progress
 
 
@@ -110,7 +111,9 @@ def round_open(
     return round_
 
 
-def _move(participant: RoundLAO, *, move: str, by: User, comment: str = "") -> RoundLAO:
+def _move(
+    participant: RoundLAO, *, move: str, by: User, comment: str = "", targets: list[str] = ()
+) -> RoundLAO:
     """Makes `move` if `by` may make it from the state the user saw
     (``RoundLAO.allowed_moves``) and the participation is still in that state; logs the move."""
     if move not in participant.allowed_moves(by):
@@ -124,14 +127,86 @@ def _move(participant: RoundLAO, *, move: str, by: User, comment: str = "") -> R
         fields["on_time"] = timezone.localdate(now) <= participant.round.deadline
     if to == RoundLAO.State.RETURNED:
         fields["return_comment"] = comment
+        fields["return_targets"] = list(targets)
     moved = RoundLAO.objects.filter(pk=participant.pk, state=before).update(**fields)
     if not moved:
         raise WorkflowError(_("Someone else acted on this record just now; reload the page."))
     Transition.objects.create(
-        participant=participant, from_state=before, to_state=to, by=by, at=now, comment=comment
+        participant=participant,
+        from_state=before,
+        to_state=to,
+        by=by,
+        at=now,
+        comment=comment,
+        targets=list(targets),
     )
     participant.refresh_from_db()
+    _notify(participant, move=move, by=by, comment=comment)
     return participant
+
+
+# Who hears of each move, and as which kind of notice (docs/supervision.md).
+def _notify(participant: RoundLAO, *, move: str, by: User, comment: str) -> None:
+    """Leaves a notice in the portal for the people a move concerns: the LAO's supervisors of a
+    submission; its clerks of a return or an approval; the province officers of a district's
+    approval (final; they are informed)."""
+    lao = participant.lao
+    clerks = User.objects.filter(is_active=True, role=Role.CLERK, lao=lao)
+    with translation.override("th"):
+        values = {
+            "lao": lao.display_name,
+            "ref": participant.round.circular.reference,
+            "by": by.get_full_name() or by.username,
+        }
+        if move == RoundLAO.Move.SUBMIT:
+            sends = [
+                (
+                    access.supervisors_of(lao),
+                    Reminder.Kind.SUBMITTED,
+                    _("%(lao)s submitted its record (circular %(ref)s): please review it.")
+                    % values,
+                )
+            ]
+        elif move == RoundLAO.Move.RETURN:
+            sends = [
+                (
+                    clerks,
+                    Reminder.Kind.RETURNED,
+                    _("Your record was returned by %(by)s (circular %(ref)s).") % values,
+                )
+            ]
+        elif move == RoundLAO.Move.APPROVE:
+            sends = [
+                (
+                    clerks,
+                    Reminder.Kind.APPROVED,
+                    _("Your record was approved by %(by)s (circular %(ref)s).") % values,
+                ),
+                (
+                    access.informed_of_approval(lao),
+                    Reminder.Kind.INFORMED,
+                    _("The district approved the record of %(lao)s (circular %(ref)s).") % values,
+                ),
+            ]
+        else:
+            return
+        today = timezone.localdate()
+        Reminder.objects.bulk_create(
+            [
+                Reminder(
+                    round=participant.round,
+                    participant=participant,
+                    recipient=user,
+                    kind=kind,
+                    day=today,
+                    subject=subject[:300],
+                    text=comment or subject,
+                )
+                for recipients, kind, subject in sends
+                for user in recipients
+                if user.pk != by.pk
+            ]
+        )
 
 
 def submission_missing(participant: RoundLAO) -> list[SectionProgress]:
@@ -165,25 +240,72 @@ def round_submit(*, participant: RoundLAO, by: User) -> RoundLAO:
     missing = submission_missing(participant)
     if missing:
         raise SubmissionIncomplete(missing)
-    return notices.notify_submitted(_move(participant, move=RoundLAO.Move.SUBMIT, by=by))
+    return _move(participant, move=RoundLAO.Move.SUBMIT, by=by)
 
 
 @transaction.atomic
 def round_approve(*, participant: RoundLAO, by: User, comment: str = "") -> RoundLAO:
-    """The district approves a submission; the province then confirms it (second level)."""
-    confirms = RoundLAO.Move.CONFIRM in participant.allowed_moves(by)
-    move = RoundLAO.Move.CONFIRM if confirms else RoundLAO.Move.APPROVE
-    return notices.notify_approved(_move(participant, move=move, by=by, comment=comment))
+    """The LAO's supervisor approves a submission, in one step (docs/supervision.md): the
+    district for its ทต./อบต. (the province is informed), the province for its อบจ./ทน./ทม."""
+    return _move(participant, move=RoundLAO.Move.APPROVE, by=by, comment=comment)
 
 
 @transaction.atomic
-def round_return(*, participant: RoundLAO, by: User, comment: str) -> RoundLAO:
-    """Sends a submission back to the clerk with the reason; a comment is required."""
+def round_return(
+    *, participant: RoundLAO, by: User, comment: str, targets: list[str] = ()
+) -> RoundLAO:
+    """Sends a submission back to the clerk with the reason, which may name sections and fields
+    (``targets``: "section" or "section.field" codes); a comment is required."""
     if not comment.strip():
         raise WorkflowError(_("Say why the record is returned."))
-    return notices.notify_returned(
-        _move(participant, move=RoundLAO.Move.RETURN, by=by, comment=comment)
+    return _move(
+        participant, move=RoundLAO.Move.RETURN, by=by, comment=comment, targets=list(targets)
     )
+
+
+def laos_unclean(*, laos, round: Round) -> set[int]:
+    """The LAOs (of ``laos``, a queryset or ids) whose record of the round's year has, in the
+    round's sections, a large change from last year flagged or a cross-field rule failing:
+    those an officer must open before approving. One query, whatever the number of LAOs."""
+    return set(
+        SectionEntry.objects.filter(
+            record__lao__in=laos,
+            record__fiscal_year=round.fiscal_year,
+            section__code__in=round.section_codes,
+        )
+        .filter(Q(rules_pass=False) | ~Q(flags=[]))
+        .values_list("record__lao_id", flat=True)
+    )
+
+
+def participants_unclean(participants: list[RoundLAO]) -> set[int]:
+    """Of these participations (of one or more rounds), those ``laos_unclean`` names."""
+    unclean = set()
+    for round_ in {p.round for p in participants}:
+        mine = [p for p in participants if p.round_id == round_.pk]
+        bad = laos_unclean(laos=[p.lao_id for p in mine], round=round_)
+        unclean |= {p.pk for p in mine if p.lao_id in bad}
+    return unclean
+
+
+def round_approve_many(
+    *, participants: list[RoundLAO], by: User
+) -> tuple[list[RoundLAO], list[RoundLAO]]:
+    """Approves at once the submissions whose record has no flag and no failing rule
+    (``participants_unclean``) and that await ``by``'s approval; returns (approved, refused).
+    Each approval is its own transaction: one refused does not undo the others."""
+    unclean = participants_unclean(participants)
+    approved, refused = [], []
+    for participant in participants:
+        if participant.pk in unclean:
+            refused.append(participant)
+            continue
+        try:
+            with transaction.atomic():
+                approved.append(_move(participant, move=RoundLAO.Move.APPROVE, by=by))
+        except WorkflowError:
+            refused.append(participant)
+    return approved, refused
 
 
 @transaction.atomic

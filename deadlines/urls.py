@@ -17,7 +17,13 @@ urlpatterns = [
         name="attachment",
     ),
     path("rounds/<int:round_id>/", views.round_detail, name="round"),
+    path("rounds/<int:round_id>/approve/", views.participant_approve_many, name="approve-many"),
     path("rounds/<int:round_id>/lao/<str:lao_code>/", views.participant_detail, name="participant"),
+    path(
+        "rounds/<int:round_id>/lao/<str:lao_code>/review/",
+        views.participant_review,
+        name="review",
+    ),
     path(
         "rounds/<int:round_id>/lao/<str:lao_code>/acknowledge/",
         views.participant_acknowledge,

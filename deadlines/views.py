@@ -15,18 +15,28 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts import access
 from deadlines import services
+from deadlines.due_dates import letter_chain, participant_deadlines
 from deadlines.filters import CircularFilter
-from deadlines.forms import CircularForm, CircularSourceForm, ForwardChoiceForm, RoundForm
+from deadlines.forms import (
+    CircularForm,
+    CircularSourceForm,
+    ForwardChoiceForm,
+    RoundForm,
+    deadline_doubts,
+)
 from deadlines.models import Circular, Round, RoundLAO
 from deadlines.parsing import CircularError, parse_circular
-from deadlines.reminder_letter import letter_chain, reminder_letter_context
+from deadlines.reminder_letter import reminder_letter_context
+from deadlines.review import return_choices, review_sections, target_labels
 from lgdata.thai import parse_number_text
 from records.models import Record
 
@@ -55,6 +65,22 @@ class ReturnForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,
     )
+    targets = forms.MultipleChoiceField(
+        label=gettext_lazy("Sections and fields to correct"),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+    )
+
+    def __init__(self, *args, choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["targets"].choices = choices
+
+
+class ApproveForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=gettext_lazy("I have checked this record and approve it."),
+        error_messages={"required": gettext_lazy("Tick the box to confirm the approval.")},
+    )
 
 
 class ExceptionForm(forms.Form):
@@ -80,6 +106,7 @@ def participant_detail(request: HttpRequest, round_id: int, lao_code: str) -> Ht
     is_clerk = access.can_edit_lao_record(request.user, participant.lao)
     can_review = access.can_review_lao(request.user, participant.lao)
     missing = services.submission_missing(participant) if is_clerk else []
+    returned = participant.state == RoundLAO.State.RETURNED
     return render(
         request,
         "deadlines/participant_detail.html",
@@ -97,10 +124,48 @@ def participant_detail(request: HttpRequest, round_id: int, lao_code: str) -> Ht
             "moves": participant.allowed_moves(request.user),
             "transitions": participant.transitions.select_related("by"),
             "exceptions": participant.exceptions.select_related("granted_by"),
-            "return_form": ReturnForm(),
             "exception_form": ExceptionForm(),
             "locked": participant.round.is_locked(today),
             "today": today,
+            "supervisor": _supervisor_name(participant.lao),
+            "dates": participant_deadlines(participant),
+            "return_targets": target_labels(participant) if returned else [],
+        },
+    )
+
+
+def _supervisor_name(lao) -> str:
+    """Who approves the LAO's record, in words (docs/supervision.md)."""
+    level = access.supervisor_level(lao)
+    if level == "district":
+        return lao.district.display_name
+    if level == "province":
+        return lao.district.province.display_name
+    return _("the Department of Local Administration")
+
+
+@login_required
+def participant_review(request: HttpRequest, round_id: int, lao_code: str) -> HttpResponse:
+    """The supervisor's approval screen: the round's sections of the record with what needs a
+    look marked, the approval (with a confirmation) and the return (naming sections and
+    fields). Others who may read the LAO get a 403; others a 404."""
+    participant = _get_participant_for_user(request, round_id, lao_code)
+    if not access.can_review_lao(request.user, participant.lao):
+        raise PermissionDenied
+    reviews = review_sections(participant)
+    return render(
+        request,
+        "deadlines/review.html",
+        {
+            "participant": participant,
+            "round": participant.round,
+            "lao": participant.lao,
+            "reviews": reviews,
+            "marks": sum(r.marks for r in reviews),
+            "moves": participant.allowed_moves(request.user),
+            "approve_form": ApproveForm(),
+            "return_form": ReturnForm(choices=return_choices(reviews)),
+            "dates": participant_deadlines(participant),
         },
     )
 
@@ -155,23 +220,81 @@ participant_submit = _act_view(
     service=services.round_submit,
     success=gettext_lazy("Submitted to the district for approval."),
 )
-participant_approve = _act_view(
-    may=access.can_review_lao,
-    service=services.round_approve,
-    success=gettext_lazy("Approved."),
-)
+
+
+@login_required
+@require_POST
+def participant_approve(request: HttpRequest, round_id: int, lao_code: str) -> HttpResponse:
+    """Approves with the confirmation ticked; without it nothing changes and the review page
+    says why."""
+    form = ApproveForm(request.POST)
+    participant = _get_participant_for_user(request, round_id, lao_code)
+    if access.can_review_lao(request.user, participant.lao) and not form.is_valid():
+        messages.error(request, _("Tick the box to confirm the approval."))
+        return redirect("deadlines:review", round_id, lao_code)
+    return _act(
+        request, round_id, lao_code,
+        may=access.can_review_lao,
+        action=lambda p: services.round_approve(participant=p, by=request.user),
+        success=_("Approved."),
+    )  # fmt: skip
+
+
+@login_required
+@require_POST
+def participant_approve_many(request: HttpRequest, round_id: int) -> HttpResponse:
+    """Approves at once the ticked records (``lao`` codes) the user supervises in the round;
+    a record with a flag or a failing rule, or no longer awaiting approval, is refused by name."""
+    round_ = _get_round_for_user(request, round_id)
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, {request.get_host()}):
+        back = ""
+    back = back or reverse("deadlines:round", args=[round_.pk])
+    codes = request.POST.getlist("lao")
+    participants = list(
+        round_.participants.filter(
+            lao__code__in=codes, lao__in=access.laos_supervised_by(request.user)
+        ).select_related("round__circular", "lao__district__province")
+    )
+    if not request.POST.get("confirm"):
+        messages.error(request, _("Tick the box to confirm the approval."))
+        return redirect(back)
+    if not participants:
+        messages.info(request, _("No record was ticked."))
+        return redirect(back)
+    approved, refused = services.round_approve_many(participants=participants, by=request.user)
+    if approved:
+        messages.success(
+            request,
+            _("Approved: %(names)s.") % {"names": ", ".join(p.lao.display_name for p in approved)},
+        )
+    if refused:
+        messages.error(
+            request,
+            _(
+                "Not approved, open each to review it (flags or failing rules, or no longer "
+                "awaiting approval): %(names)s."
+            )
+            % {"names": ", ".join(p.lao.display_name for p in refused)},
+        )
+    return redirect(back)
 
 
 @login_required
 @require_POST
 def participant_return(request: HttpRequest, round_id: int, lao_code: str) -> HttpResponse:
-    form = ReturnForm(request.POST)
+    participant = _get_participant_for_user(request, round_id, lao_code)
+    reviews = review_sections(participant) if request.POST.get("targets") else []
+    form = ReturnForm(request.POST, choices=return_choices(reviews))
 
     def action(participant: RoundLAO) -> None:
         if not form.is_valid():
             raise services.WorkflowError(_("Say why the record is returned."))
         services.round_return(
-            participant=participant, by=request.user, comment=form.cleaned_data["comment"]
+            participant=participant,
+            by=request.user,
+            comment=form.cleaned_data["comment"],
+            targets=form.cleaned_data["targets"],
         )
 
     return _act(
@@ -383,14 +506,24 @@ def circular_new(request: HttpRequest) -> HttpResponse:
             "deadlines/circular_check.html",
             {**context, "form": form, "round_form": round_form, "forward_form": forward_form},
         )
+    forwards = forward_form.cleaned_data["forwards"] if level != Circular.Level.DEPARTMENT else None
+    today = timezone.localdate()
+    doubts = deadline_doubts(deadline=form.cleaned_data["deadline"], today=today, forwards=forwards)
+    if round_form is not None:
+        doubts += deadline_doubts(deadline=round_form.cleaned_data["round_deadline"], today=today)
+    if doubts and not form.cleaned_data["confirm_deadline"]:
+        form.add_error("confirm_deadline", " ".join(dict.fromkeys(doubts)))
+        return render(
+            request,
+            "deadlines/circular_check.html",
+            {**context, "form": form, "round_form": round_form, "forward_form": forward_form},
+        )
     circular = services.circular_publish(
         level=level,
         letter=form.letter_fields(),
         attachment=form.cleaned_data["attachment"],
         round_fields=round_form.cleaned_data if round_form else None,
-        forwards=forward_form.cleaned_data["forwards"]
-        if level != Circular.Level.DEPARTMENT
-        else None,
+        forwards=forwards,
         by=request.user,
     )
     messages.success(request, _("The letter is saved."))

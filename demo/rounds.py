@@ -24,6 +24,7 @@ from django.db import transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
+from accounts import access
 from accounts.models import Role, User
 from deadlines.models import Circular, Round, RoundLAO, Transition
 from deadlines.parsing import normalise_reference
@@ -245,6 +246,7 @@ def _give_states(
         (u.role, u.district_id or u.province_id): u
         for u in User.objects.filter(role__in=[Role.DISTRICT, Role.PROVINCE])
     }
+    department = User.objects.filter(role=Role.DEPARTMENT).order_by("pk").first()
     laos = LAO.objects.in_bulk([p.lao_id for p in participants])
     now = timezone.now()
     transitions = []
@@ -271,15 +273,14 @@ def _give_states(
         )
         p.on_time = timezone.localdate(p.submitted_at) <= round_.deadline
         steps = [(RoundLAO.State.OPEN, RoundLAO.State.SUBMITTED, None, "")]
-        if not late and roll < (0.75 if past else 0.35):
-            steps.append((RoundLAO.State.SUBMITTED, RoundLAO.State.DISTRICT_APPROVED, district, ""))
-            if roll < (0.55 if past else 0.15):
-                steps.append(
-                    (RoundLAO.State.DISTRICT_APPROVED, RoundLAO.State.APPROVED, province, "")
-                )
+        # Whoever supervises the LAO approves or returns it, in one step (docs/supervision.md).
+        level = access.supervisor_level(lao)
+        supervisor = {"district": district, "province": province}.get(level, department)
+        if not late and roll < (0.55 if past else 0.15):
+            steps.append((RoundLAO.State.SUBMITTED, RoundLAO.State.APPROVED, supervisor, ""))
         elif not past and roll < 0.5:
             comment = "โปรดตรวจสอบจำนวนครัวเรือนให้ตรงกับทะเบียนราษฎร"
-            steps.append((RoundLAO.State.SUBMITTED, RoundLAO.State.RETURNED, district, comment))
+            steps.append((RoundLAO.State.SUBMITTED, RoundLAO.State.RETURNED, supervisor, comment))
             p.return_comment = comment
         p.state = steps[-1][1]
         for i, (before, after, by, comment) in enumerate(steps):

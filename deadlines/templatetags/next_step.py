@@ -16,16 +16,9 @@ register = template.Library()
 
 
 def _named_fields(participant: RoundLAO, transition) -> list[str]:
-    """Field codes a return names, where the return stores them (a list of codes)."""
-    for source, name in (
-        (transition, "fields"),
-        (transition, "named_fields"),
-        (participant, "return_fields"),
-    ):
-        codes = getattr(source, name, None) if source is not None else None
-        if isinstance(codes, list | tuple) and codes:
-            return [str(c) for c in codes]
-    return []
+    """The field codes the last return named ("section.field" targets; a whole section names
+    no single field)."""
+    return [target.split(".", 1)[1] for target in participant.return_targets if "." in target]
 
 
 @register.inclusion_tag("deadlines/_next_step.html", takes_context=True)

@@ -9,7 +9,7 @@ from accounts.models import Role
 from deadlines.models import RoundLAO
 from records.models import LAO, Province
 from tests.base import PersonasTestCase
-from tests.factories import make_round, make_user
+from tests.factories import make_lao, make_round, make_user
 
 PERSONAS = (
     "clerk_a",
@@ -31,13 +31,16 @@ class ReviewTestCase(PersonasTestCase):
         may = {p for p in PERSONAS if access.can_approve_lao(getattr(self, p), self.lao_a)}
         self.assertEqual(may, {"district_officer"})
 
-    def test_who_may_confirm_the_districts_approval(self):
-        may = {p for p in PERSONAS if access.can_confirm_lao(getattr(self, p), self.lao_a)}
+    def test_the_province_approves_a_town_municipality_and_the_district_does_not(self):
+        # One step, by whoever supervises (docs/supervision.md): the district no longer
+        # approves the PAO and town municipalities, nor the province the district's SAOs.
+        town = make_lao("6701", type=LAO.Type.TOWN)
+        may = {p for p in PERSONAS if access.can_approve_lao(getattr(self, p), town)}
         self.assertEqual(may, {"province_officer"})
 
-    def test_reviewers_are_the_officers_at_either_level(self):
+    def test_reviewers_are_the_supervisors_only(self):
         may = {p for p in PERSONAS if access.can_review_lao(getattr(self, p), self.lao_a)}
-        self.assertEqual(may, {"district_officer", "province_officer"})
+        self.assertEqual(may, {"district_officer"})
 
     def test_a_disabled_officer_reviews_nothing(self):
         self.district_officer.is_active = False
@@ -77,17 +80,12 @@ class AllowedMovesTestCase(PersonasTestCase):
     def test_acknowledging_is_done_once(self):
         self.assertEqual(self.moves("open"), {"clerk_a": {"submit"}})
 
-    def test_a_submission_is_approved_by_the_district_and_returned_by_either_level(self):
-        self.assertEqual(
-            self.moves("submitted"),
-            {"district_officer": {"approve", "return"}, "province_officer": {"return"}},
-        )
+    def test_an_saos_submission_is_approved_or_returned_by_its_district_only(self):
+        # The district's approval is final; the province is informed (docs/supervision.md).
+        self.assertEqual(self.moves("submitted"), {"district_officer": {"approve", "return"}})
 
-    def test_the_districts_approval_is_confirmed_or_returned_by_the_province(self):
-        self.assertEqual(
-            self.moves("district_approved"),
-            {"province_officer": {"confirm", "return"}},
-        )
+    def test_an_approval_of_the_old_two_step_workflow_awaits_nobody(self):
+        self.assertEqual(self.moves("district_approved"), {})
 
     def test_nobody_moves_an_approved_record(self):
         self.assertEqual(self.moves("approved"), {})

@@ -44,7 +44,7 @@ class IndicatorsAPITestCase(APITestCase):
         phetchabun = self.row(response, "67")
         self.assertEqual(phetchabun["value"], "9000")
         self.assertEqual((phetchabun["contributing"], phetchabun["laos"]), (4, 5))
-        self.assertEqual(phetchabun["approved"], 1)
+        self.assertEqual(phetchabun["approved"], 2)  # lao_a and lao_c, by their districts
         self.assertEqual(phetchabun["coverage"], 0.8)
         self.assertFalse(phetchabun["below_coverage"])
         self.assertEqual(self.row(response, "10")["value"], None)
@@ -63,8 +63,9 @@ class IndicatorsAPITestCase(APITestCase):
 
     def test_approved_records_only(self):
         response = self.values("executive", "population", "level=province&approved=1")
-        self.assertEqual(self.row(response, "67")["value"], "2500")
-        self.assertEqual(self.row(response, "67")["contributing"], 1)
+        # lao_a 2,500 + lao_c 1,500: a district's approval of its SAO is final.
+        self.assertEqual(self.row(response, "67")["value"], "4000")
+        self.assertEqual(self.row(response, "67")["contributing"], 2)
 
     def test_lao_values_only_within_the_scope(self):
         mine = self.values("province_officer", "population", "level=lao&parent=67")

@@ -59,6 +59,11 @@ class CircularInBrowserTestCase(StaticLiveServerTestCase):
         )
         self.assertEqual(Circular.objects.count(), 0)
         self.submit("form button[type=submit].btn-primary")
+        # The letter's deadline (2555) is past: the page says so and asks for a confirmation.
+        self.assertIn("30 ธันวาคม 2555 ผ่านมาแล้ว", self.browser.page_source)
+        self.assertEqual(Circular.objects.count(), 0)
+        self.browser.find_element(By.NAME, "confirm_deadline").send_keys(Keys.SPACE)
+        self.submit("form button[type=submit].btn-primary")
         self.assertIn("19 พฤศจิกายน 2555", self.browser.page_source)
         circular = Circular.objects.get()
         participants = RoundLAO.objects.filter(round__circular=circular)

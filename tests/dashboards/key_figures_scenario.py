@@ -30,7 +30,7 @@ By hand, district 6701 (the PAO's population, households and area are not added)
 Province 67 adds district 6702: population 7,500 + 1,500 = 9,000 (4 of 5 LAOs: c2 has no record);
 own revenue per person (22,000,000 + 800,000) / (4,500 + 1,500) = 3,800.
 
-lao_a's record is approved (district then province); lao_c's only by the district.
+lao_a's and lao_c's records are approved by their districts (final for SAOs).
 """
 
 from decimal import Decimal
@@ -178,8 +178,8 @@ def build(case) -> None:
         fill(lao, values, case.clerk_a)
     part_a = RoundLAO.objects.get(round=case.round, lao=case.lao_a)
     round_submit(participant=part_a, by=case.clerk_a)
+    # The district's approval of its SAO is final (docs/supervision.md).
     round_approve(participant=part_a, by=case.district_officer)
-    round_approve(participant=part_a, by=case.province_officer)
     part_c = RoundLAO.objects.get(round=case.round, lao=case.lao_c)
     clerk_c = make_user("clerk_c", Role.CLERK, lao=case.lao_c)
     round_submit(participant=part_c, by=clerk_c)

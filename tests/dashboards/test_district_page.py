@@ -31,20 +31,22 @@ class DistrictPageTestCase(scenario.ScenarioTestCase):
     def test_totals_and_rows_equal_the_hand_count_after_the_deadline(self):
         response = self.get()
         total = response.context["total"]
-        self.assertEqual((total.laos, total.participants), (7, 7))
+        # The district's page is its oversight: its SAOs and subdistrict municipalities; the town
+        # (d4) and the PAO (d5) are the province's (docs/supervision.md).
+        self.assertEqual((total.laos, total.participants), (5, 5))
         self.assertEqual(
             (total.submitted_on_time, total.submitted_late, total.approved, total.overdue),
-            (1, 1, 2, 3),
+            (1, 1, 0, 3),
         )
         self.assertEqual(total.behind, 3)
-        laos = [self.lao_a, self.lao_b, self.d1, self.d2, self.d3, self.d4, self.d5]
+        laos = [self.lao_a, self.lao_b, self.d1, self.d2, self.d3]
         self.assertEqual(total.required, sum(owed(lao) for lao in laos))
-        self.assertEqual(total.filled, 43)
+        self.assertEqual(total.filled, 27)
         statuses = {row.lao.code: row.status for row in response.context["rows"]}
         self.assertEqual(statuses[self.d3.code], S.OVERDUE)
         self.assertContains(response, f'data-code="{self.d2.code}"')
         self.assertContains(response, 'data-testid="headline-overdue">3<')
-        self.assertContains(response, "อบจ.จังหวัดอนุมัติ")
+        self.assertNotContains(response, "อบจ.จังหวัดอนุมัติ")  # the province's
         self.assertNotContains(response, "ชนแดน")  # lao_c is in 6702
 
     def test_before_the_deadline_every_other_status_shows(self):
@@ -57,7 +59,6 @@ class DistrictPageTestCase(scenario.ScenarioTestCase):
                 S.SUBMITTED_ON_TIME: 1,
                 S.SUBMITTED_LATE: 1,
                 S.RETURNED: 1,
-                S.APPROVED: 2,
             },
         )
 
@@ -70,18 +71,15 @@ class DistrictPageTestCase(scenario.ScenarioTestCase):
                 self.assertEqual(self.get(user=getattr(self, persona)).status_code, 404)
 
     def test_officers_see_actions_executives_and_department_do_not(self):
-        for persona in ["district_officer", "province_officer"]:
-            with self.subTest(persona=persona):
-                response = self.get(user=getattr(self, persona))
-                self.assertContains(response, 'data-testid="remind-all"')
-                self.assertContains(response, 'data-testid="remind-one"', count=3)
+        response = self.get()
+        self.assertContains(response, 'data-testid="remind-all"')
+        self.assertContains(response, 'data-testid="remind-one"', count=3)
         self.assertContains(
             self.get(user=self.district_officer, day=BEFORE), 'data-testid="review"', count=2
-        )  # d1 submitted
-        self.assertContains(
-            self.get(user=self.province_officer, day=BEFORE), 'data-testid="review"', count=3
-        )  # d1 and d2 submitted, d4 approved by the district: the province confirms it
-        for persona in ["department", "executive"]:
+        )  # d1 and d2 submitted
+        # The province supervises none of the district's SAOs: it reads, and acts on its own
+        # LAOs from its page (docs/supervision.md).
+        for persona in ["province_officer", "department", "executive"]:
             with self.subTest(persona=persona):
                 response = self.get(user=getattr(self, persona))
                 self.assertNotContains(response, 'data-testid="remind')
@@ -89,7 +87,8 @@ class DistrictPageTestCase(scenario.ScenarioTestCase):
 
     def test_filters_in_the_url(self):
         codes = lambda response: {row.lao.code for row in response.context["rows"]}  # noqa: E731
-        self.assertEqual(codes(self.get(type="pao")), {self.d5.code})
+        self.assertEqual(codes(self.get(type="subdistrict")), {self.lao_b.code})
+        self.assertEqual(codes(self.get(type="pao")), set())  # the province's
         self.assertEqual(
             codes(self.get(status="overdue")), {self.lao_a.code, self.lao_b.code, self.d3.code}
         )
@@ -112,7 +111,7 @@ class DistrictPageTestCase(scenario.ScenarioTestCase):
         response = self.get(year="abc", round="999", status="nonsense", below="-5")
         self.assertEqual(response.status_code, 200)
         self.assertEqual(response.context["period"].round, self.round)
-        self.assertEqual(len(response.context["rows"]), 7)
+        self.assertEqual(len(response.context["rows"]), 5)
 
     def test_downloads_have_the_rows_of_the_page_with_its_filters(self):
         page = self.get(status="overdue")

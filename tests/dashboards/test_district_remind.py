@@ -2,11 +2,14 @@
 
 from django.core import mail
 
+from accounts.models import Role
 from deadlines.models import Reminder, RoundLAO
 from deadlines.reminders import reminders_send_now
+from records.models import LAO
 from tests.base import on
 from tests.dashboards import scenario
 from tests.dashboards.scenario import AFTER, BEFORE
+from tests.factories import make_lao, make_user
 
 
 class RemindTestCase(scenario.ScenarioTestCase):
@@ -118,8 +121,30 @@ class RemindTestCase(scenario.ScenarioTestCase):
         self.assertFalse(Reminder.objects.exists())
         self.assertEqual(len(mail.outbox), 0)
 
-    def test_the_province_officer_may_remind_the_district(self):
-        self.post(user=self.province_officer, lao=self.lao_a.code)
+    def test_the_province_officer_reminds_its_own_laos_not_the_districts(self):
+        # The district oversees its SAOs; the province its PAO and towns (docs/supervision.md).
+        self.assertEqual(
+            self.post(user=self.province_officer, lao=self.lao_a.code).status_code, 403
+        )
+        self.assertFalse(Reminder.objects.exists())
+        town = make_lao("6701", type=LAO.Type.TOWN, name="เมืองทดสอบ")
+        make_user("clerk_town", Role.CLERK, lao=town)
+        RoundLAO.objects.create(round=self.round, lao=town)
+        self.login(self.province_officer)
+        url = "/province/67/remind/"
+        self.client.post(url, {"round": self.round.pk, "lao": town.code})
+        self.assertEqual(
+            list(Reminder.objects.values_list("recipient__username", "kind")),
+            [("clerk_town", Reminder.Kind.MANUAL)],
+        )
+        self.login(self.district_officer)
+        self.assertEqual(
+            self.client.post(url, {"round": self.round.pk, "lao": town.code}).status_code, 404
+        )
+        self.assertEqual(
+            self.client.post(self.url(), {"round": self.round.pk, "lao": town.code}).status_code,
+            302,
+        )
         self.assertEqual(Reminder.objects.count(), 1)
 
     def test_an_unknown_round_is_not_found_and_an_outside_next_is_ignored(self):

@@ -212,7 +212,8 @@ class CompletenessByTestCase(ScenarioTestCase):
             level="district", parent="67", fiscal_year=2568, user=self.district_officer, today=AFTER
         )
         self.assertEqual([r["code"] for r in districts], ["6701"])
-        self.assertEqual(districts[0]["laos"], 7)
+        # A district officer's scope is the LAOs it oversees: not the town (d4) nor the PAO (d5).
+        self.assertEqual(districts[0]["laos"], 5)
         laos = figures.completeness_by(
             level="lao", parent="67", fiscal_year=2568, user=self.province_officer, today=AFTER
         )

@@ -204,7 +204,8 @@ class KeyFiguresTestCase(PersonasTestCase):
     def test_coverage_and_approved_counts_and_the_greyed_reason(self):
         figure = self.province().figures["own_revenue_per_person"]
         # lao_a, lao_b, the PAO and lao_c gave revenue and people; the town and c2 did not.
-        self.assertEqual((figure.contributing, figure.laos, figure.approved), (4, 6, 1))
+        # lao_a and lao_c approved by their districts (final for SAOs, docs/supervision.md).
+        self.assertEqual((figure.contributing, figure.laos, figure.approved), (4, 6, 2))
         self.assertTrue(figure.greyed)
         self.assertIn("4", figure.reason)
         self.assertIn("6", figure.reason)
@@ -214,8 +215,9 @@ class KeyFiguresTestCase(PersonasTestCase):
 
     def test_the_approved_switch_counts_only_approved_records(self):
         figure = self.province(approved_only=True).figures["population"]
-        self.assertEqual(figure.value, 2500)  # lao_a only; lao_c is approved by the district only
-        self.assertEqual((figure.contributing, figure.approved, figure.laos), (1, 1, 5))
+        # lao_a 2,500 + lao_c 1,500: both approved by their districts, which is final for SAOs.
+        self.assertEqual(figure.value, 4000)
+        self.assertEqual((figure.contributing, figure.approved, figure.laos), (2, 2, 5))
         self.assertTrue(figure.greyed)
 
     def test_na_counts_as_zero_only_where_the_catalogue_says_so(self):

@@ -4,7 +4,7 @@ from pathlib import Path
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from deadlines.models import Circular, Round, RoundLAO
-from tests.base import PersonasTestCase
+from tests.base import PersonasTestCase, on
 from tests.factories import make_round
 
 LETTERS = Path(__file__).parent / "letters"
@@ -31,7 +31,11 @@ class CircularNewTestCase(PersonasTestCase):
             "round_deadline": "30/12/2555",
             "sections": ["population", "general"],
         }
+        # A deadline already past (30 Dec 2555) asks for a confirmation, with the reason.
         response = self.client.post("/circulars/new/", data)
+        self.assertContains(response, "30 ธันวาคม 2555 ผ่านมาแล้ว")
+        self.assertFalse(Circular.objects.exists())
+        response = self.client.post("/circulars/new/", {**data, "confirm_deadline": "on"})
         circular = Circular.objects.get()
         self.assertRedirects(response, f"/circulars/{circular.pk}/")
         self.assertEqual(circular.reference_normalised, "มท 0806/ว 3137")
@@ -77,7 +81,12 @@ class CircularNewTestCase(PersonasTestCase):
         initial = response.context["form"].initial
         self.client.post(
             "/circulars/new/",
-            {"step": "save", "forwards": department.pk, **{k: v for k, v in initial.items() if v}},
+            {
+                "step": "save",
+                "forwards": department.pk,
+                "confirm_deadline": "on",  # a letter of 2555: its deadline is past
+                **{k: v for k, v in initial.items() if v},
+            },
         )
         letter = Circular.objects.get(level="province")
         self.assertEqual((letter.forwards, letter.province_id), (department, "67"))
@@ -88,7 +97,12 @@ class CircularNewTestCase(PersonasTestCase):
         initial = response.context["form"].initial
         self.client.post(
             "/circulars/new/",
-            {"step": "save", "forwards": letter.pk, **{k: v for k, v in initial.items() if v}},
+            {
+                "step": "save",
+                "forwards": letter.pk,
+                "confirm_deadline": "on",
+                **{k: v for k, v in initial.items() if v},
+            },
         )
         district_letter = Circular.objects.get(level="district")
         self.assertEqual(district_letter.chain(), [department, letter, district_letter])
@@ -224,3 +238,25 @@ class CircularNotALetterTestCase(PersonasTestCase):
         self.assertTemplateUsed(response, "deadlines/circular_new.html")
         self.assertContains(response, "หนังสือราชการ")
         self.assertFalse(Circular.objects.exists())
+
+
+class ForwardingDeadlineTestCase(PersonasTestCase):
+    def test_a_forwarding_letter_later_than_the_letter_it_forwards_asks_for_confirmation(self):
+        round_ = make_round(deadline=datetime.date(2026, 12, 30))
+        self.login(self.province_officer)
+        data = {
+            "step": "save",
+            "forwards": round_.circular.pk,
+            "reference": "พช ๐๐๓๗.๓/ว ๑",
+            "date": "1/12/2569",
+            "subject": "แจ้งต่อ",
+            "deadline": "15/1/2570",  # after the department's 30/12/2569
+        }
+        with on(datetime.date(2026, 11, 20)):
+            response = self.client.post("/circulars/new/", data)
+            self.assertContains(response, "ช้ากว่า")
+            self.assertContains(response, "30 ธันวาคม 2569")
+            self.assertFalse(Circular.objects.filter(level="province").exists())
+            response = self.client.post("/circulars/new/", {**data, "deadline": "20/12/2569"})
+        self.assertEqual(response.status_code, 302)  # an earlier date needs no confirmation
+        self.assertTrue(Circular.objects.filter(level="province").exists())

@@ -5,6 +5,8 @@ from deadlines.services import round_submit
 from tests.base import PersonasTestCase
 from tests.factories import POPULATION, fill_section, make_round
 
+CONFIRM = {"confirm": "on"}
+
 
 class ParticipantPageTestCase(PersonasTestCase):
     @classmethod
@@ -50,18 +52,18 @@ class ParticipantPageTestCase(PersonasTestCase):
         self.login(self.clerk_a)
         self.assertContains(self.client.get(self.url()), "จำนวนครัวเรือนไม่ตรงกับทะเบียนราษฎร")
 
-    def test_district_then_province_approve(self):
+    def test_the_district_approves_its_sao_once_with_a_confirmation(self):
         fill_section(self.lao_a, 2568, "population", self.clerk_a, POPULATION)
         round_submit(participant=self.participant(), by=self.clerk_a)
-        self.login(self.province_officer)
-        self.client.post(self.url(action="approve"))
-        self.assertEqual(self.participant().state, RoundLAO.State.SUBMITTED)  # district first
+        self.login(self.province_officer)  # the district supervises an SAO, not the province
+        self.assertEqual(self.client.post(self.url(action="approve"), CONFIRM).status_code, 403)
+        self.assertEqual(self.participant().state, RoundLAO.State.SUBMITTED)
         self.login(self.district_officer)
-        self.client.post(self.url(action="approve"))
-        self.assertEqual(self.participant().state, RoundLAO.State.DISTRICT_APPROVED)
-        self.login(self.province_officer)
-        self.client.post(self.url(action="approve"))
-        self.assertEqual(self.participant().state, RoundLAO.State.APPROVED)
+        response = self.client.post(self.url(action="approve"), follow=True)  # not confirmed
+        self.assertContains(response, "ยืนยัน")
+        self.assertEqual(self.participant().state, RoundLAO.State.SUBMITTED)
+        self.client.post(self.url(action="approve"), CONFIRM)
+        self.assertEqual(self.participant().state, RoundLAO.State.APPROVED)  # final
 
     def test_who_may_not(self):
         fill_section(self.lao_a, 2568, "population", self.clerk_a, POPULATION)

@@ -1,7 +1,8 @@
 import datetime
 import itertools
 
-from deadlines.models import LockException, RoundLAO, Transition
+from accounts.models import Role
+from deadlines.models import LockException, Reminder, RoundLAO, Transition
 from deadlines.services import (
     SubmissionIncomplete,
     WorkflowError,
@@ -14,7 +15,7 @@ from deadlines.services import (
 from records.hooks import edit_blocked_reason
 from records.models import LAO
 from tests.base import PersonasTestCase, on
-from tests.factories import POPULATION, fill_section, make_lao, make_round
+from tests.factories import POPULATION, fill_section, make_lao, make_round, make_user
 
 DEADLINE = datetime.date(2024, 12, 30)
 ONE_DAY = datetime.timedelta(days=1)
@@ -99,7 +100,7 @@ class SubmitTestCase(PersonasTestCase):
         after = DEADLINE + datetime.timedelta(days=1)
         self.assertEqual(p.status(today=after, started=True), RoundLAO.Status.OVERDUE)
 
-    def test_district_returns_clerk_resubmits_district_and_province_approve(self):
+    def test_district_returns_clerk_resubmits_district_approves_once(self):
         fill_section(self.lao_a, 2568, "population", self.clerk_a, POPULATION)
         with on(DEADLINE - datetime.timedelta(days=5)):
             p = round_submit(participant=self.participant(), by=self.clerk_a)
@@ -110,10 +111,10 @@ class SubmitTestCase(PersonasTestCase):
             self.assertEqual(p.return_comment, "ตรวจจำนวนครัวเรือนอีกครั้ง")
             self.assertIsNone(edit_blocked_reason(self.lao_a, 2568, DEADLINE))
             p = round_submit(participant=p, by=self.clerk_a)
+            with self.assertRaises(WorkflowError):  # an SAO: the district's, not the province's
+                round_approve(participant=p, by=self.province_officer)
             p = round_approve(participant=p, by=self.district_officer)
-            self.assertEqual(p.state, RoundLAO.State.DISTRICT_APPROVED)
-            p = round_approve(participant=p, by=self.province_officer)
-            self.assertEqual(p.state, RoundLAO.State.APPROVED)
+            self.assertEqual(p.state, RoundLAO.State.APPROVED)  # final (docs/supervision.md)
         moves = [(t.from_state, t.to_state, t.by) for t in Transition.objects.filter(participant=p)]
         self.assertEqual(
             moves,
@@ -121,12 +122,42 @@ class SubmitTestCase(PersonasTestCase):
                 ("open", "submitted", self.clerk_a),
                 ("submitted", "returned", self.district_officer),
                 ("returned", "submitted", self.clerk_a),
-                ("submitted", "district_approved", self.district_officer),
-                ("district_approved", "approved", self.province_officer),
+                ("submitted", "approved", self.district_officer),
             ],
         )
+        notices = {
+            (r.recipient.username, r.kind)
+            for r in Reminder.objects.filter(participant=p).select_related("recipient")
+        }
+        self.assertEqual(
+            notices,
+            {
+                ("district_6701", Reminder.Kind.SUBMITTED),
+                ("clerk_a", Reminder.Kind.RETURNED),
+                ("clerk_a", Reminder.Kind.APPROVED),
+                ("province_67", Reminder.Kind.INFORMED),
+            },
+        )
+        returned = Reminder.objects.get(kind=Reminder.Kind.RETURNED)
+        self.assertEqual(returned.text, "ตรวจจำนวนครัวเรือนอีกครั้ง")
+        self.assertIn("ส่งคืน", returned.subject)
 
-    def test_the_province_cannot_approve_before_the_district_and_a_return_needs_a_reason(self):
+    def test_the_province_approves_its_town_municipality_in_one_step(self):
+        town = make_lao("6701", type=LAO.Type.TOWN, name="เพชรบูรณ์")
+        clerk = make_user("clerk_town", Role.CLERK, lao=town)
+        p = RoundLAO.objects.create(round=self.round, lao=town)
+        fill_section(town, 2568, "population", clerk, POPULATION)
+        p = round_submit(participant=p, by=clerk)
+        with self.assertRaises(WorkflowError):
+            round_approve(participant=p, by=self.district_officer)
+        p = round_approve(participant=p, by=self.province_officer)
+        self.assertEqual(p.state, RoundLAO.State.APPROVED)
+        self.assertEqual(
+            set(Reminder.objects.filter(participant=p).values_list("recipient__username", "kind")),
+            {("province_67", Reminder.Kind.SUBMITTED), ("clerk_town", Reminder.Kind.APPROVED)},
+        )
+
+    def test_the_province_cannot_approve_a_districts_sao_and_a_return_needs_a_reason(self):
         fill_section(self.lao_a, 2568, "population", self.clerk_a, POPULATION)
         p = round_submit(participant=self.participant(), by=self.clerk_a)
         with self.assertRaises(WorkflowError):
@@ -142,7 +173,7 @@ class SubmitTestCase(PersonasTestCase):
         round_approve(participant=first, by=self.district_officer)
         with self.assertRaises(WorkflowError):
             round_return(participant=second, by=self.district_officer, comment="ช้าไป")
-        self.assertEqual(self.participant().state, RoundLAO.State.DISTRICT_APPROVED)
+        self.assertEqual(self.participant().state, RoundLAO.State.APPROVED)
 
     def test_a_submitted_record_cannot_be_edited_until_returned(self):
         fill_section(self.lao_a, 2568, "population", self.clerk_a, POPULATION)
