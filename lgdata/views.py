@@ -42,7 +42,7 @@ def server_error(request: HttpRequest) -> HttpResponse:
 
     Django calls this inside its exception handler, so the exception is at hand. The broken
     connections are closed, so the next request opens a new one and the portal recovers by
-    itself when the database returns (docs/RELIABILITY.md). Neither page needs the database:
+    itself when the database returns (docs/security.md). Neither page needs the database:
     both render without the request's context.
     """
     error = sys.exc_info()[1]
