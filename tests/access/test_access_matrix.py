@@ -21,6 +21,10 @@ for A and B). Status codes: 200, 302 (to the login page for anonymous users, or 
 400 (a form refused), 401 (the API without a token), 403, 404 (outside the scope, or absent),
 405 (the method is not allowed). A new URL without a row fails ``test_every_url_has_a_row``.
 The admin site is one rule (``test_the_admin_site_refuses_everyone_but_its_people``).
+
+``ACCESS_MATRIX_PRINT=1 pytest -s tests/access -k expected`` prints what every row observes
+instead of asserting: a starting point for a new row, to be read line by line (a 200 outside the
+scope is a leak, not a row to copy).
 """
 
 import os
