@@ -5,12 +5,12 @@ province 81 (Krabi). See tests/access/test_access_matrix.py for the table itself
 """
 
 import datetime
-import json
-import time
 from dataclasses import dataclass
 from pathlib import Path
 from types import SimpleNamespace
 
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import Client
@@ -18,8 +18,11 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from accounts.models import Role
 from api.services import token_issue
+from dashboards import export_jobs
 from deadlines.models import Circular, Reminder
 from deadlines.services import circular_create
+from lgdata.models import Job
+from records import tasks as registry_tasks
 from records.models import Province
 from tests.factories import POPULATION, fill_section, make_personas, make_round, make_user
 
@@ -71,6 +74,7 @@ class Scope:
     notice: Reminder
     job: str
     token: object
+    registry_job: str
 
 
 def _letter(province: str, reference: str, by, forwards: Circular) -> Circular:
@@ -89,15 +93,13 @@ def _letter(province: str, reference: str, by, forwards: Circular) -> Circular:
     )
 
 
-def _job(media: Path, user, token: str) -> str:
-    """A finished background export owned by ``user``."""
-    directory = media / "exports"
-    directory.mkdir(parents=True, exist_ok=True)
-    now = time.time()
-    state = {"user_id": user.pk, "status": "done", "done": 1, "total": 1, "filename": "x.xlsx",
-             "started": now, "updated": now, "filters": {}}  # fmt: skip
-    (directory / f"{token}.json").write_text(json.dumps(state), encoding="utf-8")
-    (directory / f"{token}.xlsx").write_bytes(b"PK\x03\x04")
+def _job(user, token: str, kind: str = export_jobs.KIND) -> str:
+    """A finished background job owned by ``user`` (an export with its file in the storage)."""
+    name = default_storage.save(f"exports/{token}.xlsx", ContentFile(b"PK\x03\x04"))
+    Job.objects.create(
+        token=token, kind=kind, user=user, status=Job.Status.DONE, done=1, total=1,
+        params={"filename": "x.xlsx", "upload": token}, result={"file": name},
+    )  # fmt: skip
     return token
 
 
@@ -116,6 +118,7 @@ def build_world(media: Path) -> SimpleNamespace:
     }
     notice_of = {"A": people["clerk_a"], "B": people["other_province_officer"]}
     job_of = {"A": people["district_officer"], "B": people["other_province_officer"]}
+    registry_job_of = {"A": people["department"], "B": world.admin}
     token_of = {"A": people["executive"], "B": people["department"]}
     world.scopes = {}
     for name, lao, district in (("A", people["lao_a"], "6701"), ("B", people["lao_krabi"], "8104")):
@@ -132,7 +135,8 @@ def build_world(media: Path) -> SimpleNamespace:
         world.scopes[name] = Scope(
             lao=lao, district=district, province=district[:2], circular=letters[name],
             attachment=attachment, notice=notice,
-            job=_job(media, job_of[name], f"job{name}" + "x" * 24), token=token,
+            job=_job(job_of[name], f"job{name}" + "x" * 24), token=token,
+            registry_job=_job(registry_job_of[name], f"reg{name}" + "x" * 24, registry_tasks.KIND),
         )  # fmt: skip
     # Each persona's own API token: the API takes no session.
     world.api_keys = {}

@@ -124,6 +124,20 @@ MATRIX: dict[str, Row] = {
         get="302 404 404 404 404 404 404 200 404",
         post="302 404 404 404 404 404 404 200 404",
     ),
+    "records:registry-import-job": row(
+        lambda w, s: r("records:registry-import-job", s.registry_job),
+        get_a="302 404 404 404 404 404 404 200 404",
+        get_b="302 404 404 404 404 404 404 404 404",
+        post_a="302 404 404 404 404 404 404 200 404",
+        post_b="302 404 404 404 404 404 404 404 404",
+    ),
+    "records:registry-import-job-retry": row(
+        lambda w, s: r("records:registry-import-job-retry", s.registry_job),
+        get_a="302 405 405 405 405 405 405 405 405",
+        get_b="302 405 405 405 405 405 405 405 405",
+        post_a="302 404 404 404 404 404 404 302 404",
+        post_b="302 404 404 404 404 404 404 404 404",
+    ),
     "records:registry-import-confirm": row(
         r("records:registry-import-confirm"),
         get="302 405 405 405 405 405 405 405 405",
@@ -342,6 +356,13 @@ MATRIX: dict[str, Row] = {
         get_b="302 404 404 404 404 404 200 404 404",
         post_a="302 404 404 200 404 404 404 404 404",
         post_b="302 404 404 404 404 404 200 404 404",
+    ),
+    "exports:job-retry": row(
+        lambda w, s: r("exports:job-retry", s.job),
+        get_a="302 405 405 405 405 405 405 405 405",
+        get_b="302 405 405 405 405 405 405 405 405",
+        post_a="302 404 404 302 404 404 404 404 404",
+        post_b="302 404 404 404 404 404 302 404 404",
     ),
     "exports:province-report": row(
         lambda w, s: r("exports:province-report", s.province),
