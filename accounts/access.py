@@ -362,3 +362,35 @@ def can_see_key_figures(user: User) -> bool:
     """Officers, department staff and executives read the key figures of every area (LAO-level
     values only within their scope, ``laos_visible_to``); clerks read their own LAO's profile."""
     return user.is_authenticated and user.is_active and user.role != Role.CLERK
+
+
+def get_visible_or_404(request, queryset: QuerySet, **lookup):
+    """The object of ``queryset`` (what the user may see) matching ``lookup``, or 404.
+
+    Out-of-scope objects answer 404 like missing ones, so a guessed address tells nothing; when
+    the object does exist outside the user's scope, the security log records a denied access.
+    """
+    from django.http import Http404
+
+    from accounts.security import Kind, security_log
+
+    try:
+        return queryset.get(**lookup)
+    except queryset.model.DoesNotExist:
+        if queryset.model._default_manager.filter(**lookup).exists():
+            security_log(
+                Kind.DENIED,
+                request=request,
+                detail=f"{queryset.model._meta.label} "
+                + ", ".join(f"{key}={value}" for key, value in lookup.items()),
+            )
+        raise Http404 from None
+
+
+def can_read_security_log(user: User) -> bool:
+    """Department staff and administrators read the security log."""
+    return (
+        user.is_authenticated
+        and user.is_active
+        and (user.role in (Role.DEPARTMENT, Role.ADMIN) or user.is_superuser)
+    )

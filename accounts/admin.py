@@ -16,7 +16,8 @@ PROVINCE_GRANTABLE_ROLES = (Role.CLERK, Role.DISTRICT, Role.PROVINCE)
 
 def _is_province_officer(request: HttpRequest) -> bool:
     user = request.user
-    return user.role == Role.PROVINCE and not user.is_superuser
+    # The admin's login page lists the apps for anonymous visitors too, who have no role.
+    return user.is_authenticated and user.role == Role.PROVINCE and not user.is_superuser
 
 
 def users_in_province(province_id: str) -> Q:

@@ -4,6 +4,7 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -119,3 +120,45 @@ class User(AbstractUser):
     @property
     def is_read_only(self) -> bool:
         return self.role == Role.EXECUTIVE
+
+
+class SecurityEvent(models.Model):
+    """One entry of the security log: who did what, when (UTC) and from where.
+
+    Kept apart from the data history (records' value history, simple_history): it is about
+    people and access, not values, and department staff read it at /security-log/
+    (docs/security.md). Written only through ``accounts.security.security_log``.
+    """
+
+    class Kind(models.TextChoices):
+        LOGIN = "login", _("Login")
+        LOGIN_FAILED = "login_failed", _("Failed login")
+        LOCKOUT = "lockout", _("Lockout")
+        DENIED = "denied", _("Denied access")
+        EXPORT = "export", _("Export")
+        TOKEN = "token", _("API token use")
+        ROLE_CHANGE = "role_change", _("Role or scope change")
+
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, db_index=True)
+    at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    user = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="security_events",
+        verbose_name=_("user"),
+    )
+    # The name as typed or as it was: failed logins name no user, and users can be deleted.
+    username = models.CharField(_("username"), max_length=150, blank=True)
+    ip_address = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    path = models.CharField(_("address in the portal"), max_length=300, blank=True)
+    detail = models.CharField(_("detail"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("security event")
+        verbose_name_plural = _("security events")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.kind} {self.username}"

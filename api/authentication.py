@@ -12,6 +12,7 @@ from rest_framework.authentication import BaseAuthentication, get_authorization_
 from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.request import Request
 
+from accounts.security import Kind, security_log
 from api.models import APIToken
 from api.services import token_touch
 
@@ -39,7 +40,12 @@ class BearerTokenAuthentication(BaseAuthentication):
             raise AuthenticationFailed(
                 _("The account this token acts for is disabled."), code="invalid_token"
             )
+        last_used = token.last_used_at
         token_touch(token=token)
+        if token.last_used_at != last_used:  # at most once a minute per token, as token_touch
+            security_log(
+                Kind.TOKEN, request=request, user=token.user, detail=f"token {token.pk} {token}"
+            )
         return token.user, token
 
     def authenticate_header(self, request: Request) -> str:

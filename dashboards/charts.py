@@ -129,6 +129,9 @@ class Svg:
         return "".join(out)
 
     def open(self, tag: str, **attrs) -> None:
+        if tag == "a" and ' role="img"' in self.parts[0]:
+            # An image has no parts to click: a chart with links is a group of them (WCAG 4.1.2).
+            self.parts[0] = self.parts[0].replace(' role="img"', ' role="group"', 1)
         self.parts.append(f"<{tag}{self._attrs(attrs)}>")
 
     def close(self, tag: str) -> None:

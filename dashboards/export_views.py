@@ -15,12 +15,13 @@ from django.http import (
     HttpResponse,
     StreamingHttpResponse,
 )
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts import access
+from accounts.security import Kind, security_log
 from dashboards import charts, export_jobs
 from dashboards.export_scope import ExportScopeError, export_scope, export_years
 from dashboards.export_writers import records_csv, records_xlsx_write
@@ -74,6 +75,7 @@ def records_export(request: HttpRequest) -> HttpResponse:
             empty=_("No LAO in this area has a record of fiscal year %(year)s yet.")
             % {"year": scope.fiscal_year},
         )
+    security_log(Kind.EXPORT, request=request, detail=f"{scope.filename}.{fmt}")
     disposition = f'attachment; filename="{scope.filename}.{fmt}"'
     if fmt == "csv":
         response = StreamingHttpResponse(
@@ -159,7 +161,9 @@ def export_job_retry(request: HttpRequest, token: str) -> HttpResponse:
 def province_report(request: HttpRequest, province_code: str) -> HttpResponse:
     """The printable report of a province: province officers of it, department staff and
     executives."""
-    province = get_object_or_404(access.provinces_visible_to(request.user), code=province_code)
+    province = access.get_visible_or_404(
+        request, access.provinces_visible_to(request.user), code=province_code
+    )
     report = province_report_build(province=province, today=timezone.localdate())
     return render(
         request,

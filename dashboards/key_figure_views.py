@@ -304,8 +304,10 @@ def figure_detail(request: HttpRequest, indicator_code: str) -> HttpResponse:
 def lao_figures(request: HttpRequest, lao_code: str) -> HttpResponse:
     """An LAO's key figures against the medians of LAOs of its type in its province and in the
     country (only for an LAO in the user's scope)."""
-    lao = get_object_or_404(
-        access.laos_visible_to(request.user).select_related("district__province"), code=lao_code
+    lao = access.get_visible_or_404(
+        request,
+        access.laos_visible_to(request.user).select_related("district__province"),
+        code=lao_code,
     )
     year, years, _approved_only = _choices(request)
     profile = key_figures.lao_profile(lao=lao, year=year, today=timezone.localdate())

@@ -40,13 +40,13 @@ LEVEL = ProgressSnapshot.Level
 
 
 def _get_district_for_user(request: HttpRequest, code: str) -> District:
-    return get_object_or_404(
-        access.districts_visible_to(request.user).select_related("province"), code=code
+    return access.get_visible_or_404(
+        request, access.districts_visible_to(request.user).select_related("province"), code=code
     )
 
 
 def _get_province_for_user(request: HttpRequest, code: str) -> Province:
-    return get_object_or_404(access.provinces_visible_to(request.user), code=code)
+    return access.get_visible_or_404(request, access.provinces_visible_to(request.user), code=code)
 
 
 def _require_nation(request: HttpRequest) -> None:

@@ -5,6 +5,7 @@ import datetime
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from deadlines import attachments
 from deadlines.models import Circular
 from deadlines.parsing import CircularError, decode_circular
 from lgdata import thai
@@ -84,7 +85,9 @@ class CircularForm(forms.Form):
         label=_("Text"), widget=forms.Textarea(attrs={"rows": 6}), required=False
     )
     attachment = forms.FileField(
-        label=_("Signed letter (PDF, optional)"), required=False, help_text=_("At most 10 MB.")
+        label=_("Signed letter (PDF, XLSX, DOCX or image; optional)"),
+        required=False,
+        help_text=_("At most 10 MB."),
     )
     confirm_deadline = forms.BooleanField(
         label=_("I confirm the deadline as written, despite the warning above."),
@@ -111,11 +114,9 @@ class CircularForm(forms.Form):
             return None
         if upload.size > MAX_ATTACHMENT_BYTES:
             raise forms.ValidationError(_("The file is larger than 10 MB."))
-        head = upload.read(5)
-        upload.seek(0)
-        # Checked by content, not by name: a PDF starts with "%PDF-".
-        if head != b"%PDF-":
-            raise forms.ValidationError(_("This file is not a PDF."))
+        # Checked by content, not by name (deadlines/attachments.py).
+        if attachments.sniff(upload) is None:
+            raise forms.ValidationError(_("This file is not a PDF, XLSX, DOCX or image."))
         return upload
 
     def letter_fields(self) -> dict:

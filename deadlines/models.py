@@ -104,11 +104,15 @@ class Circular(models.Model):
 
 
 def attachment_path(instance: "Attachment", filename: str) -> str:
-    return f"circulars/{instance.circular_id}/{filename}"
+    """A generated name, never the uploader's (see deadlines/attachments.py)."""
+    from deadlines.attachments import stored_name
+
+    return stored_name(instance, filename)
 
 
 class Attachment(models.Model):
-    """A PDF attached to a circular (the signed letter, an enclosure)."""
+    """A file attached to a circular (the signed letter, an enclosure): PDF, XLSX, DOCX or an
+    image, stored under a generated name (deadlines/attachments.py)."""
 
     circular = models.ForeignKey(Circular, on_delete=models.CASCADE, related_name="attachments")
     file = models.FileField(_("file"), upload_to=attachment_path)

@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts import access
-from deadlines import services
+from deadlines import attachments, services
 from deadlines.due_dates import letter_chain, participant_deadlines
 from deadlines.filters import CircularFilter
 from deadlines.forms import (
@@ -42,16 +42,19 @@ from records.models import Record
 
 
 def _get_participant_for_user(request: HttpRequest, round_id: int, lao_code: str) -> RoundLAO:
-    return get_object_or_404(
-        RoundLAO.objects.select_related("round__circular", "lao__district__province"),
+    return access.get_visible_or_404(
+        request,
+        RoundLAO.objects.select_related("round__circular", "lao__district__province").filter(
+            lao__in=access.laos_visible_to(request.user)
+        ),
         round_id=round_id,
         lao__code=lao_code,
-        lao__in=access.laos_visible_to(request.user),
     )
 
 
 def _get_round_for_user(request: HttpRequest, round_id: int) -> Round:
-    return get_object_or_404(
+    return access.get_visible_or_404(
+        request,
         Round.objects.select_related("circular").filter(
             circular__in=Circular.objects.visible_to(request.user)
         ),
@@ -370,7 +373,8 @@ def round_detail(request: HttpRequest, round_id: int) -> HttpResponse:
 
 
 def _get_circular_for_user(request: HttpRequest, circular_id: int) -> Circular:
-    return get_object_or_404(
+    return access.get_visible_or_404(
+        request,
         Circular.objects.visible_to(request.user).select_related(
             "forwards", "province", "district"
         ),
@@ -442,7 +446,16 @@ def circular_detail(request: HttpRequest, circular_id: int) -> HttpResponse:
 def attachment_download(request: HttpRequest, circular_id: int, attachment_id: int):
     circular = _get_circular_for_user(request, circular_id)
     attachment = get_object_or_404(circular.attachments, pk=attachment_id)
-    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.name)
+    stream = attachment.file.open("rb")
+    file_type = attachments.sniff(stream)  # an old file of another type: opaque bytes
+    response = FileResponse(
+        stream,
+        as_attachment=True,
+        filename=attachments.download_name(attachment.name, file_type),
+        content_type=file_type.content_type if file_type else "application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @login_required

@@ -9,11 +9,13 @@ from lgdata import views
 admin.site.site_header = _("LAO central data portal: administration")
 admin.site.site_title = _("LAO data portal")
 admin.site.index_title = _("Administration")
+handler500 = "lgdata.views.server_error"  # a Thai 503 page when the database is out of reach
 
 urlpatterns = [
     path("", dashboards_views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("accounts.urls")),
+    path("security-log/", include("accounts.security_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("", include("records.urls")),

@@ -45,7 +45,9 @@ from records.values import show_value
 
 
 def _get_lao_for_user(request: HttpRequest, code: str) -> LAO:
-    return get_object_or_404(access.laos_visible_to(request.user).for_listing(), code=code)
+    return access.get_visible_or_404(
+        request, access.laos_visible_to(request.user).for_listing(), code=code
+    )
 
 
 LAO_SORTS = {

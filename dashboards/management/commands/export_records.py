@@ -7,12 +7,14 @@ section. A year without records in the area writes no file and says so.
 Both are written row by row, so the national export runs in little memory.
 """
 
+import getpass
 import time
 from pathlib import Path
 
 from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
 
+from accounts.security import Kind, security_log
 from dashboards.export_scope import ExportScopeError, export_scope
 from dashboards.export_writers import records_csv_write, records_xlsx_write
 from lgdata.commands import LanguageCommand
@@ -82,6 +84,11 @@ class Command(LanguageCommand):
             raise CommandError(
                 _("Cannot write %(file)s: %(reason)s") % {"file": output, "reason": exc.strerror}
             ) from None
+        security_log(
+            Kind.EXPORT,
+            username=f"manage.py ({getpass.getuser()})",
+            detail=f"export_records {scope.filename}.{options['format']} → {output}",
+        )
         self.stdout.write(
             _("Exported %(count)s LAOs, fiscal year %(year)s, to %(file)s in %(seconds).1f s.")
             % {
