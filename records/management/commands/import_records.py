@@ -67,7 +67,7 @@ class Command(BaseCommand):
         if not result.ok:
             raise CommandError(
                 _("%(count)s error(s) in %(file)s; nothing was written.")
-                % {"count": len(result.errors), "file": file.name}
+                % {"count": result.errors.total, "file": file.name}
             )
 
     def _report(self, result: record_import.RecordImportResult, *, verbosity: int) -> None:
@@ -80,7 +80,7 @@ class Command(BaseCommand):
             "history": result.history_rows,
         }
         if result.errors:
-            self.stdout.write(_("Errors (%(count)s):") % {"count": len(result.errors)})
+            self.stdout.write(_("Errors (%(count)s):") % {"count": result.errors.total})
             for issue in result.errors:
                 self.stdout.write(f"  {issue}")
             return
