@@ -27,8 +27,8 @@ sys.path.insert(0, str(BASE_DIR))
 from bench.throwaway import cleanup, setup_django  # noqa: E402
 
 MB = 1024 * 1024
-HEADER = "จังหวัด,อำเภอ,ตำบล,รหัส อปท.,ประเภท อปท.,อปท.,ที่ตั้งสำนักงานเลขที่,หมู่ที่,".split(",")[:-1]
-HEADER += ["รหัสไปรษณีย์", "ขนาดพื้นที่", "LAT", "LONG", "เว็ปไซต์ของอปท"]
+HEADER = ["จังหวัด", "อำเภอ", "ตำบล", "รหัส อปท.", "ประเภท อปท.", "อปท.", "ที่ตั้งสำนักงานเลขที่"]
+HEADER += ["หมู่ที่", "รหัสไปรษณีย์", "ขนาดพื้นที่", "LAT", "LONG", "เว็ปไซต์ของอปท"]
 
 
 def zip_bomb(unpacked: int = 390 * MB, size: int = 2 * MB, *, sized: bool = True) -> bytes:

@@ -34,6 +34,9 @@ CE_YEARS = (1900, 2100)  # a date outside these (after the Buddhist-Era conversi
 # least OUTLIER_RATIO times last year's (or the other way round); a flag never blocks a save.
 OUTLIER_RATIO = Decimal(3)
 OUTLIER_MIN_CHANGE = Decimal(10)
+# Past this no field's number lies (the largest are budgets in baht, under 10^15); "1e9999999"
+# would otherwise take the stored form's formatting to a billion digits.
+NUMBER_MAX_DIGITS = 30
 
 _ISO_DATE = re.compile(r"^(\d{4})\s*-\s*(\d{1,2})\s*-\s*(\d{1,2})$")
 _DMY_DATE = re.compile(r"^(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})$")
@@ -68,6 +71,8 @@ def parse_number(value) -> Decimal | None:
         raise not_a_number from None
     if not number.is_finite():
         raise not_a_number
+    if number.adjusted() >= NUMBER_MAX_DIGITS or len(number.as_tuple().digits) > NUMBER_MAX_DIGITS:
+        raise InvalidValue(_("The number is too long."))
     return number
 
 
