@@ -440,12 +440,12 @@ def template_read(data: bytes) -> TemplateFile:
         )
     bounds = uploads.TEMPLATE_BOUNDS
     uploads.check_zip(data, bounds)  # damaged zip, or one that unpacks to far too much
-    deadline = uploads.Deadline(bounds)
     try:
-        book = load_workbook(io.BytesIO(data))
+        book = load_workbook(io.BytesIO(data))  # bounded by the unpacked size
     except Exception:
         # openpyxl raises many kinds of errors for a damaged workbook; to the user they are one.
         raise uploads.damaged_workbook_error() from None
+    deadline = uploads.Deadline(bounds)
     for sheet in book.worksheets:
         # A district's template: < 200 LAO columns, a row a field (docs/registry-import.md).
         if sheet.max_row > bounds.max_rows or sheet.max_column > bounds.max_columns:
