@@ -9,6 +9,7 @@ from unittest import mock
 
 import openpyxl
 from django.test import SimpleTestCase
+from django.utils import translation
 
 from records import record_import, registry, spreadsheet, uploads
 from records.uploads import FileIssue, IssueList, UploadError
@@ -44,7 +45,13 @@ def readers():
     }
 
 
-class ZipBombTestCase(SimpleTestCase):
+class EnglishTestCase(SimpleTestCase):
+    def setUp(self) -> None:
+        # Messages are asserted in English, whatever language an earlier test left active.
+        self.enterContext(translation.override("en"))
+
+
+class ZipBombTestCase(EnglishTestCase):
     def test_every_reader_refuses_a_workbook_that_unpacks_far_beyond_its_size(self):
         bomb = zip_bomb(8 * 1024 * 1024)
         self.assertLess(len(bomb), 100_000)
@@ -74,7 +81,7 @@ class ZipBombTestCase(SimpleTestCase):
         uploads.check_zip(data.getvalue(), uploads.REGISTRY_BOUNDS)  # no error
 
 
-class CellRowColumnTestCase(SimpleTestCase):
+class CellRowColumnTestCase(EnglishTestCase):
     def test_a_registry_cell_of_200000_characters_is_refused_naming_its_line(self):
         rows = [
             registry_row("5810401", "อบต.", "ก", "ข"),
