@@ -113,6 +113,14 @@ class IssueList(list):
         return self.total > 0
 
 
+def more_message(issues: IssueList) -> str:
+    """The line under a capped list (as records/_more_issues.html says it on a page)."""
+    return _(
+        "Only the first %(shown)s are shown; %(more)s more are not. Correct these and upload "
+        "the file again to see the rest."
+    ) % {"shown": len(issues), "more": f"{issues.more:,}"}
+
+
 @dataclass(frozen=True)
 class FileIssue:
     """A problem at one place of a file: its line (a sheet's row; None for the whole sheet),

@@ -167,3 +167,18 @@ class RegistryPageBoundsTestCase(RegistryImportViewTestCase):
         self.assertContains(response, "Only the first 200 are shown; 400 more are not.")
         self.assertContains(response, "unknown province", count=200)
         self.assertNothingImported()
+
+
+class CommandCapTestCase(RegistryImportViewTestCase):
+    def test_import_records_lists_the_first_200_errors_and_counts_the_rest(self):
+        from django.core.management import CommandError, call_command
+
+        path = self.tmp / "values.csv"
+        lines = [f"9999{i:03d},2568,population_total,1" for i in range(300)]
+        path.write_text("lao_code,fiscal_year,field_code,value\n" + "\n".join(lines) + "\n")
+        out = io.StringIO()
+        with self.assertRaises(CommandError):
+            call_command("import_records", str(path), "--language", "en", stdout=out)
+        self.assertIn("Errors (300):", out.getvalue())
+        self.assertIn("Only the first 200 are shown; 100 more are not.", out.getvalue())
+        self.assertEqual(out.getvalue().count("Line "), 200)

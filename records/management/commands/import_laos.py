@@ -13,6 +13,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from records import registry, uploads
+from records.uploads import more_message
 
 
 class Command(BaseCommand):
@@ -81,6 +82,8 @@ class Command(BaseCommand):
             self.stdout.write(_("Errors (%(count)s):") % {"count": result.errors.total})
             for issue in result.errors:
                 self.stdout.write(f"  {issue}")
+            if result.errors.more:
+                self.stdout.write(more_message(result.errors))
         if result.warnings:
             self.stdout.write(_("Warnings (%(count)s):") % {"count": result.warnings.total})
             for issue in result.warnings:

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from records import record_import, uploads
+from records.uploads import more_message
 
 
 class Command(BaseCommand):
@@ -83,6 +84,8 @@ class Command(BaseCommand):
             self.stdout.write(_("Errors (%(count)s):") % {"count": result.errors.total})
             for issue in result.errors:
                 self.stdout.write(f"  {issue}")
+            if result.errors.more:
+                self.stdout.write(more_message(result.errors))
             return
         if result.committed:
             summary = _(
