@@ -148,7 +148,7 @@ def registry_read(data: bytes, bounds: uploads.Bounds | None = None) -> tablib.D
 def _read_csv(bounds: uploads.Bounds, text: str) -> tablib.Dataset:
     rows = uploads.csv_rows(text, bounds)
     dataset = tablib.Dataset(headers=[cell.strip() for cell in next(rows, (1, []))[1]])
-    _check_header(dataset.headers)  # a file that is no registry is refused before its rows
+    _check_header(list(dataset.headers or []))  # no registry: refused before its rows
     width = len(dataset.headers)
     for line, row in rows:
         if len(row) > width and any(cell.strip() for cell in row[width:]):
@@ -168,7 +168,7 @@ def _read_xlsx(data: bytes, bounds: uploads.Bounds) -> tablib.Dataset:
     while header and header[-1] in (None, ""):
         header.pop()  # openpyxl pads rows to the sheet's declared width
     dataset = tablib.Dataset(headers=[_cell_text(h) for h in header])
-    _check_header(dataset.headers)  # a file that is no registry is refused before its rows
+    _check_header(list(dataset.headers or []))  # no registry: refused before its rows
     width = len(header)
     for _line, row in rows:
         if len(row) > width and any(cell not in (None, "") for cell in row[width:]):

@@ -35,8 +35,9 @@ CE_YEARS = (1900, 2100)  # a date outside these (after the Buddhist-Era conversi
 OUTLIER_RATIO = Decimal(3)
 OUTLIER_MIN_CHANGE = Decimal(10)
 # Past this no field's number lies (the largest are budgets in baht, under 10^15); "1e9999999"
-# would otherwise take the stored form's formatting to a billion digits.
-NUMBER_MAX_DIGITS = 30
+# would otherwise take the stored form's formatting to a billion digits, and past decimal's 28
+# digits of precision a stored number would be rounded.
+NUMBER_MAX_DIGITS = 20
 
 _ISO_DATE = re.compile(r"^(\d{4})\s*-\s*(\d{1,2})\s*-\s*(\d{1,2})$")
 _DMY_DATE = re.compile(r"^(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})$")
@@ -178,6 +179,8 @@ def cell_to_stored(f: Field, cell) -> object:
         return None
     if f.is_numeric:
         number = parse_number(cell)
+        if number is None:  # separators alone (",") are no number, nor an empty cell
+            raise InvalidValue(_("Enter a number, e.g. 1,250 or ๑,๒๕๐."))
         check_field_number(f, number)
         return stored_number(number)
     if f.type == Field.Type.DATE:

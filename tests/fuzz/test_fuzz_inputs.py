@@ -49,6 +49,8 @@ class ValuesFuzzTestCase(unittest.TestCase):
     @given(text=ANY_TEXT)
     @example(text="1e9999999")  # once a 500: formatting a billion digits overflowed
     @example(text="9" * 2000)
+    @example(text="9" * 30)  # once stored rounded to 10^30: past the context's 28 digits
+    @example(text=",")  # once an AttributeError: separators alone parsed to no number
     def test_typed_values_are_stored_or_refused_with_a_message(self, text):
         for f in FIELDS:
             try:

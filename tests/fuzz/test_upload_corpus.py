@@ -8,7 +8,7 @@ import io
 import unittest
 
 import openpyxl
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from records import record_import, registry, spreadsheet
@@ -121,6 +121,7 @@ def mutated(draw) -> bytes:
 class ReaderFuzzTestCase(unittest.TestCase):
     @MUTATIONS
     @given(data=st.one_of(mutated(), st.binary(max_size=2000)))
+    @example(data=b"\r\n")  # once a TypeError: a CSV whose first line is blank
     def test_the_readers_read_or_refuse_with_a_message(self, data):
         for read in READERS:
             try:
