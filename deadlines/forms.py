@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from deadlines import attachments
 from deadlines.models import Circular
-from deadlines.parsing import CircularError, decode_circular
+from deadlines.parsing import MAX_TEXT_CHARS, CircularError, decode_circular
 from lgdata import thai
 from records.forms import BuddhistDateField
 from records.models import LAO
@@ -33,7 +33,15 @@ class CircularSourceForm(forms.Form):
         label=_("Paste the letter's text"),
         widget=forms.Textarea(attrs={"rows": 14}),
         required=False,
-        max_length=200_000,
+        # A longer paste gets this message on the form (docs/circulars.md); one past
+        # DATA_UPLOAD_MAX_MEMORY_SIZE gets templates/400.html.
+        max_length=MAX_TEXT_CHARS,
+        error_messages={
+            "max_length": _(
+                "The text has %(show_value)s characters; the portal reads letters of at most "
+                "%(limit_value)s. Paste only the letter itself, without its enclosures."
+            )
+        },
     )
     file = forms.FileField(
         label=_("or upload it as a text file"),

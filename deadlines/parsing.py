@@ -48,6 +48,10 @@ from deadlines.letter_text import DIGIT, DIGITS, THAI_LETTER, clean_lines, label
 from lgdata.thai import be_date, to_arabic_digits
 
 MAX_TEXT_BYTES = 1024 * 1024
+# The longest letter read: a real circular is a few thousand characters, a long one with its
+# enclosures pasted in some tens of thousands. The reader is linear in its input
+# (bench/parsing.py); the bound keeps a request well under a second (docs/circulars.md).
+MAX_TEXT_CHARS = 100_000
 
 #: The fields ``parse_circular`` may list in ``unsure``, in the order they are shown.
 FIELDS = (
@@ -258,6 +262,13 @@ def _decode_8bit(data: bytes) -> str | None:
 # --- Parsing ----------------------------------------------------------------------------------
 
 
+def too_long_message(length: int) -> str:
+    return _(
+        "The text has %(length)s characters; the portal reads letters of at most %(limit)s. "
+        "Paste only the letter itself, without its enclosures."
+    ) % {"length": f"{length:,}", "limit": f"{MAX_TEXT_CHARS:,}"}
+
+
 def parse_circular(text: str) -> ParsedCircular:
     """Reads one Thai official letter (the first, if the text holds several).
 
@@ -266,6 +277,8 @@ def parse_circular(text: str) -> ParsedCircular:
     """
     if not text or not text.strip():
         raise CircularError(_("The letter is empty."))
+    if len(text) > MAX_TEXT_CHARS:
+        raise CircularError(too_long_message(len(text)))
     lines = clean_lines(text)
     result = ParsedCircular()
 
@@ -402,14 +415,15 @@ def _note_second_letter(lines: list[str], start: int, result: ParsedCircular) ->
 # --- The letter's own date ----------------------------------------------------------------
 
 
-def _is_stamp(lines: list[str], index: int, date: FoundDate) -> bool:
-    line = lines[index]
-    if _STAMP.search(line):
+def _is_stamp(lines: list[str], index: int, date: FoundDate, stamped: dict[int, bool]) -> bool:
+    """Whether a date belongs to a receipt stamp. ``stamped`` remembers, per line, whether it
+    holds stamp words, so a line of many dates is searched once, not once a date (linear time:
+    docs/circulars.md)."""
+    if _stamp_line(lines, index, stamped):
         return True
     # A stamp's own date line ("วันที่ ๒๑ พ.ย. ๕๕") stands between its number and time lines;
     # the letter's date line has no วันที่ (or, in a memo, shares the ที่ line).
-    prefix = line[: date.start]
-    if "วัน" not in prefix or not _DATE_LINE_PREFIX.match(prefix) or line[date.end :].strip():
+    if not _alone_on_line(lines[index], date) or "วัน" not in lines[index][: date.start]:
         return False
     for step in (-1, 1):
         other = index + step
@@ -417,23 +431,41 @@ def _is_stamp(lines: list[str], index: int, date: FoundDate) -> bool:
             neighbour = lines[other]
             if _reference_line(neighbour) or _header_label(neighbour) or DATE.search(neighbour):
                 break
-            if _STAMP.search(neighbour):
+            if _stamp_line(lines, other, stamped):
                 return True
             other += step
     return False
+
+
+def _stamp_line(lines: list[str], index: int, stamped: dict[int, bool]) -> bool:
+    if index not in stamped:
+        stamped[index] = bool(_STAMP.search(lines[index]))
+    return stamped[index]
+
+
+_BLANK_TO_END = re.compile(r"\s*$")
+
+
+def _alone_on_line(line: str, date: FoundDate) -> bool:
+    """The date stands alone on its line, after nothing but วันที่. Matched in place (no
+    slices), so each date costs what its own neighbourhood costs."""
+    return bool(
+        _DATE_LINE_PREFIX.match(line, 0, date.start) and _BLANK_TO_END.match(line, date.end)
+    )
 
 
 def _read_date(
     lines: list[str], reference_at: int | None, header_end: int, result: ParsedCircular
 ) -> None:
     candidates, stamps = [], []
+    stamped: dict[int, bool] = {}
     for index in range(header_end):
         line = lines[index]
         start = 0
         if index == reference_at:
             start = _reference_end(line)
         for date in dates_in(line, index, start):
-            (stamps if _is_stamp(lines, index, date) else candidates).append(date)
+            (stamps if _is_stamp(lines, index, date, stamped) else candidates).append(date)
     if not candidates:
         if stamps:
             result._doubt(
@@ -484,12 +516,7 @@ def _month_year(lines: list[str], reference_at: int | None, header_end: int) -> 
 def _likeliest_date(lines: list[str], pool: list[FoundDate]) -> FoundDate:
     # The letter's date stands alone on its line (or after วันที่); of those, the last before
     # the subject is closest to where the layout puts it.
-    alone = [
-        date
-        for date in pool
-        if _DATE_LINE_PREFIX.match(lines[date.line][: date.start])
-        and not lines[date.line][date.end :].strip()
-    ]
+    alone = [date for date in pool if _alone_on_line(lines[date.line], date)]
     return (alone or pool)[-1]
 
 

@@ -237,6 +237,12 @@ def round_acknowledge(*, participant: RoundLAO, by: User) -> RoundLAO:
 @transaction.atomic
 def round_submit(*, participant: RoundLAO, by: User) -> RoundLAO:
     """The clerk submits the record; refused, with what is missing, until it is complete."""
+    # The record's row lock, as section_save takes it: no save lands between the check and
+    # the move (docs/architecture.md, "Concurrency").
+    records = Record.objects.select_for_update().filter(
+        lao=participant.lao_id, fiscal_year=participant.round.fiscal_year
+    )
+    list(records.values_list("pk", flat=True))
     missing = submission_missing(participant)
     if missing:
         raise SubmissionIncomplete(missing)

@@ -186,6 +186,9 @@ STORAGES = {
 }
 MEDIA_ROOT = BASE_DIR / "var" / "media"
 # Uploads: refuse anything larger before reading it (registry files are a few MB).
+# A form's fields without its files: the largest is a pasted circular (100,000 characters at
+# most, 0.9 MB percent-encoded Thai); 5 MB lets a paste several times too long still reach the
+# form and get its message there. Past this, Django refuses the request: templates/400.html.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 IMPORT_MAX_UPLOAD_BYTES = env_int("IMPORT_MAX_UPLOAD_MB", 40) * 1024 * 1024

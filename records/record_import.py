@@ -32,8 +32,6 @@ importing the same file twice writes nothing new.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -103,7 +101,7 @@ class RecordImportResult:
 
     rows: int = 0
     unchanged: int = 0
-    errors: list[FileIssue] = field(default_factory=list)
+    errors: list[FileIssue] = field(default_factory=uploads.IssueList)
     updates: list[RecordUpdate] = field(default_factory=list)
     committed: bool = False
     records_created: int = 0
@@ -160,25 +158,14 @@ def record_file_read(data: bytes) -> list[ImportRow]:
 
 
 def _csv_lines(text: str) -> Iterator[tuple[int, list]]:
-    """(line number, cells) per CSV record; a quoted cell may span lines, so count them."""
-    reader = csv.reader(io.StringIO(text, newline=""))
-    first = 1
-    for cells in reader:
-        yield first, cells
-        first = reader.line_num + 1
+    """(line number, cells) per CSV record, within the bounds of records/uploads.py."""
+    return uploads.csv_rows(text, uploads.RECORD_VALUES_BOUNDS)
 
 
 def _xlsx_lines(data: bytes) -> Iterator[tuple[int, list]]:
-    import openpyxl  # only for workbooks
-
-    uploads.check_zip(data)  # damaged, or a zip bomb: refused before openpyxl unpacks it
-    try:
-        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        rows = list(book.worksheets[0].iter_rows(min_row=1, values_only=True))
-    except Exception:
-        # openpyxl raises many kinds of errors for a damaged workbook; to the user they are one.
-        raise uploads.damaged_workbook_error() from None
-    for line, cells in enumerate(rows, start=1):
+    """(row number, cells) of the first sheet, streamed within the bounds (a zip bomb or a
+    damaged workbook is refused before a row is read)."""
+    for line, cells in uploads.xlsx_rows(data, uploads.RECORD_VALUES_BOUNDS):
         yield line, list(cells)
 
 

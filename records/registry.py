@@ -18,9 +18,7 @@ registry's columns and the cleaning of the office cells are in records/registry_
 
 from __future__ import annotations
 
-import csv
 import datetime
-import io
 import itertools
 import re
 import time
@@ -33,7 +31,6 @@ import tablib
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from import_export.formats.base_formats import XLSX
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from lgdata.thai import to_arabic_digits
@@ -107,8 +104,8 @@ class RegistryImportResult:
     unchanged: int = 0
     not_in_file: int = 0
     committed: bool = False
-    errors: list[FileIssue] = field(default_factory=list)
-    warnings: list[FileIssue] = field(default_factory=list)
+    errors: list[FileIssue] = field(default_factory=uploads.IssueList)
+    warnings: list[FileIssue] = field(default_factory=uploads.IssueList)
     changes: list[LAOChange] = field(default_factory=list)
     seconds: float = 0.0
 
@@ -124,33 +121,36 @@ class RegistryImportResult:
 # --- Reading the file ------------------------------------------------------------------------
 
 
-def registry_read(data: bytes) -> tablib.Dataset:
+def registry_read(data: bytes, bounds: uploads.Bounds | None = None) -> tablib.Dataset:
     """Reads a registry file (XLSX, or CSV in UTF-8, UTF-8 with BOM or TIS-620/CP874).
 
     The format is told by content, not by file name. Raises ``UploadError`` with a message
     for the user when the file is empty, too large, damaged or not a spreadsheet at all.
     """
+    bounds = bounds or uploads.REGISTRY_BOUNDS
     kind = uploads.file_kind(data)
     if kind == uploads.XLSX:
-        return _read_xlsx(data)
+        return _read_xlsx(data, bounds)
     if kind == uploads.XLS:
         raise uploads.old_excel_error()
     return _read_csv(
+        bounds,
         uploads.decode_text(
             data,
             refusal=_(
                 "This file is neither an Excel workbook (.xlsx) nor a CSV text file. "
                 "Save the registry as .xlsx or as CSV (UTF-8) and upload it again."
             ),
-        )
+        ),
     )
 
 
-def _read_csv(text: str) -> tablib.Dataset:
-    rows = csv.reader(io.StringIO(text, newline=""))
-    dataset = tablib.Dataset(headers=[cell.strip() for cell in next(rows, [])])
+def _read_csv(bounds: uploads.Bounds, text: str) -> tablib.Dataset:
+    rows = uploads.csv_rows(text, bounds)
+    dataset = tablib.Dataset(headers=[cell.strip() for cell in next(rows, (1, []))[1]])
+    _check_header(list(dataset.headers or []))  # no registry: refused before its rows
     width = len(dataset.headers)
-    for line, row in enumerate(rows, start=2):
+    for line, row in rows:
         if len(row) > width and any(cell.strip() for cell in row[width:]):
             raise UploadError(
                 _("Line %(line)s has %(count)s cells but the header has %(width)s columns.")
@@ -161,19 +161,21 @@ def _read_csv(text: str) -> tablib.Dataset:
     return dataset
 
 
-def _read_xlsx(data: bytes) -> tablib.Dataset:
-    uploads.check_zip(data)
-    try:
-        dataset = XLSX().create_dataset(data)
-    except tablib.InvalidDimensions:
-        raise UploadError(
-            _("The first sheet has rows with more cells than the header has columns.")
-        ) from None
-    except Exception:
-        # openpyxl raises many kinds of errors for a damaged workbook (KeyError, ValueError,
-        # XML parse errors...); to the user they all mean the same thing.
-        raise uploads.damaged_workbook_error() from None
-    dataset.headers = [_cell_text(h) for h in dataset.headers or []]
+def _read_xlsx(data: bytes, bounds: uploads.Bounds) -> tablib.Dataset:
+    """The first sheet, read in streaming mode within the registry's bounds."""
+    rows = uploads.xlsx_rows(data, bounds)
+    header = list(next(rows, (1, ()))[1])
+    while header and header[-1] in (None, ""):
+        header.pop()  # openpyxl pads rows to the sheet's declared width
+    dataset = tablib.Dataset(headers=[_cell_text(h) for h in header])
+    _check_header(list(dataset.headers or []))  # no registry: refused before its rows
+    width = len(header)
+    for _line, row in rows:
+        if len(row) > width and any(cell not in (None, "") for cell in row[width:]):
+            raise UploadError(
+                _("The first sheet has rows with more cells than the header has columns.")
+            )
+        dataset.append((list(row) + [None] * width)[:width])
     return dataset
 
 
@@ -347,8 +349,8 @@ class _Checker:
         self.columns = columns
         self.geo = geo
         self.rows = 0
-        self.errors: list[FileIssue] = []
-        self.warnings: list[FileIssue] = []
+        self.errors = uploads.IssueList()
+        self.warnings = uploads.IssueList()
         self._office_cache: dict[tuple[str, ...], CleanedOffice] = {}
 
     def error(self, line: int, column: str, message: str) -> None:
@@ -381,7 +383,7 @@ class _Checker:
 
     def _check_row(self, line: int, cells: list[str]) -> _Row | None:
         province_raw, district_raw, subdistrict_raw, code_raw, type_raw, name_raw = cells[:6]
-        before = len(self.errors)
+        before = self.errors.total
         code = to_arabic_digits(code_raw.strip())
         if not _SEVEN_DIGITS.fullmatch(code):
             self.error(
@@ -404,7 +406,7 @@ class _Checker:
         cleaned = self.clean_office(cells[6:])
         for column, message in cleaned.errors:
             self.error(line, column, message)
-        if len(self.errors) > before or places is None:
+        if self.errors.total > before or places is None:
             return None
         warnings = [FileIssue(line, column, message) for column, message in cleaned.warnings]
         district, subdistrict = places
@@ -651,6 +653,7 @@ def registry_import(
     filename: str,
     commit: bool,
     by: User | None = None,
+    bounds: uploads.Bounds | None = None,
 ) -> RegistryImportResult:
     """Checks a registry file against the database and, if asked and it has no error, applies it.
 
@@ -659,10 +662,12 @@ def registry_import(
     are created or updated in bulk, their covered subdistricts replaced, and a history row is
     kept for each (user ``by``, reason "registry import <filename>"). LAOs that are not in the
     file are left alone and counted. Raises ``UploadError`` when the file cannot be read
-    as a registry at all (damaged, empty, not a spreadsheet, wrong header).
+    as a registry at all (damaged, empty, not a spreadsheet, wrong header) or not within
+    ``bounds`` (records/uploads.py; the registry's by default).
     """
     started = time.perf_counter()
-    dataset = data if isinstance(data, tablib.Dataset) else registry_read(data)
+    bounds = bounds or uploads.REGISTRY_BOUNDS
+    dataset = data if isinstance(data, tablib.Dataset) else registry_read(data, bounds)
     columns = _check_header(list(dataset.headers or []))
     geo = _Geography()
     checker = _Checker(dataset, columns, geo)

@@ -191,6 +191,10 @@ def section_save(
     the section) spare the queries when the caller has already loaded them.
     """
     record = entry.record
+    # Saves of one record wait for each other on its row: the totals summed below then include
+    # every other section's save, and a submission (which takes the same lock) cannot slip
+    # between the edit guard and the write (docs/architecture.md, "Concurrency").
+    list(Record.objects.select_for_update().filter(pk=record.pk).values_list("pk", flat=True))
     reason = hooks.edit_blocked_reason(record.lao, record.fiscal_year, timezone.localdate())
     if reason:
         raise EditBlockedError(reason)

@@ -438,12 +438,31 @@ def template_read(data: bytes) -> TemplateFile:
                 "template you downloaded from the portal, saved as Excel Workbook (.xlsx)."
             )
         )
-    uploads.check_zip(data)  # damaged zip, or one that unpacks to far too much
+    bounds = uploads.TEMPLATE_BOUNDS
+    uploads.check_zip(data, bounds)  # damaged zip, or one that unpacks to far too much
     try:
-        book = load_workbook(io.BytesIO(data))
+        book = load_workbook(io.BytesIO(data))  # bounded by the unpacked size
     except Exception:
         # openpyxl raises many kinds of errors for a damaged workbook; to the user they are one.
         raise uploads.damaged_workbook_error() from None
+    deadline = uploads.Deadline(bounds)
+    for sheet in book.worksheets:
+        # A district's template: < 200 LAO columns, a row a field (docs/registry-import.md).
+        if sheet.max_row > bounds.max_rows or sheet.max_column > bounds.max_columns:
+            raise UploadError(
+                _(
+                    "The sheet “%(sheet)s” has %(rows)s rows and %(columns)s columns, more than "
+                    "a template has (at most %(max_rows)s and %(max_columns)s). Download a new "
+                    "template and fill that in."
+                )
+                % {
+                    "sheet": sheet.title,
+                    "rows": sheet.max_row,
+                    "columns": sheet.max_column,
+                    "max_rows": bounds.max_rows,
+                    "max_columns": bounds.max_columns,
+                }
+            )
     if META_SHEET not in book.sheetnames:
         raise _not_a_template()
     template, parts = _read_meta(book[META_SHEET])
@@ -455,7 +474,7 @@ def template_read(data: bytes) -> TemplateFile:
             )
             continue
         sheet = book[part.title]
-        if _read_sheet(sheet, part, template.issues):
+        if _read_sheet(sheet, part, template.issues, deadline):
             computed = computed or load_workbook(io.BytesIO(data), data_only=True)
             _fill_formulas(sheet, computed[part.title], part, template.issues)
         template.sheets.append(part)
@@ -481,12 +500,14 @@ def _read_meta(sheet) -> tuple[TemplateFile, list[_SheetPart]]:
         raise _not_a_template() from None
     if not versions:
         raise _not_a_template()
-    return TemplateFile(fiscal_year, schema_version, language, versions, [], []), list(
-        parts.values()
-    )
+    return TemplateFile(
+        fiscal_year, schema_version, language, versions, [], uploads.IssueList()
+    ), list(parts.values())
 
 
-def _read_sheet(sheet, part: _SheetPart, issues: list[FileIssue]) -> bool:
+def _read_sheet(
+    sheet, part: _SheetPart, issues: list[FileIssue], deadline: uploads.Deadline
+) -> bool:
     """Reads the LAO columns and the field rows; True if a value cell holds a formula."""
     formulas = False
     expected = part.expected
@@ -519,6 +540,7 @@ def _read_sheet(sheet, part: _SheetPart, issues: list[FileIssue]) -> bool:
             )
         )
     for row in range(FIRST_DATA_ROW, sheet.max_row + 1):
+        deadline.check(row)
         code = sheet.cell(row=row, column=1).value
         cells: dict[int, object] = {}
         for column in part.lao_columns:
@@ -526,6 +548,7 @@ def _read_sheet(sheet, part: _SheetPart, issues: list[FileIssue]) -> bool:
             if cell.data_type == "f":
                 formulas = True
             cells[column] = cell.value
+        uploads.check_cells(row, [code, *cells.values()], uploads.TEMPLATE_BOUNDS)
         if code in (None, "") and all(v in (None, "") for v in cells.values()):
             continue
         part.rows.append((row, str(code or "").strip(), cells))
@@ -581,7 +604,9 @@ class TemplateImportResult:
 
     fiscal_year: int | None = None
     refusals: list[str] = field(default_factory=list)  # scope, locks, stale sections
-    errors: list[FileIssue] = field(default_factory=list)  # cells, by sheet, row and column
+    errors: list[FileIssue] = field(
+        default_factory=uploads.IssueList
+    )  # cells, by sheet, row and column
     laos: list[LAOPreview] = field(default_factory=list)
     unchanged: int = 0
     committed: bool = False
@@ -626,7 +651,9 @@ def template_import(*, data: bytes, by: User, commit: bool) -> TemplateImportRes
     back. A dry run saves too and rolls back, so its verdict is the commit's.
     """
     template = template_read(data)
-    result = TemplateImportResult(fiscal_year=template.fiscal_year, errors=list(template.issues))
+    result = TemplateImportResult(
+        fiscal_year=template.fiscal_year, errors=uploads.IssueList(template.issues)
+    )
     language = template.language
     schema = Schema.objects.filter(version=template.schema_version).first()
     last_year = fiscal_year_of(timezone.localdate()) + 1

@@ -6,15 +6,24 @@ unpacks to far too much before openpyxl opens it, decode text from UTF-8 (with o
 byte-order mark) or TIS-620 / CP874, and keep an upload on the server between its preview and
 its confirmation. A file that cannot be read at all raises ``UploadError``; a problem at a
 place in a readable file is a ``FileIssue``.
+
+Every file is read within explicit ``Bounds`` (compressed size, unpacked size, the ratio
+between them, rows, columns, cell length and reading time), set from what the real files need
+(docs/registry-import.md, "Bounds"): reading stops at the first bound crossed, with a message
+naming it, so no upload can hold a worker for long or fill its memory. Lists of problems are
+kept in an ``IssueList``, which keeps the first ``MAX_SHOWN_ISSUES`` and counts the rest.
 """
 
 from __future__ import annotations
 
+import csv
 import datetime
 import io
 import re
 import secrets
+import time
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import IO
 
@@ -31,15 +40,88 @@ from django.utils.translation import gettext_lazy
 ZIP_MAGIC = b"PK\x03\x04"  # XLSX is a zip
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # the old binary .xls format
 XLSX, XLS, TEXT = "xlsx", "xls", "text"
-# A real XLSX unpacks to a few times its size; far more is a zip bomb.
-XLSX_MAX_EXPANSION = 10
 KEEP_SECONDS = 24 * 60 * 60  # a preview nobody confirmed within a day is forgotten
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{20,64}")
 
 
+MAX_SHOWN_ISSUES = 200  # problems kept to show; the rest are counted (never a 75 MB page)
+# The longest cell any importer accepts: twice the longest value a record or registry field
+# holds (a text field: 1,000 characters). csv's own limit (131,072) is process-wide and raises
+# a bare error, so it is set here on purpose and a longer cell is refused with a message.
+MAX_CELL_CHARS = 2_000
+csv.field_size_limit(MAX_CELL_CHARS)
+
+
+@dataclass(frozen=True)
+class Bounds:
+    """How much of a file an importer reads before it refuses it (docs/registry-import.md).
+
+    ``max_unpacked`` and ``max_ratio`` apply to workbooks (a zip) only; the compressed size is
+    ``settings.IMPORT_MAX_UPLOAD_BYTES`` for every file."""
+
+    max_unpacked: int
+    max_ratio: int
+    max_rows: int
+    max_columns: int
+    max_cell_chars: int = MAX_CELL_CHARS
+    seconds: float = 6.0  # a request must answer within 10 s, checks and page included
+
+
+MB = 1024 * 1024
+# The national registry: 84k rows of 13 columns, 15.5 MB as CSV; as XLSX 4.8 MB unpacking to
+# 64 MB (a ratio of 13).
+REGISTRY_BOUNDS = Bounds(max_unpacked=100 * MB, max_ratio=30, max_rows=150_000, max_columns=40)
+# A district's record values, one a row: < 200 LAOs × ~400 fields.
+RECORD_VALUES_BOUNDS = Bounds(max_unpacked=100 * MB, max_ratio=30, max_rows=150_000, max_columns=40)
+# The fill-in template: one sheet a section (17), a row a field, a column an LAO (< 200).
+# Its hidden sheet has a row per (LAO, section): 17 × 200 = 3,400. The largest real template
+# (100 LAOs, every section) is 0.17 MB unpacking to 1.7 MB; openpyxl reads it whole (its cell
+# types are needed) in 1.5-5 s, so the unpacked size, not the deadline, bounds that step.
+TEMPLATE_BOUNDS = Bounds(max_unpacked=4 * MB, max_ratio=30, max_rows=5_000, max_columns=260)
+
+
+# On the server (a management command) no request waits: only the reading time is longer.
+SERVER_SECONDS = 600.0
+
+
 class UploadError(Exception):
     """The file cannot be read at all; the message tells the user why."""
+
+
+class IssueList(list):
+    """Problems of one file: keeps the first ``MAX_SHOWN_ISSUES``, counts all in ``total``."""
+
+    def __init__(self, items=(), *, limit: int = MAX_SHOWN_ISSUES) -> None:
+        super().__init__()
+        self.limit, self.total = limit, 0
+        self.extend(items)
+        self.total += getattr(items, "more", 0)  # a copy of a list that was itself capped
+
+    def append(self, item) -> None:
+        self.total += 1
+        if len(self) < self.limit:
+            super().append(item)
+
+    def extend(self, items) -> None:
+        for item in items:
+            self.append(item)
+
+    @property
+    def more(self) -> int:
+        """How many problems are counted but not kept."""
+        return self.total - len(self)
+
+    def __bool__(self) -> bool:
+        return self.total > 0
+
+
+def more_message(issues: IssueList) -> str:
+    """The line under a capped list (as records/_more_issues.html says it on a page)."""
+    return _(
+        "Only the first %(shown)s are shown; %(more)s more are not. Correct these and upload "
+        "the file again to see the rest."
+    ) % {"shown": len(issues), "more": f"{issues.more:,}"}
 
 
 @dataclass(frozen=True)
@@ -120,24 +202,150 @@ def damaged_workbook_error() -> UploadError:
     )
 
 
-def check_zip(data: bytes) -> None:
-    """Refuses a damaged zip, one without a workbook, or a zip bomb, before openpyxl unpacks
-    anything. The declared sizes are a safe bound: zipfile stops reading a member at its
-    declared size."""
+def check_zip(data: bytes, bounds: Bounds) -> None:
+    """Refuses a damaged zip, one without a workbook, or a zip bomb (unpacking to more than the
+    bounds allow, in total or as a ratio to its size), before openpyxl unpacks anything. The
+    declared sizes are a safe bound: zipfile stops reading a member at its declared size."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             members = archive.infolist()
             names = {m.filename for m in members}
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError):
+            unsized = [m for m in members if _unsized_sheet(archive, m)]
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError, OSError):
         raise damaged_workbook_error() from None
     if "xl/workbook.xml" not in names:
         raise damaged_workbook_error()
-    limit = settings.IMPORT_MAX_UPLOAD_BYTES * XLSX_MAX_EXPANSION
-    if sum(m.file_size for m in members) > limit:
+    unpacked = sum(m.file_size for m in members)
+    if unpacked > bounds.max_unpacked or unpacked > bounds.max_ratio * len(data):
         raise UploadError(
-            _("The Excel file unpacks to more than %(size)s MB; the portal refuses it.")
-            % {"size": limit // (1024 * 1024)}
+            _(
+                "The Excel file unpacks to more than the portal reads (%(limit)s MB, or "
+                "%(ratio)s times the file's size; this one unpacks to %(size)s MB from "
+                "%(packed)s MB). Remove what the import does not need, or save the sheet as CSV."
+            )
+            % {
+                "limit": bounds.max_unpacked // MB,
+                "ratio": bounds.max_ratio,
+                "size": f"{unpacked / MB:,.1f}",
+                "packed": f"{len(data) / MB:,.2f}",
+            }
         )
+
+    if unsized:
+        # openpyxl reads a whole sheet that does not declare its size before its first row.
+        raise UploadError(
+            _(
+                "A sheet of this workbook does not say how large it is, as files saved by Excel, "
+                "LibreOffice or Google Sheets do. Open it in Excel, save it and upload it again."
+            )
+        )
+
+
+def _unsized_sheet(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> bool:
+    """A large worksheet with no <dimension> among its first 64 KB."""
+    if not member.filename.startswith("xl/worksheets/") or member.file_size < MB:
+        return False
+    with archive.open(member) as stream:
+        return b"dimension" not in stream.read(64 * 1024)
+
+
+class Deadline:
+    """The reading time of one file; ``check`` refuses it once the time is up."""
+
+    def __init__(self, bounds: Bounds) -> None:
+        self.seconds = bounds.seconds
+        self.ends = time.monotonic() + bounds.seconds
+
+    def check(self, line: int) -> None:
+        if time.monotonic() > self.ends:
+            raise UploadError(
+                _(
+                    "Reading the file took longer than %(seconds)s seconds (stopped at line "
+                    "%(line)s); the portal stops there. Split the file, or ask the department to "
+                    "import it on the server."
+                )
+                % {"seconds": int(self.seconds), "line": line}
+            )
+
+
+def _too_many_rows(bounds: Bounds) -> UploadError:
+    return UploadError(
+        _("The file has more than %(count)s rows, the most the portal reads in one file.")
+        % {"count": f"{bounds.max_rows:,}"}
+    )
+
+
+def _too_many_columns(line: int, bounds: Bounds) -> UploadError:
+    return UploadError(
+        _("Line %(line)s has more than %(count)s columns, the most the portal reads.")
+        % {"line": line, "count": bounds.max_columns}
+    )
+
+
+def _too_long_cell(line: int, bounds: Bounds) -> UploadError:
+    return UploadError(
+        _("Line %(line)s has a cell longer than %(count)s characters; no field holds that much.")
+        % {"line": line, "count": f"{bounds.max_cell_chars:,}"}
+    )
+
+
+def check_cells(line: int, cells, bounds: Bounds) -> None:
+    """Refuses a row with too many columns or a cell too long (a workbook's row)."""
+    if len(cells) > bounds.max_columns and any(
+        c not in (None, "") for c in cells[bounds.max_columns :]
+    ):
+        raise _too_many_columns(line, bounds)
+    for cell in cells:
+        if isinstance(cell, str) and len(cell) > bounds.max_cell_chars:
+            raise _too_long_cell(line, bounds)
+
+
+def csv_rows(text: str, bounds: Bounds) -> Iterator[tuple[int, list[str]]]:
+    """(line number of the row's first line, cells) per CSV record, within the bounds; a quoted
+    cell may span lines, so lines are counted by the reader."""
+    reader = csv.reader(io.StringIO(text, newline=""))
+    deadline = Deadline(bounds)
+    first, rows = 1, 0
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error:
+            # The only csv.Error this dialect raises on text is a field over the size limit.
+            raise _too_long_cell(reader.line_num, bounds) from None
+        rows += 1
+        if rows > bounds.max_rows + 1:  # + the header
+            raise _too_many_rows(bounds)
+        deadline.check(first)
+        if len(cells) > bounds.max_columns or bounds.max_cell_chars < MAX_CELL_CHARS:
+            check_cells(first, cells, bounds)  # csv's field limit bounds the cells otherwise
+        yield first, cells
+        first = reader.line_num + 1
+
+
+def xlsx_rows(data: bytes, bounds: Bounds) -> Iterator[tuple[int, tuple]]:
+    """(row number, cell values) of a workbook's first sheet, read in streaming mode within the
+    bounds (the zip is checked first). Raises UploadError for a damaged workbook."""
+    import openpyxl  # only for workbooks
+
+    check_zip(data, bounds)
+    deadline = Deadline(bounds)
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        rows = book.worksheets[0].iter_rows(values_only=True)
+        for line, cells in enumerate(rows, start=1):
+            if line > bounds.max_rows + 1:
+                raise _too_many_rows(bounds)
+            deadline.check(line)
+            check_cells(line, cells, bounds)
+            yield line, cells
+    except UploadError:
+        raise
+    except Exception:
+        # openpyxl raises many kinds of errors for a damaged workbook (KeyError, ValueError,
+        # XML parse errors...); to the user they all mean the same thing.
+        raise damaged_workbook_error() from None
 
 
 def decode_text(data: bytes, *, refusal: str) -> str:

@@ -41,6 +41,10 @@ EARLIEST_BE_YEAR = 2400
 # least OUTLIER_RATIO times last year's (or the other way round); a flag never blocks a save.
 OUTLIER_RATIO = Decimal(3)
 OUTLIER_MIN_CHANGE = Decimal(10)
+# Past this no field's number lies (the largest are budgets in baht, under 10^15); "1e9999999"
+# would otherwise take the stored form's formatting to a billion digits, and past decimal's 28
+# digits of precision a stored number would be rounded.
+NUMBER_MAX_DIGITS = 20
 
 _ISO_DATE = re.compile(r"^(\d{4})\s*-\s*(\d{1,2})\s*-\s*(\d{1,2})$")
 _DMY_DATE = re.compile(r"^(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{1,4})$")
@@ -96,6 +100,8 @@ def parse_number(value) -> Decimal | None:
         raise not_a_number from None
     if not number.is_finite():
         raise not_a_number
+    if number.adjusted() >= NUMBER_MAX_DIGITS or len(number.as_tuple().digits) > NUMBER_MAX_DIGITS:
+        raise InvalidValue(_("The number is too long."))
     return number + 0  # "-0" is 0
 
 
@@ -231,6 +237,8 @@ def cell_to_stored(f: Field, cell) -> object:
         return None
     if f.is_numeric:
         number = parse_number(cell)
+        if number is None:  # separators alone (",") are no number, nor an empty cell
+            raise InvalidValue(_("Enter a number, e.g. 1,250 or ๑,๒๕๐."))
         check_field_number(f, number)
         return stored_number(number)
     if f.type == Field.Type.DATE:

@@ -4,6 +4,7 @@ A dry run by default: it says what would change and lists every bad row. With --
 applies the file all or nothing. A file with errors ends with a non-zero exit status.
 """
 
+from dataclasses import replace
 from pathlib import Path
 
 from django.core.management.base import CommandError, CommandParser
@@ -11,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from lgdata.commands import LanguageCommand
 from records import registry, uploads
+from records.uploads import more_message
 
 
 class Command(LanguageCommand):
@@ -27,7 +29,11 @@ class Command(LanguageCommand):
         try:
             with file.open("rb") as stream:
                 data = uploads.read_limited(stream)
-            result = registry.registry_import(data=data, filename=file.name, commit=commit, by=None)
+            # No request waits here: the national registry as XLSX may take its time.
+            bounds = replace(uploads.REGISTRY_BOUNDS, seconds=uploads.SERVER_SECONDS)
+            result = registry.registry_import(
+                data=data, filename=file.name, commit=commit, by=None, bounds=bounds
+            )
         except OSError as exc:
             raise CommandError(
                 _("Cannot read %(file)s: %(reason)s") % {"file": file, "reason": exc.strerror}
@@ -38,7 +44,7 @@ class Command(LanguageCommand):
         if not result.ok:
             raise CommandError(
                 _("%(count)s error(s) in %(file)s; nothing was written.")
-                % {"count": len(result.errors), "file": file.name}
+                % {"count": result.errors.total, "file": file.name}
             )
 
     def _report(self, result: registry.RegistryImportResult, *, verbosity: int) -> None:
@@ -66,11 +72,13 @@ class Command(LanguageCommand):
         if verbosity >= 2:
             self._report_changes(result)
         if result.errors:
-            self.stdout.write(_("Errors (%(count)s):") % {"count": len(result.errors)})
+            self.stdout.write(_("Errors (%(count)s):") % {"count": result.errors.total})
             for issue in result.errors:
                 self.stdout.write(f"  {issue}")
+            if result.errors.more:
+                self.stdout.write(more_message(result.errors))
         if result.warnings:
-            self.stdout.write(_("Warnings (%(count)s):") % {"count": len(result.warnings)})
+            self.stdout.write(_("Warnings (%(count)s):") % {"count": result.warnings.total})
             for issue in result.warnings:
                 self.stdout.write(f"  {issue}")
         if result.ok and not result.committed:

@@ -16,6 +16,7 @@ from django.utils.translation import ngettext
 
 from lgdata.commands import LanguageCommand
 from records import record_import, uploads
+from records.uploads import more_message
 
 
 class Command(LanguageCommand):
@@ -60,7 +61,7 @@ class Command(LanguageCommand):
         if not result.ok:
             raise CommandError(
                 _("%(count)s error(s) in %(file)s; nothing was written.")
-                % {"count": len(result.errors), "file": file.name}
+                % {"count": result.errors.total, "file": file.name}
             )
 
     def _report(self, result: record_import.RecordImportResult, *, verbosity: int) -> None:
@@ -73,9 +74,11 @@ class Command(LanguageCommand):
             "history": result.history_rows,
         }
         if result.errors:
-            self.stdout.write(_("Errors (%(count)s):") % {"count": len(result.errors)})
+            self.stdout.write(_("Errors (%(count)s):") % {"count": result.errors.total})
             for issue in result.errors:
                 self.stdout.write(f"  {issue}")
+            if result.errors.more:
+                self.stdout.write(more_message(result.errors))
             return
         if result.committed:
             summary = _(
