@@ -362,4 +362,4 @@ class SafeUploadTestCase(SpreadsheetTestCase):
             archive.writestr("xl/worksheets/sheet1.xml", b"\x00" * 5_000_000)
         data = buffer.getvalue()
         self.assertLess(len(data), 100_000)
-        self.assertIn("เมื่อขยายแล้วมีขนาดเกิน", self.refused(data))
+        self.assertIn("ใหญ่เกินกว่าที่ระบบอ่านได้", self.refused(data))
