@@ -35,6 +35,7 @@ class AttachmentTestCase(PersonasTestCase):
             "/circulars/new/",
             {"step": "save", "reference": reference, "date": "1/10/2567", "subject": "ทดสอบ",
              "fiscal_year": "2568", "round_deadline": "30/12/2567", "sections": ["population"],
+             "confirm_deadline": "on",  # the 2567 deadline is past: the officer confirms it
              "attachment": SimpleUploadedFile(name, content)},
         )  # fmt: skip
 
