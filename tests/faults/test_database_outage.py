@@ -163,8 +163,8 @@ def test_a_save_cut_off_by_the_outage_is_all_or_nothing(running):
     before = _entry(cluster, record)
     assert before[0] == 0 and before[4] == 0
 
-    # Another transaction holds the record's row: the save writes the section and its history,
-    # then waits for the record's totals. The database stops right there.
+    # Another transaction holds the record's row: the save, inside its transaction, waits for
+    # the record's lock (section_save takes it first). The database stops right there.
     blocker = cluster.connect()
     blocker.autocommit = False
     blocker.cursor().execute("SELECT 1 FROM records_record WHERE id = %s FOR UPDATE", (record,))
@@ -175,10 +175,10 @@ def test_a_save_cut_off_by_the_outage_is_all_or_nothing(running):
         while time.monotonic() < deadline and not waiting:
             waiting = cluster.query(
                 "SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
-                " AND query LIKE 'UPDATE \"records_record\"%%'"
+                " AND query LIKE '%%\"records_record\"%%'"
             )
             time.sleep(0.05)
-        assert waiting, "the save never reached the record's totals"
+        assert waiting, "the save never reached the record's lock"
         cluster.stop("immediate")
         response = saving.result()
     with contextlib.suppress(Exception):
