@@ -48,6 +48,11 @@ def department_oversight_q() -> Q:
     return Q(district__province_id=BANGKOK, type=LAO.Type.SPECIAL)
 
 
+def oversight_level(user: User) -> str | None:
+    """Which kind of area an officer oversees: "district", "province", or None (no query)."""
+    return {Role.DISTRICT: "district", Role.PROVINCE: "province"}.get(user.role)
+
+
 def laos_supervised_by(user: User) -> QuerySet[LAO]:
     """The LAOs whose submissions the user approves or returns, and whom the user reminds: a
     district officer's ทต./อบต., a province officer's อบจ./ทน./ทม. (and Pattaya), department staff's

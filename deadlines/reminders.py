@@ -317,8 +317,9 @@ def _digest_notice(
     kind: str,
 ) -> Notice:
     # A district officer's digest lists its ทต./อบต.; a province officer's the LAOs it oversees.
-    area = officer.district if officer.role == Role.DISTRICT else officer.province
-    area_url = "dashboards:district" if officer.role == Role.DISTRICT else "dashboards:province"
+    level = access.oversight_level(officer)
+    area = officer.district if level == "district" else officer.province
+    area_url = f"dashboards:{level}"
     overdue = round.is_overdue(today)
     rows = []
     for p in participants:
@@ -383,7 +384,7 @@ def _supervisors(behind: list[RoundLAO]) -> dict[int, tuple[User, list[RoundLAO]
         .order_by("province_id", "username")
     )
     for officer in officers:
-        if officer.role == Role.DISTRICT:
+        if access.oversight_level(officer) == "district":
             found[officer.pk] = (officer, by_district[officer.district_id])
         else:
             found[officer.pk] = (officer, by_province[officer.province_id])
