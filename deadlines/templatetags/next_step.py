@@ -9,6 +9,7 @@ from django import template
 from django.utils import timezone
 
 from deadlines import services
+from deadlines.due_dates import nearest_deadline, participant_deadlines
 from deadlines.models import RoundLAO
 from records.models import Field, Record
 
@@ -59,13 +60,19 @@ def next_step(context, lao) -> dict:
             "fields": fields,
         }
     open_for_clerk = participant.state in (RoundLAO.State.OPEN, RoundLAO.State.RETURNED)
+    # The clerk works to the nearest date not yet past: the supervisor's letter's when it is
+    # earlier than the department's (deadlines/due_dates.py); both are listed with their letters.
+    dates = participant_deadlines(participant)
+    due = nearest_deadline(dates, today)
     return {
         "participant": participant,
         "round": round_,
         "lao": lao,
         "status": status,
-        "days_left": (round_.deadline - today).days,
-        "days_late": (today - round_.deadline).days,
+        "due": due,
+        "dates": dates if len(dates) > 1 else [],
+        "days_left": (due.date - today).days,
+        "days_late": (today - due.date).days,
         "returned": returned,
         "missing": services.submission_missing(participant) if open_for_clerk else [],
         "moves": participant.allowed_moves(user),
