@@ -1,8 +1,10 @@
 """The demo users of DESIGN.md §4, one for each role, all with the public password demo-2555.
 
 They are made only with DEBUG on: anyone who has read the README knows the password. The clerk
-works for the first SAO of Mueang Phetchabun and the district and province officers oversee it,
-so province 67 (the province of the circulars in DESIGN.md §1) must be in the registry first.
+works for the first SAO of Mueang Phetchabun, which the district officer oversees; clerk-town
+works for the first town municipality (ทม.) of the province, which the province officer oversees
+itself (docs/supervision.md), so each officer has a clerk to return a record to. Province 67
+(the province of the circulars in DESIGN.md §1) must be in the registry first.
 """
 
 from dataclasses import dataclass, field
@@ -23,6 +25,7 @@ DEMO_DISTRICT = "6701"  # Mueang Phetchabun
 
 DEMO_USERS: tuple[tuple[str, str, str, str], ...] = (
     ("clerk", Role.CLERK, "สมศรี", "ใจดี"),
+    ("clerk-town", Role.CLERK, "มาลี", "ทองดี"),
     ("district", Role.DISTRICT, "ประเสริฐ", "วงศ์สวัสดิ์"),
     ("province", Role.PROVINCE, "วิไลวรรณ", "ศรีสุข"),
     ("department", Role.DEPARTMENT, "ธนพล", "รัตนพันธ์"),
@@ -61,15 +64,21 @@ def demo_users_seed(*, password: str = DEMO_PASSWORD) -> UsersSeedResult:
     clerk_lao = (
         LAO.objects.filter(district_id=DEMO_DISTRICT, type=LAO.Type.SAO).order_by("code").first()
     )
-    if clerk_lao is None:
+    town_lao = (
+        LAO.objects.filter(district__province_id=DEMO_PROVINCE, type=LAO.Type.TOWN)
+        .order_by("code")
+        .first()
+    )
+    if clerk_lao is None or town_lao is None:
         raise DemoSeedError(
             _("The demo clerk needs an SAO in district %(district)s: seed province %(province)s.")
             % {"district": DEMO_DISTRICT, "province": DEMO_PROVINCE}
         )
     scopes = {
-        Role.CLERK: {"lao": clerk_lao},
-        Role.DISTRICT: {"district": District.objects.get(code=DEMO_DISTRICT)},
-        Role.PROVINCE: {"province": Province.objects.get(code=DEMO_PROVINCE)},
+        "clerk": {"lao": clerk_lao},
+        "clerk-town": {"lao": town_lao},
+        "district": {"district": District.objects.get(code=DEMO_DISTRICT)},
+        "province": {"province": Province.objects.get(code=DEMO_PROVINCE)},
     }
 
     User = get_user_model()
@@ -96,7 +105,7 @@ def demo_users_seed(*, password: str = DEMO_PASSWORD) -> UsersSeedResult:
             "lao": None,
             "district": None,
             "province": None,
-            **scopes.get(role, {}),
+            **scopes.get(username, {}),
         }
         user = existing.get(username)
         if user is None:

@@ -151,9 +151,9 @@ class SeedPhetchabunTestCase(TestCase):
         self.assertEqual(sorted(LAO.objects.values_list("code", "updated_at")), before)
         self.assertEqual(LAO.history.count(), history)
         self.assertEqual(LAO.subdistricts.through.objects.count(), links)
-        self.assertEqual(User.objects.count(), 6)
+        self.assertEqual(User.objects.count(), 7)
         self.assertRegex(output, rf"all types\s+0\s+0\s+{len(self.laos)}\s+{len(self.laos)}")
-        self.assertIn("0 created, 0 updated, 6 unchanged", output)
+        self.assertIn("0 created, 0 updated, 7 unchanged", output)
 
     def test_a_rerun_puts_back_what_was_changed_and_keeps_it_in_the_history(self):
         lao = self.of_type(LAO.Type.SAO)[0]
@@ -169,8 +169,12 @@ class SeedPhetchabunTestCase(TestCase):
 
     def test_the_demo_users_have_their_roles_and_scopes_and_log_in(self):
         first_sao = LAO.objects.filter(district_id="6701", type=LAO.Type.SAO).order_by("code")[0]
+        first_town = LAO.objects.filter(district__province_id="67", type=LAO.Type.TOWN).order_by(
+            "code"
+        )[0]
         expected = {
             "clerk": (Role.CLERK, {"lao": first_sao}),
+            "clerk-town": (Role.CLERK, {"lao": first_town}),
             "district": (Role.DISTRICT, {"district_id": "6701"}),
             "province": (Role.PROVINCE, {"province_id": "67"}),
             "department": (Role.DEPARTMENT, {}),
@@ -209,12 +213,12 @@ class SeedPhetchabunTestCase(TestCase):
         clerk.save()
         User.objects.filter(username="province").update(is_staff=True)
         output = seed("--provinces", "67")
-        self.assertIn("0 created, 2 updated, 4 unchanged", output)
+        self.assertIn("0 created, 2 updated, 5 unchanged", output)
         clerk.refresh_from_db()
         self.assertTrue(clerk.check_password(DEMO_PASSWORD))
         self.assertEqual(clerk.first_name, "สมศรี")
         self.assertFalse(User.objects.get(username="province").is_staff)
-        self.assertEqual(User.objects.count(), 6)
+        self.assertEqual(User.objects.count(), 7)
 
 
 @override_settings(DEBUG=True)
@@ -495,18 +499,24 @@ class SeedSampleRecordsTestCase(TestCase):
                     self.assertLessEqual(abs(new - old) / old, Decimal("0.1"), (code, old, new))
         self.assertGreater(compared, 1000)
 
-    def test_the_demo_clerk_saved_its_lao_and_still_has_work_this_year(self):
-        clerk = User.objects.get(username="clerk")
+    def test_the_demo_clerks_saved_their_laos_and_still_have_work_this_year(self):
         previous, current = fiscal_years()
-        mine = Record.objects.get(lao=clerk.lao, fiscal_year=current)
-        self.assertEqual(mine.updated_by, clerk)
-        self.assertTrue(0 < mine.filled_count < mine.required_count)
-        self.assertEqual(Record.objects.get(lao=clerk.lao, fiscal_year=previous).updated_by, clerk)
-        others = Record.objects.exclude(lao=clerk.lao)
+        clerks = User.objects.filter(username__in=["clerk", "clerk-town"])
+        self.assertEqual(len(clerks), 2)
+        for clerk in clerks:
+            with self.subTest(clerk=clerk.username):
+                mine = Record.objects.get(lao=clerk.lao, fiscal_year=current)
+                self.assertEqual(mine.updated_by, clerk)
+                self.assertTrue(0 < mine.filled_count < mine.required_count)
+                self.assertEqual(
+                    Record.objects.get(lao=clerk.lao, fiscal_year=previous).updated_by, clerk
+                )
+        laos = [clerk.lao_id for clerk in clerks]
+        others = Record.objects.exclude(lao__in=laos)
         self.assertFalse(others.filter(updated_by__isnull=False).exists())
         self.assertFalse(
             SectionEntry.objects.filter(updated_by__isnull=False)
-            .exclude(record__lao=clerk.lao)
+            .exclude(record__lao__in=laos)
             .exists()
         )
 
