@@ -76,3 +76,22 @@ class NoticesTestCase(PersonasTestCase):
         self.assertContains(response, f'href="/rounds/{self.round.pk}/lao/{self.lao_a.code}/"')
         self.login(self.district_officer)
         self.assertNotContains(self.client.get("/circulars/"), 'data-testid="my-round"')
+
+
+class ApprovalNoticeTestCase(PersonasTestCase):
+    def test_an_approval_notice_says_its_message_once(self):
+        from deadlines.services import round_approve, round_submit
+        from tests.base import on
+        from tests.factories import POPULATION, fill_section
+
+        round_ = make_round()
+        participant = round_.participants.get(lao=self.lao_a)
+        fill_section(self.lao_a, 2568, "population", self.clerk_a, POPULATION)
+        with on(datetime.date(2024, 12, 20)):
+            round_submit(participant=participant, by=self.clerk_a)
+            round_approve(participant=participant, by=self.district_officer)
+        notice = Reminder.objects.get(recipient=self.clerk_a)
+        self.login(self.clerk_a)
+        page = self.client.get("/notices/").content.decode()
+        self.assertIn(notice.subject, page)
+        self.assertEqual(page.count(notice.subject), 1)
