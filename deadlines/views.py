@@ -174,10 +174,11 @@ def participant_review(request: HttpRequest, round_id: int, lao_code: str) -> Ht
 
 
 def _act(
-    request: HttpRequest, round_id: int, lao_code: str, *, may, action, success: str
+    request: HttpRequest, round_id: int, lao_code: str, *, may, action, success
 ) -> HttpResponse:
     """Runs one workflow action on a participation the user may act on, reports the outcome as
-    a message and goes back to the participation's page (POST, redirect, GET)."""
+    a message (``success``: a text, or a function of the participation that makes one) and goes
+    back to the participation's page (POST, redirect, GET)."""
     participant = _get_participant_for_user(request, round_id, lao_code)
     if not may(request.user, participant.lao):
         raise PermissionDenied
@@ -192,13 +193,14 @@ def _act(
     except services.WorkflowError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, success)
+        messages.success(request, str(success(participant) if callable(success) else success))
     return redirect("deadlines:participant", round_id, lao_code)
 
 
 def _act_view(*, may, service, success) -> Callable[..., HttpResponse]:
     """A POST view that runs one workflow service (``service(participant=, by=)``) through
-    ``_act``; ``success`` is translated when the message is shown."""
+    ``_act``; ``success`` (a lazy text, or a function of the participation) is translated when
+    the message is shown."""
 
     @login_required
     @require_POST
@@ -207,7 +209,7 @@ def _act_view(*, may, service, success) -> Callable[..., HttpResponse]:
             request, round_id, lao_code,
             may=may,
             action=lambda p: service(participant=p, by=request.user),
-            success=str(success),
+            success=success,
         )  # fmt: skip
 
     return view
@@ -221,7 +223,10 @@ participant_acknowledge = _act_view(
 participant_submit = _act_view(
     may=access.can_edit_lao_record,
     service=services.round_submit,
-    success=gettext_lazy("Submitted to the district for approval."),
+    success=lambda participant: (
+        _("Submitted to %(supervisor)s for approval.")
+        % {"supervisor": _supervisor_name(participant.lao)}
+    ),
 )
 
 

@@ -126,6 +126,19 @@ class SupervisionTestCase(PersonasTestCase):
                     self.assertEqual(self.remind(key, lao) > 0, reminds)
                     Reminder.objects.filter(kind=Reminder.Kind.MANUAL).delete()
 
+    def test_the_clerk_is_told_who_will_review_the_submission(self):
+        expected = {"sao": "อำเภอเมืองเพชรบูรณ์", "town": "จังหวัดเพชรบูรณ์"}
+        for name, supervisor in expected.items():
+            with self.subTest(lao=name):
+                lao = self.laos[name]
+                fill_section(lao, 2568, "population", self.clerks[name], POPULATION)
+                self.login(self.clerks[name])
+                response = self.client.post(
+                    f"/rounds/{self.round.pk}/lao/{lao.code}/submit/", follow=True
+                )
+                self.assertContains(response, f"ส่งข้อมูลให้{supervisor}พิจารณาแล้ว")
+                self.assertEqual(self.participant(name).state, RoundLAO.State.SUBMITTED)
+
     def test_only_the_supervisor_approves_in_one_step(self):
         for name, (_kind, expected) in TABLE.items():
             lao = self.laos[name]
