@@ -34,6 +34,14 @@ class ProvincePageTestCase(scenario.ScenarioTestCase):
         self.assertContains(response, 'href="/district/6701/')
         self.assertContains(response, 'data-testid="headline-laos">8<')
 
+    def test_the_heading_is_thai_and_names_the_province_in_english_only_in_english(self):
+        heading = self.get().content.decode().split("<h1", 1)[1].split("</h1>")[0]
+        self.assertIn("จังหวัดเพชรบูรณ์", heading)
+        self.assertNotIn("Phetchabun", heading)
+        self.client.cookies["django_language"] = "en"
+        heading = self.get().content.decode().split("<h1", 1)[1].split("</h1>")[0]
+        self.assertIn("Phetchabun", heading)
+
     def test_the_laos_furthest_behind_come_first(self):
         behind = self.get().context["behind"]
         self.assertEqual([row.lao.code for row in behind[:2]], [self.lao_a.code, self.lao_b.code])
