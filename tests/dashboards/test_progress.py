@@ -129,3 +129,12 @@ class SnapshotOnTheQueueTestCase(scenario.ScenarioTestCase):
             self.assertFalse(ProgressSnapshot.objects.exists())
             run_worker()
         self.assertEqual(ProgressSnapshot.objects.filter(day=BEFORE).count(), 6)
+
+
+class NoSnapshotYetTestCase(scenario.ScenarioTestCase):
+    def test_an_officer_is_told_in_thai_without_a_command_name(self):
+        self.login(self.district_officer)
+        with on(AFTER):
+            response = self.client.get("/district/6701/progress/")
+        self.assertContains(response, "ยังไม่มีภาพรวมรายวันของรอบการจัดเก็บนี้")
+        self.assertNotContains(response, "snapshot_progress")
