@@ -76,12 +76,14 @@ def job_retry(job: Job, *, task: Task) -> Job:
     return job
 
 
-def job_get(token: str, *, user, kind: str) -> Job | None:
-    """The job of that token if this user started it (anyone else gets None)."""
+def job_get(token: str, *, user, kind: str | tuple[str, ...]) -> Job | None:
+    """The job of that token and kind (or one of those kinds) if this user started it (anyone
+    else gets None)."""
     if not _TOKEN.fullmatch(token or ""):
         return None
+    kinds = (kind,) if isinstance(kind, str) else kind
     # The primary, never a replica (lgdata/replica.py): a job just started must be found.
-    job = Job.objects.using("default").filter(token=token, user=user, kind=kind).first()
+    job = Job.objects.using("default").filter(token=token, user=user, kind__in=kinds).first()
     if job is not None:
         job.status = job_status(job)
     return job

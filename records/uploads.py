@@ -24,7 +24,7 @@ import secrets
 import time
 import zipfile
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import IO
 
 from django import forms
@@ -83,6 +83,12 @@ TEMPLATE_BOUNDS = Bounds(max_unpacked=4 * MB, max_ratio=30, max_rows=5_000, max_
 
 # On the server (a management command) no request waits: only the reading time is longer.
 SERVER_SECONDS = 600.0
+# In a task worker (records/tasks.py) no request waits either: the same sizes, rows and columns
+# (they already fit the largest real file), and a reading time long enough for the national
+# registry as XLSX (13-44 s with openpyxl) or the largest template, with room for a busy machine.
+WORKER_SECONDS = 300.0
+REGISTRY_WORKER_BOUNDS = replace(REGISTRY_BOUNDS, seconds=WORKER_SECONDS)
+TEMPLATE_WORKER_BOUNDS = replace(TEMPLATE_BOUNDS, seconds=WORKER_SECONDS)
 
 
 class UploadError(Exception):
@@ -114,6 +120,19 @@ class IssueList(list):
 
     def __bool__(self) -> bool:
         return self.total > 0
+
+    def as_json(self) -> dict:
+        """The kept problems and the count, for a job's result (lgdata.jobs)."""
+        return {
+            "items": [[i.line, i.column, i.message, i.sheet] for i in self],
+            "total": self.total,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict) -> IssueList:
+        issues = cls(FileIssue(*item) for item in data["items"])
+        issues.total = data["total"]
+        return issues
 
 
 def more_message(issues: IssueList) -> str:
