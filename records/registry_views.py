@@ -35,7 +35,12 @@ def _job_start(request: HttpRequest, *, kind: str, token: str, filename: str, ro
         kind=kind,
         user=request.user,
         task=tasks.TASKS[kind],
-        params={"upload": token, "filename": filename, "language": request_language(request)},
+        params={
+            "upload": token,
+            "files": [uploads.kept_name(token)],
+            "filename": filename,
+            "language": request_language(request),
+        },
         total=rows,
     )
 

@@ -510,6 +510,11 @@ def _name(token: str) -> str | None:
     return f"{_KEPT_DIRECTORY}/{token}.upload" if _TOKEN.fullmatch(token or "") else None
 
 
+def kept_name(token: str) -> str:
+    """The storage name of the upload kept under a token (a job names it as a file it owns)."""
+    return _name(token) or ""
+
+
 def kept_read(token: str) -> bytes | None:
     """The bytes kept under a token (any session's: for a task the uploader handed it to), or
     None if the token is malformed or its file is gone."""
