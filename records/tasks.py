@@ -86,6 +86,15 @@ def _refusable(job: Job, work: Callable[[bytes], dict[str, Any]]) -> dict[str, A
             return {"ok": False, "refused": str(refusal)}
 
 
+def _registry_dataset(data: bytes, progress: jobs.Progress):
+    """The file read within the worker's bounds, before (outside) the import's transaction: its
+    progress reports are then seen by the page at once, and the reading, the long part, holds
+    no lock in the database."""
+    from records import registry, uploads
+
+    return registry.registry_read(data, uploads.REGISTRY_WORKER_BOUNDS, progress)
+
+
 def registry_import_work(job: Job, progress: jobs.Progress) -> dict[str, Any]:
     """Imports the kept upload, all or nothing, exactly as the synchronous confirmation does;
     the upload is deleted once imported (kept for a retry otherwise)."""
@@ -93,12 +102,10 @@ def registry_import_work(job: Job, progress: jobs.Progress) -> dict[str, Any]:
 
     def work(data: bytes) -> dict[str, Any]:
         result = registry.registry_import(
-            data=data,
+            data=_registry_dataset(data, progress),
             filename=job.params["filename"],
             commit=True,
             by=job.user,
-            bounds=uploads.REGISTRY_WORKER_BOUNDS,
-            progress=progress,
         )
         progress(result.rows, result.rows)
         if result.ok:
@@ -118,16 +125,14 @@ def registry_import_work(job: Job, progress: jobs.Progress) -> dict[str, Any]:
 
 def registry_preview_work(job: Job, progress: jobs.Progress) -> dict[str, Any]:
     """The dry run of a large registry upload; the upload stays kept for its confirmation."""
-    from records import registry, uploads
+    from records import registry
 
     def work(data: bytes) -> dict[str, Any]:
         result = registry.registry_import(
-            data=data,
+            data=_registry_dataset(data, progress),
             filename=job.params["filename"],
             commit=False,
             by=job.user,
-            bounds=uploads.REGISTRY_WORKER_BOUNDS,
-            progress=progress,
         )
         progress(result.rows, result.rows)
         return {"ok": result.ok, "result": result.as_json()}
