@@ -699,7 +699,6 @@ def _cell_for_import(value):
     return value
 
 
-@transaction.atomic
 def template_import(
     *,
     data: bytes,
@@ -717,9 +716,17 @@ def template_import(
     changed section is saved with ``section_save`` (source "import", by ``by``, expected
     version = the template's), so the edit guards, history, completeness, rules and flags are
     as for a form; a section saved by someone between the check and the save rolls everything
-    back. A dry run saves too and rolls back, so its verdict is the commit's.
+    back. A dry run saves too and rolls back, so its verdict is the commit's. The file is read
+    (``template_read``, within ``bounds``) before the transaction: the reading, the long part,
+    holds no lock, and a worker's progress reports are seen at once.
     """
-    template = template_read(data, bounds, progress)
+    return _template_check_and_apply(template_read(data, bounds, progress), by=by, commit=commit)
+
+
+@transaction.atomic
+def _template_check_and_apply(
+    template: TemplateFile, *, by: User, commit: bool
+) -> TemplateImportResult:
     result = TemplateImportResult(
         fiscal_year=template.fiscal_year, errors=uploads.IssueList(template.issues)
     )
