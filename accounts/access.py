@@ -377,19 +377,26 @@ def get_visible_or_404(request, queryset: QuerySet, **lookup):
     """
     from django.http import Http404
 
-    from accounts.security import Kind, security_log
-
     try:
         return queryset.get(**lookup)
     except queryset.model.DoesNotExist:
-        if queryset.model._default_manager.filter(**lookup).exists():
-            security_log(
-                Kind.DENIED,
-                request=request,
-                detail=f"{queryset.model._meta.label} "
-                + ", ".join(f"{key}={value}" for key, value in lookup.items()),
-            )
+        log_if_denied(request, queryset.model, **lookup)
         raise Http404 from None
+
+
+def log_if_denied(request, model, **lookup) -> None:
+    """For a 404 about to be answered (a page's or the API's): if an object of ``model``
+    matching ``lookup`` does exist, it is outside the user's scope, and the security log
+    records one denied access (who, what, when, from where). A missing object logs nothing."""
+    from accounts.security import Kind, security_log
+
+    if model._default_manager.filter(**lookup).exists():
+        security_log(
+            Kind.DENIED,
+            request=request,
+            detail=f"{model._meta.label} "
+            + ", ".join(f"{key}={value}" for key, value in lookup.items()),
+        )
 
 
 def can_read_security_log(user: User) -> bool:

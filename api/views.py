@@ -10,7 +10,6 @@ import functools
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, JsonResponse
-from django.shortcuts import get_object_or_404
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -41,7 +40,7 @@ from api.serializers import (
 from dashboards import figures
 from deadlines.models import Circular
 from lgdata.thai import fiscal_year_of
-from records.models import District, Province, active_lao_q
+from records.models import LAO, District, Province, active_lao_q
 
 ERRORS = {
     304: OpenApiResponse(
@@ -149,6 +148,7 @@ class LAODetailView(ReadOnlyAPIView):
         year = query.get("year") or fiscal_year_of(today)
         row = reads.lao_with_record(access.laos_visible_to(request.user), lao_code, year)
         if row is None:
+            access.log_if_denied(request, LAO, code=lao_code)
             raise NotFound
         validators = Validators.of(
             request,
@@ -184,7 +184,7 @@ class CompletenessView(ReadOnlyAPIView):
         user, today = request.user, timezone.localdate()
         level, parent_code = query["level"], query.get("parent")
         year = query.get("year") or fiscal_year_of(today)
-        parent = self._parent(user, level, parent_code)
+        parent = self._parent(request, level, parent_code)
         laos = access.laos_visible_to(user).active_on(today)
         if parent is not None:
             laos = laos.filter(
@@ -253,19 +253,23 @@ class CompletenessView(ReadOnlyAPIView):
         return page, len(rows)
 
     @staticmethod
-    def _parent(user, level: str, code: str | None) -> Province | District | None:
+    def _parent(request: Request, level: str, code: str | None) -> Province | District | None:
         """The parent place, which the token must be allowed to open (else 404)."""
         if code is None:
             return None
         if level == "province":
             raise InvalidParameter({"parent": [_("Provinces have no parent: leave it out.")]})
         if len(code) == 2:
-            return get_object_or_404(access.provinces_visible_to(user), code=code)
+            return access.get_visible_or_404(
+                request, access.provinces_visible_to(request.user), code=code
+            )
         if level == "district":
             raise InvalidParameter(
                 {"parent": [_("Districts are inside a province: give a two-digit code.")]}
             )
-        return get_object_or_404(access.districts_visible_to(user), code=code)
+        return access.get_visible_or_404(
+            request, access.districts_visible_to(request.user), code=code
+        )
 
 
 class CircularListView(ReadOnlyAPIView):

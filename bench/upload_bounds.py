@@ -32,48 +32,38 @@ HEADER += ["หมู่ที่", "รหัสไปรษณีย์", "ข
 
 
 def zip_bomb(unpacked: int = 390 * MB, size: int = 2 * MB, *, sized: bool = True) -> bytes:
-    """A valid workbook (openpyxl's own parts) whose first sheet is ``unpacked`` bytes of
-    one-cell rows, padded with incompressible bytes to ``size``."""
-    import openpyxl
+    """A valid workbook whose first sheet is ``unpacked`` bytes of one-cell rows, padded with
+    incompressible bytes to ``size`` (built twice: the padding is what the first lacks)."""
+    from tests.records.test_upload_bounds import workbook_with_sheet
 
-    empty = io.BytesIO()
-    openpyxl.Workbook().save(empty)
-    buffer = io.BytesIO()
-    with (
-        zipfile.ZipFile(empty) as source,
-        zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive,
-    ):
-        for member in source.infolist():
-            if member.filename != "xl/worksheets/sheet1.xml":
-                archive.writestr(member.filename, source.read(member))
-        row = b'<row><c t="inlineStr"><is><t>x</t></is></c></row>'
-        chunk = row * (MB // len(row))
-        with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as sheet:
-            sheet.write(
-                b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-                + (b'<dimension ref="A1:M%d"/>' % (unpacked // len(row)) if sized else b"")
-                + b"<sheetData>"
-            )
-            # The registry's header first, so that the reader goes on to the rows.
-            sheet.write(
-                b'<row r="1">'
-                + b"".join(
-                    b'<c r="%s1" t="inlineStr"><is><t>%s</t></is></c>'
-                    % (chr(ord("A") + i).encode(), name.encode())
-                    for i, name in enumerate(HEADER)
-                )
-                + b"</row>"
-            )
-            written = 0
-            while written < unpacked:
-                sheet.write(chunk)
-                written += len(chunk)
-            sheet.write(b"</sheetData></worksheet>")
-        packed = len(buffer.getvalue())
-        archive.writestr(
-            "xl/media/image1.png", os.urandom(max(size - packed, 0)), zipfile.ZIP_STORED
+    row = b'<row><c t="inlineStr"><is><t>x</t></is></c></row>'
+    chunk = row * (MB // len(row))
+
+    def write(sheet) -> None:
+        sheet.write(
+            b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+            + (b'<dimension ref="A1:M%d"/>' % (unpacked // len(row)) if sized else b"")
+            + b"<sheetData>"
         )
-    return buffer.getvalue()
+        # The registry's header first, so that the reader goes on to the rows.
+        sheet.write(
+            b'<row r="1">'
+            + b"".join(
+                b'<c r="%s1" t="inlineStr"><is><t>%s</t></is></c>'
+                % (chr(ord("A") + i).encode(), name.encode())
+                for i, name in enumerate(HEADER)
+            )
+            + b"</row>"
+        )
+        written = 0
+        while written < unpacked:
+            sheet.write(chunk)
+            written += len(chunk)
+        sheet.write(b"</sheetData></worksheet>")
+
+    packed = len(workbook_with_sheet(write))
+    padding = os.urandom(max(size - packed, 0))
+    return workbook_with_sheet(write, extra={"xl/media/image1.png": padding})
 
 
 def huge_cell_csv(cell: int = 200_000) -> bytes:

@@ -61,7 +61,9 @@ class CircularSourceForm(forms.Form):
                 cleaned["text"] = decode_circular(upload.read())
             except CircularError as error:
                 raise forms.ValidationError(str(error)) from None
-        if not (cleaned.get("text") or "").strip():
+        # A text refused on its own (too long) has its message already; "paste it" would
+        # contradict it.
+        if not (cleaned.get("text") or "").strip() and "text" not in self.errors:
             raise forms.ValidationError(_("Paste the letter's text or upload it."))
         return cleaned
 

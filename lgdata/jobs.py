@@ -15,6 +15,10 @@ every app server reads the same state. Files a job makes go through Django's sto
 worker killed mid-task cannot say so: a running job whose progress has not moved for
 ``STALE_SECONDS`` reads as failed, as does one the queue reports failed. A failed job can be
 retried, which enqueues a new task for the same row.
+
+Old jobs go with the files they own (``jobs_delete_old``, ``manage.py delete_old_jobs``): the
+file a job made is named in its result (``result["file"]``), the files it was given in its
+params (``params["files"]``), all through the storage API.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from django.core.files.storage import default_storage
 from django.utils import timezone
 
 from lgdata.models import Job
@@ -76,12 +81,14 @@ def job_retry(job: Job, *, task: Task) -> Job:
     return job
 
 
-def job_get(token: str, *, user, kind: str) -> Job | None:
-    """The job of that token if this user started it (anyone else gets None)."""
+def job_get(token: str, *, user, kind: str | tuple[str, ...]) -> Job | None:
+    """The job of that token and kind (or one of those kinds) if this user started it (anyone
+    else gets None)."""
     if not _TOKEN.fullmatch(token or ""):
         return None
+    kinds = (kind,) if isinstance(kind, str) else kind
     # The primary, never a replica (lgdata/replica.py): a job just started must be found.
-    job = Job.objects.using("default").filter(token=token, user=user, kind=kind).first()
+    job = Job.objects.using("default").filter(token=token, user=user, kind__in=kinds).first()
     if job is not None:
         job.status = job_status(job)
     return job
@@ -144,3 +151,27 @@ def jobs_old(*, kind: str) -> list[Job]:
     whatever files they made."""
     cutoff = timezone.now() - datetime.timedelta(seconds=KEEP_SECONDS)
     return list(Job.objects.filter(kind=kind, updated__lt=cutoff))
+
+
+def job_files(job: Job) -> list[str]:
+    """The storage names of the files a job owns: the one it made and the ones it was given."""
+    made = job.result.get("file") if isinstance(job.result, dict) else None
+    return [name for name in [made, *job.params.get("files", [])] if name]
+
+
+def jobs_delete_old(*, days: float) -> tuple[int, int]:
+    """Deletes the jobs last changed more than ``days`` days ago, with their files: finished,
+    failed, or abandoned by a dead worker (``job_status``); a job still waiting or running is
+    kept. Returns (jobs deleted, files deleted)."""
+    cutoff = timezone.now() - datetime.timedelta(days=days)
+    deleted_jobs = deleted_files = 0
+    for job in Job.objects.using("default").filter(updated__lt=cutoff).iterator():
+        if job_status(job) in (Job.Status.QUEUED, Job.Status.RUNNING):
+            continue
+        for name in job_files(job):
+            if default_storage.exists(name):
+                default_storage.delete(name)
+                deleted_files += 1
+        job.delete()
+        deleted_jobs += 1
+    return deleted_jobs, deleted_files

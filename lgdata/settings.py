@@ -352,9 +352,15 @@ if CACHE_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-# Sessions live in the database, read through the cache: any app server reads any session, and
-# a cache restart logs nobody out.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Sessions live in the database: any app server reads any session, and a cache restart logs
+# nobody out. They are read through the cache only when the cache is shared (CACHE_URL): each
+# gunicorn worker's own memory would keep a copy that another worker's change (an upload kept
+# for its confirmation, a language) leaves stale.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if CACHE_URL
+    else "django.contrib.sessions.backends.db"
+)
 # Uploaded files kept between preview and confirmation, and finished exports, go through
 # Django's storage API (STORAGES["default"]): MEDIA_ROOT must be a volume every app server and
 # worker shares, or configure object storage there instead.

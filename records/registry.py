@@ -18,11 +18,13 @@ registry's columns and the cleaning of the office cells are in records/registry_
 
 from __future__ import annotations
 
+import csv
 import datetime
+import io
 import itertools
 import re
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -73,6 +75,10 @@ FIELDS = (
     "website",
 )
 _NAME_MAX_LENGTH = LAO._meta.get_field("name_th").max_length
+MAX_SHOWN_CHANGES = 200  # LAOs whose changes the preview page lists
+# Rows read between two progress reports of a reading in a worker.
+PROGRESS_ROWS = 2000
+Progress = Callable[[int, int], None]
 
 
 @dataclass(frozen=True)
@@ -108,10 +114,53 @@ class RegistryImportResult:
     warnings: list[FileIssue] = field(default_factory=uploads.IssueList)
     changes: list[LAOChange] = field(default_factory=list)
     seconds: float = 0.0
+    changes_more: int = 0  # changes counted but not kept (a result read back from a job)
 
     @property
     def ok(self) -> bool:
         return not self.errors
+
+    @property
+    def change_count(self) -> int:
+        return len(self.changes) + self.changes_more
+
+    def as_json(self) -> dict:
+        """The result as a job keeps it (lgdata.jobs): the counts, the problems as capped, and
+        the first ``MAX_SHOWN_CHANGES`` changes (all the preview page shows)."""
+        return {
+            "filename": self.filename,
+            "counts": [self.rows, self.created, self.updated, self.unchanged, self.not_in_file],
+            "committed": self.committed,
+            "errors": self.errors.as_json(),
+            "warnings": self.warnings.as_json(),
+            "changes": [
+                [c.code, c.name, c.district, c.created, [[f.label, f.old, f.new] for f in c.fields]]
+                for c in self.changes[:MAX_SHOWN_CHANGES]
+            ],
+            "changes_more": max(len(self.changes) - MAX_SHOWN_CHANGES, 0),
+            "seconds": self.seconds,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict) -> RegistryImportResult:
+        rows, created, updated, unchanged, not_in_file = data["counts"]
+        return cls(
+            filename=data["filename"],
+            rows=rows,
+            created=created,
+            updated=updated,
+            unchanged=unchanged,
+            not_in_file=not_in_file,
+            committed=data["committed"],
+            errors=uploads.IssueList.from_json(data["errors"]),
+            warnings=uploads.IssueList.from_json(data["warnings"]),
+            changes=[
+                LAOChange(code, name, district, created, [FieldChange(*f) for f in fields])
+                for code, name, district, created, fields in data["changes"]
+            ],
+            changes_more=data["changes_more"],
+            seconds=data["seconds"],
+        )
 
     @property
     def laos(self) -> int:
@@ -121,36 +170,67 @@ class RegistryImportResult:
 # --- Reading the file ------------------------------------------------------------------------
 
 
-def registry_read(data: bytes, bounds: uploads.Bounds | None = None) -> tablib.Dataset:
+def registry_read(
+    data: bytes, bounds: uploads.Bounds | None = None, progress: Progress | None = None
+) -> tablib.Dataset:
     """Reads a registry file (XLSX, or CSV in UTF-8, UTF-8 with BOM or TIS-620/CP874).
 
     The format is told by content, not by file name. Raises ``UploadError`` with a message
     for the user when the file is empty, too large, damaged or not a spreadsheet at all.
+    ``progress(rows read, rows in the file)`` is called every ``PROGRESS_ROWS`` rows.
     """
     bounds = bounds or uploads.REGISTRY_BOUNDS
     kind = uploads.file_kind(data)
     if kind == uploads.XLSX:
-        return _read_xlsx(data, bounds)
+        return _read_xlsx(data, bounds, progress)
     if kind == uploads.XLS:
         raise uploads.old_excel_error()
-    return _read_csv(
-        bounds,
-        uploads.decode_text(
-            data,
-            refusal=_(
-                "This file is neither an Excel workbook (.xlsx) nor a CSV text file. "
-                "Save the registry as .xlsx or as CSV (UTF-8) and upload it again."
-            ),
+    return _read_csv(bounds, _decode(data), progress)
+
+
+def _decode(data: bytes) -> str:
+    return uploads.decode_text(
+        data,
+        refusal=_(
+            "This file is neither an Excel workbook (.xlsx) nor a CSV text file. "
+            "Save the registry as .xlsx or as CSV (UTF-8) and upload it again."
         ),
     )
 
 
-def _read_csv(bounds: uploads.Bounds, text: str) -> tablib.Dataset:
+def registry_precheck(data: bytes) -> int:
+    """What the request checks of a file a worker will read (records/tasks.py), all in a
+    fraction of a second: its kind, a workbook's zip and sheet sizes (``uploads.check_zip``),
+    a CSV's encoding and header. Returns the rows the file holds, as far as it says; raises
+    ``UploadError`` as ``registry_read`` would."""
+    kind = uploads.file_kind(data)
+    if kind == uploads.XLS:
+        raise uploads.old_excel_error()
+    if kind == uploads.XLSX:
+        uploads.check_zip(data, uploads.REGISTRY_BOUNDS)
+        return max(uploads.sheet_rows(data) - 1, 0)
+    text = _decode(data)
+    header = next(csv.reader(io.StringIO(text[: 64 * 1024], newline="")), [])
+    _check_header([cell.strip() for cell in header])
+    return text.count("\n") - 1
+
+
+def _reported(rows, total: int, progress: Progress | None):
+    """The rows, calling ``progress`` every ``PROGRESS_ROWS`` of them."""
+    for count, row in enumerate(rows, start=1):
+        if progress is not None and count % PROGRESS_ROWS == 0:
+            progress(count, max(total, count))
+        yield row
+
+
+def _read_csv(
+    bounds: uploads.Bounds, text: str, progress: Progress | None = None
+) -> tablib.Dataset:
     rows = uploads.csv_rows(text, bounds)
     dataset = tablib.Dataset(headers=[cell.strip() for cell in next(rows, (1, []))[1]])
     _check_header(list(dataset.headers or []))  # no registry: refused before its rows
     width = len(dataset.headers)
-    for line, row in rows:
+    for line, row in _reported(rows, text.count("\n"), progress):
         if len(row) > width and any(cell.strip() for cell in row[width:]):
             raise UploadError(
                 _("Line %(line)s has %(count)s cells but the header has %(width)s columns.")
@@ -161,7 +241,9 @@ def _read_csv(bounds: uploads.Bounds, text: str) -> tablib.Dataset:
     return dataset
 
 
-def _read_xlsx(data: bytes, bounds: uploads.Bounds) -> tablib.Dataset:
+def _read_xlsx(
+    data: bytes, bounds: uploads.Bounds, progress: Progress | None = None
+) -> tablib.Dataset:
     """The first sheet, read in streaming mode within the registry's bounds."""
     rows = uploads.xlsx_rows(data, bounds)
     header = list(next(rows, (1, ()))[1])
@@ -170,7 +252,7 @@ def _read_xlsx(data: bytes, bounds: uploads.Bounds) -> tablib.Dataset:
     dataset = tablib.Dataset(headers=[_cell_text(h) for h in header])
     _check_header(list(dataset.headers or []))  # no registry: refused before its rows
     width = len(header)
-    for _line, row in rows:
+    for _line, row in _reported(rows, uploads.sheet_rows(data), progress):
         if len(row) > width and any(cell not in (None, "") for cell in row[width:]):
             raise UploadError(
                 _("The first sheet has rows with more cells than the header has columns.")
@@ -654,6 +736,7 @@ def registry_import(
     commit: bool,
     by: User | None = None,
     bounds: uploads.Bounds | None = None,
+    progress: Progress | None = None,
 ) -> RegistryImportResult:
     """Checks a registry file against the database and, if asked and it has no error, applies it.
 
@@ -667,7 +750,7 @@ def registry_import(
     """
     started = time.perf_counter()
     bounds = bounds or uploads.REGISTRY_BOUNDS
-    dataset = data if isinstance(data, tablib.Dataset) else registry_read(data, bounds)
+    dataset = data if isinstance(data, tablib.Dataset) else registry_read(data, bounds, progress)
     columns = _check_header(list(dataset.headers or []))
     geo = _Geography()
     checker = _Checker(dataset, columns, geo)

@@ -1,13 +1,16 @@
 """The registry import for department staff: upload, preview what would change, confirm.
 
 The file stays on the server between preview and confirm (records/uploads.py); the confirmation
-checks it again against today's database and applies it all or nothing.
+checks it again against today's database and applies it all or nothing. A large file is read
+by a task worker, for the preview and for the import (records/tasks.py): the request only
+checks what is cheap, keeps the file and sends the user to the job's page.
 """
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -15,11 +18,31 @@ from accounts import access
 from lgdata import jobs
 from records import registry, tasks, uploads
 from records.forms import RegistryUploadForm
-from records.views import request_language
+from records.views import import_job_waiting_page, request_language
 
 
 def _registry_uploads(request: HttpRequest) -> uploads.KeptUploads:
     return uploads.KeptUploads(request.session, "registry_uploads")
+
+
+def _expired(request: HttpRequest) -> HttpResponse:
+    messages.error(request, _("This upload has expired or was already imported. Upload it again."))
+    return redirect("records:registry-import")
+
+
+def _job_start(request: HttpRequest, *, kind: str, token: str, filename: str, rows: int):
+    return jobs.job_start(
+        kind=kind,
+        user=request.user,
+        task=tasks.TASKS[kind],
+        params={
+            "upload": token,
+            "files": [uploads.kept_name(token)],
+            "filename": filename,
+            "language": request_language(request),
+        },
+        total=rows,
+    )
 
 
 @login_required
@@ -32,6 +55,13 @@ def registry_import(request: HttpRequest) -> HttpResponse:
         filename = form.cleaned_data["file"].name
         try:
             data = form.read()
+            if len(data) > tasks.REGISTRY_BACKGROUND_BYTES:
+                rows = registry.registry_precheck(data)
+                token = _registry_uploads(request).keep(data, filename)
+                job = _job_start(
+                    request, kind=tasks.PREVIEW_KIND, token=token, filename=filename, rows=rows
+                )
+                return redirect("records:registry-import-check", token=job.token)
             result = registry.registry_import(
                 data=data, filename=filename, commit=False, by=request.user
             )
@@ -49,6 +79,37 @@ def registry_import(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+def registry_import_check(request: HttpRequest, token: str) -> HttpResponse:
+    """A large upload read by a worker: its progress, then the preview to confirm."""
+    if not access.can_import_registry(request.user):
+        raise Http404
+    job = jobs.job_get(token, user=request.user, kind=tasks.PREVIEW_KIND)
+    if job is None:
+        raise Http404
+    waiting = import_job_waiting_page(
+        request,
+        job,
+        title=_("Registry import preview"),
+        retry_url=reverse("records:registry-import-job-retry", args=[job.token]),
+        back_url=reverse("records:registry-import"),
+    )
+    if waiting is not None:
+        return waiting
+    result = registry.RegistryImportResult.from_json(job.result["result"])
+    upload = job.params["upload"]
+    # Confirmable while the upload waits in this session (not yet confirmed or expired).
+    confirmable = result.ok and upload in request.session.get("registry_uploads", {})
+    return render(
+        request,
+        "records/registry_import_preview.html",
+        {
+            "result": result,
+            "confirm_form": uploads.ConfirmForm(initial={"token": upload if confirmable else ""}),
+        },
+    )
+
+
+@login_required
 @require_POST
 def registry_import_confirm(request: HttpRequest) -> HttpResponse:
     """Apply a previewed upload, all or nothing, checking it again against today's database."""
@@ -59,27 +120,17 @@ def registry_import_confirm(request: HttpRequest) -> HttpResponse:
     token = form.cleaned_data["token"] if form.is_valid() else ""
     upload = kept.get(token)
     if upload is None:
-        messages.error(
-            request, _("This upload has expired or was already imported. Upload it again.")
-        )
-        return redirect("records:registry-import")
+        return _expired(request)
     data, filename = upload
     try:
-        dataset = registry.registry_read(data)
-        if dataset.height >= tasks.BACKGROUND_ROWS:
-            # A large file runs in a worker; the page follows it (records/tasks.py).
+        # A large file is not read here at all; a small one with many rows is read (quickly)
+        # but imported by a worker too.
+        large = len(data) > tasks.REGISTRY_BACKGROUND_BYTES
+        dataset = None if large else registry.registry_read(data)
+        if large or dataset.height >= tasks.BACKGROUND_ROWS:
             kept.hand_over(token)
-            job = jobs.job_start(
-                kind=tasks.KIND,
-                user=request.user,
-                task=tasks.registry_import,
-                params={
-                    "upload": token,
-                    "filename": filename,
-                    "language": request_language(request),
-                },
-                total=dataset.height,
-            )
+            rows = dataset.height if dataset is not None else registry.registry_precheck(data)
+            job = _job_start(request, kind=tasks.KIND, token=token, filename=filename, rows=rows)
             return redirect("records:registry-import-job", token=job.token)
         result = registry.registry_import(
             data=dataset, filename=filename, commit=True, by=request.user
@@ -115,16 +166,16 @@ def registry_import_job(request: HttpRequest, token: str) -> HttpResponse:
 @login_required
 @require_POST
 def registry_import_job_retry(request: HttpRequest, token: str) -> HttpResponse:
-    """Runs a failed large import again (a new task), if its upload is still kept."""
+    """Runs a failed large preview or import again (a new task), if its upload is still kept."""
     if not access.can_import_registry(request.user):
         raise Http404
-    job = jobs.job_get(token, user=request.user, kind=tasks.KIND)
+    job = jobs.job_get(token, user=request.user, kind=(tasks.KIND, tasks.PREVIEW_KIND))
     if job is None:
         raise Http404
     if uploads.kept_read(job.params["upload"]) is None:
-        messages.error(
-            request, _("This upload has expired or was already imported. Upload it again.")
-        )
-        return redirect("records:registry-import")
-    jobs.job_retry(job, task=tasks.registry_import)
-    return redirect("records:registry-import-job", token=job.token)
+        return _expired(request)
+    jobs.job_retry(job, task=tasks.TASKS[job.kind])
+    page = (
+        "records:registry-import-job" if job.kind == tasks.KIND else "records:registry-import-check"
+    )
+    return redirect(page, token=job.token)

@@ -22,6 +22,7 @@ from __future__ import annotations
 import datetime
 import io
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -62,6 +63,8 @@ TITLE_ROW, HELP_ROW, HEADER_ROW, NAME_ROW, FIRST_DATA_ROW = 1, 2, 4, 5, 6
 FIRST_LAO_COLUMN = 6  # F: after code, Thai label, English label, unit, allowed values
 META_FIRST_ROW = 8  # the (sheet, section, LAO, version) rows of the hidden sheet
 MAX_TEMPLATE_LAOS = 100  # a district has at most a few dozen LAOs
+MAX_KEPT_VALUES = 2000  # changed values a background preview keeps to show
+Progress = Callable[[int, int], None]
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 _LOCKED_FILL = PatternFill("solid", fgColor="E9ECEF")
@@ -422,10 +425,14 @@ def _not_a_template() -> UploadError:
     )
 
 
-def template_read(data: bytes) -> TemplateFile:
-    """Reads a filled-in template, checking it by content, never by name: an XLSX within the
-    upload and unpacked-size limits (records/uploads.py), that openpyxl opens, with the
-    portal's hidden sheet. Raises ``UploadError`` with a message for the user."""
+def template_precheck(data: bytes) -> None:
+    """What the request checks of a template a worker will read (records/tasks.py), in a
+    fraction of a second: an XLSX whose zip and sheets are within the template's bounds."""
+    _check_kind(data)
+    uploads.check_zip(data, uploads.TEMPLATE_BOUNDS)
+
+
+def _check_kind(data: bytes) -> None:
     kind = uploads.file_kind(data)
     if kind == uploads.XLS:
         raise UploadError(
@@ -438,7 +445,17 @@ def template_read(data: bytes) -> TemplateFile:
                 "template you downloaded from the portal, saved as Excel Workbook (.xlsx)."
             )
         )
-    bounds = uploads.TEMPLATE_BOUNDS
+
+
+def template_read(
+    data: bytes, bounds: uploads.Bounds | None = None, progress: Progress | None = None
+) -> TemplateFile:
+    """Reads a filled-in template, checking it by content, never by name: an XLSX within the
+    upload and unpacked-size limits (records/uploads.py), that openpyxl opens, with the
+    portal's hidden sheet. Raises ``UploadError`` with a message for the user.
+    ``progress(sheets read, sheets)`` is called after each section sheet."""
+    _check_kind(data)
+    bounds = bounds or uploads.TEMPLATE_BOUNDS
     uploads.check_zip(data, bounds)  # damaged zip, or one that unpacks to far too much
     try:
         book = load_workbook(io.BytesIO(data))  # bounded by the unpacked size
@@ -467,14 +484,16 @@ def template_read(data: bytes) -> TemplateFile:
         raise _not_a_template()
     template, parts = _read_meta(book[META_SHEET])
     computed = None  # the cached results of formula cells, read only if there is a formula
-    for part in parts:
+    for done, part in enumerate(parts, start=1):
+        if progress is not None:
+            progress(done, len(parts))
         if part.title not in book.sheetnames:
             template.issues.append(
                 _issue(part.title, None, "", _("This sheet of the template is missing."))
             )
             continue
         sheet = book[part.title]
-        if _read_sheet(sheet, part, template.issues, deadline):
+        if _read_sheet(sheet, part, template.issues, deadline, bounds):
             computed = computed or load_workbook(io.BytesIO(data), data_only=True)
             _fill_formulas(sheet, computed[part.title], part, template.issues)
         template.sheets.append(part)
@@ -506,7 +525,11 @@ def _read_meta(sheet) -> tuple[TemplateFile, list[_SheetPart]]:
 
 
 def _read_sheet(
-    sheet, part: _SheetPart, issues: list[FileIssue], deadline: uploads.Deadline
+    sheet,
+    part: _SheetPart,
+    issues: list[FileIssue],
+    deadline: uploads.Deadline,
+    bounds: uploads.Bounds,
 ) -> bool:
     """Reads the LAO columns and the field rows; True if a value cell holds a formula."""
     formulas = False
@@ -548,7 +571,7 @@ def _read_sheet(
             if cell.data_type == "f":
                 formulas = True
             cells[column] = cell.value
-        uploads.check_cells(row, [code, *cells.values()], uploads.TEMPLATE_BOUNDS)
+        uploads.check_cells(row, [code, *cells.values()], bounds)
         if code in (None, "") and all(v in (None, "") for v in cells.values()):
             continue
         part.rows.append((row, str(code or "").strip(), cells))
@@ -617,9 +640,48 @@ class TemplateImportResult:
     def ok(self) -> bool:
         return not self.refusals and not self.errors
 
+    changes_more: int = 0  # values counted but not kept (a result read back from a job)
+
     @property
     def values_changed(self) -> int:
-        return sum(len(lao.changes) for lao in self.laos)
+        return sum(len(lao.changes) for lao in self.laos) + self.changes_more
+
+    def as_json(self) -> dict:
+        """The result as a job keeps it (lgdata.jobs): the problems as capped and the first
+        ``MAX_KEPT_VALUES`` changed values."""
+        kept, laos = 0, []
+        for lao in self.laos:
+            changes = lao.changes[: max(MAX_KEPT_VALUES - kept, 0)]
+            kept += len(changes)
+            if changes:
+                laos.append([lao.code, lao.name, [list(vars(c).values()) for c in changes]])
+        return {
+            "fiscal_year": self.fiscal_year,
+            "refusals": self.refusals,
+            "errors": uploads.IssueList(self.errors).as_json(),
+            "laos": laos,
+            "changes_more": self.values_changed - kept,
+            "counts": [self.unchanged, self.sections_saved, self.history_rows],
+            "committed": self.committed,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict) -> TemplateImportResult:
+        unchanged, sections_saved, history_rows = data["counts"]
+        return cls(
+            fiscal_year=data["fiscal_year"],
+            refusals=data["refusals"],
+            errors=uploads.IssueList.from_json(data["errors"]),
+            laos=[
+                LAOPreview(code, name, [ValuePreview(*c) for c in changes])
+                for code, name, changes in data["laos"]
+            ],
+            unchanged=unchanged,
+            committed=data["committed"],
+            sections_saved=sections_saved,
+            history_rows=history_rows,
+            changes_more=data["changes_more"],
+        )
 
 
 @dataclass
@@ -637,8 +699,14 @@ def _cell_for_import(value):
     return value
 
 
-@transaction.atomic
-def template_import(*, data: bytes, by: User, commit: bool) -> TemplateImportResult:
+def template_import(
+    *,
+    data: bytes,
+    by: User,
+    commit: bool,
+    bounds: uploads.Bounds | None = None,
+    progress: Progress | None = None,
+) -> TemplateImportResult:
     """Checks a filled-in template and, with ``commit`` and no error, saves what changed.
 
     Refused as a whole (nothing written) when the user may not import for one of its LAOs
@@ -648,9 +716,17 @@ def template_import(*, data: bytes, by: User, commit: bool) -> TemplateImportRes
     changed section is saved with ``section_save`` (source "import", by ``by``, expected
     version = the template's), so the edit guards, history, completeness, rules and flags are
     as for a form; a section saved by someone between the check and the save rolls everything
-    back. A dry run saves too and rolls back, so its verdict is the commit's.
+    back. A dry run saves too and rolls back, so its verdict is the commit's. The file is read
+    (``template_read``, within ``bounds``) before the transaction: the reading, the long part,
+    holds no lock, and a worker's progress reports are seen at once.
     """
-    template = template_read(data)
+    return _template_check_and_apply(template_read(data, bounds, progress), by=by, commit=commit)
+
+
+@transaction.atomic
+def _template_check_and_apply(
+    template: TemplateFile, *, by: User, commit: bool
+) -> TemplateImportResult:
     result = TemplateImportResult(
         fiscal_year=template.fiscal_year, errors=uploads.IssueList(template.issues)
     )

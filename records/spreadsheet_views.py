@@ -1,24 +1,48 @@
 """The Excel round trip for clerks and district officers: download a fill-in template, upload it
-filled in, preview, confirm (all or nothing, refused when the record changed meanwhile)."""
+filled in, preview, confirm (all or nothing, refused when the record changed meanwhile).
+
+A template above ``tasks.TEMPLATE_BACKGROUND_BYTES`` is read by a task worker, for the preview
+and for the import (records/tasks.py); the request only checks what is cheap and keeps it.
+"""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts import access
+from lgdata import jobs
 from lgdata.thai import fiscal_year_of
-from records import spreadsheet, uploads
+from records import spreadsheet, tasks, uploads
 from records.models import Section
 from records.schema import current_schema
-from records.views import fiscal_year_or_404, request_language
+from records.views import fiscal_year_or_404, import_job_waiting_page, request_language
+
+_SESSION_KEY = "spreadsheet_uploads"
+_KINDS = (tasks.TEMPLATE_PREVIEW_KIND, tasks.TEMPLATE_KIND)
 
 
 def _template_uploads(request: HttpRequest) -> uploads.KeptUploads:
-    return uploads.KeptUploads(request.session, "spreadsheet_uploads")
+    return uploads.KeptUploads(request.session, _SESSION_KEY)
+
+
+def _job_start(request: HttpRequest, *, kind: str, token: str, filename: str) -> HttpResponse:
+    job = jobs.job_start(
+        kind=kind,
+        user=request.user,
+        task=tasks.TASKS[kind],
+        params={
+            "upload": token,
+            "files": [uploads.kept_name(token)],
+            "filename": filename,
+            "language": request_language(request),
+        },
+    )
+    return redirect("records:spreadsheet-job", token=job.token)
 
 
 @login_required
@@ -32,6 +56,12 @@ def spreadsheet_upload(request: HttpRequest) -> HttpResponse:
         filename = form.cleaned_data["file"].name
         try:
             data = form.read()
+            if len(data) > tasks.TEMPLATE_BACKGROUND_BYTES:
+                spreadsheet.template_precheck(data)
+                token = _template_uploads(request).keep(data, filename)
+                return _job_start(
+                    request, kind=tasks.TEMPLATE_PREVIEW_KIND, token=token, filename=filename
+                )
             result = spreadsheet.template_import(data=data, by=request.user, commit=False)
         except uploads.UploadError as exc:
             form.add_error("file", str(exc))
@@ -106,6 +136,9 @@ def spreadsheet_confirm(request: HttpRequest) -> HttpResponse:
         )
         return redirect("records:spreadsheet")
     data, filename = upload
+    if len(data) > tasks.TEMPLATE_BACKGROUND_BYTES:
+        kept.hand_over(token)
+        return _job_start(request, kind=tasks.TEMPLATE_KIND, token=token, filename=filename)
     try:
         result = spreadsheet.template_import(data=data, by=request.user, commit=True)
     except uploads.UploadError as exc:
@@ -125,3 +158,64 @@ def spreadsheet_confirm(request: HttpRequest) -> HttpResponse:
         % {"values": result.history_rows, "sections": result.sections_saved},
     )
     return redirect("records:spreadsheet")
+
+
+@login_required
+def spreadsheet_job(request: HttpRequest, token: str) -> HttpResponse:
+    """A large template read by a worker: its progress, then the preview to confirm, or (once
+    confirmed) the outcome of its import."""
+    if not access.template_laos(request.user).exists():
+        raise Http404
+    job = jobs.job_get(token, user=request.user, kind=_KINDS)
+    if job is None:
+        raise Http404
+    preview = job.kind == tasks.TEMPLATE_PREVIEW_KIND
+    waiting = import_job_waiting_page(
+        request,
+        job,
+        title=_("Template import preview") if preview else _("Template import"),
+        retry_url=reverse("records:spreadsheet-job-retry", args=[job.token]),
+        back_url=reverse("records:spreadsheet"),
+    )
+    if waiting is not None:
+        return waiting
+    result = spreadsheet.TemplateImportResult.from_json(job.result["result"])
+    upload = job.params["upload"]
+    # Confirmable while the upload waits in this session (not yet confirmed or expired).
+    confirmable = preview and result.ok and result.laos
+    confirmable = confirmable and upload in request.session.get(_SESSION_KEY, {})
+    if not preview and result.committed:
+        messages.success(
+            request,
+            _("Imported: %(values)s values changed in %(sections)s sections.")
+            % {"values": result.history_rows, "sections": result.sections_saved},
+        )
+        return redirect("records:spreadsheet")
+    return render(
+        request,
+        "records/spreadsheet_preview.html",
+        {
+            "result": result,
+            "filename": job.params["filename"],
+            "token": upload if confirmable else "",
+        },
+        status=200 if result.ok else (422 if preview else 409),
+    )
+
+
+@login_required
+@require_POST
+def spreadsheet_job_retry(request: HttpRequest, token: str) -> HttpResponse:
+    """Runs a failed large preview or import again (a new task), if its upload is still kept."""
+    if not access.template_laos(request.user).exists():
+        raise Http404
+    job = jobs.job_get(token, user=request.user, kind=_KINDS)
+    if job is None:
+        raise Http404
+    if uploads.kept_read(job.params["upload"]) is None:
+        messages.error(
+            request, _("This upload has expired or was already imported. Upload it again.")
+        )
+        return redirect("records:spreadsheet")
+    jobs.job_retry(job, task=tasks.TASKS[job.kind])
+    return redirect("records:spreadsheet-job", token=job.token)

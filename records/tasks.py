@@ -1,19 +1,42 @@
-"""The records app's background task (Django's tasks API; see lgdata/jobs.py for why): a large
-registry import, confirmed on the web and run by a worker (``manage.py db_worker``)."""
+"""The records app's background tasks (Django's tasks API; see lgdata/jobs.py for why), run by a
+worker (``manage.py db_worker``), never in a request:
+
+- a registry upload above ``REGISTRY_BACKGROUND_BYTES`` is checked (the dry run) by a worker,
+  and so is its confirmed import, as is any confirmed import of ``BACKGROUND_ROWS`` rows;
+- a template upload above ``TEMPLATE_BACKGROUND_BYTES`` likewise, preview and import.
+
+The request only checks what is cheap (the file's kind, a workbook's zip and sheet sizes, a
+CSV's header: ``registry_precheck``, ``template_precheck``), keeps the upload through the
+storage API (records/uploads.py) and starts a job; the worker reads it within its own bounds
+(``uploads.REGISTRY_WORKER_BOUNDS``, ``uploads.TEMPLATE_WORKER_BOUNDS``: the same sizes and rows,
+a longer time), and keeps the outcome in the job's row (problems capped) for the page to show.
+A file the worker refuses is a finished job with the refusal's message, not a failure.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+from django.utils import translation
 from django_tasks import task
 
 from lgdata import jobs
 from lgdata.models import Job
 
 KIND = "registry-import"
+PREVIEW_KIND = "registry-preview"
+TEMPLATE_PREVIEW_KIND = "template-preview"
+TEMPLATE_KIND = "template-import"
 # From this many rows up, a confirmed registry import runs as a task and the user watches its
 # page; smaller files import at once, within the request.
 BACKGROUND_ROWS = 1000
+# From these sizes up, an upload is read by a worker, not in the request. The national registry
+# (15.5 MB as CSV, 4.8 MB as XLSX) is far above; a province's rows (~1 MB as CSV) just under,
+# read in a request within 1-2 s. A template of one LAO and every section is ~30 KB and reads
+# in about a second; one of a district's 100 LAOs (0.17 MB) takes 1.5-5 s.
+REGISTRY_BACKGROUND_BYTES = 1024 * 1024
+TEMPLATE_BACKGROUND_BYTES = 64 * 1024
 # The errors a job keeps to show (a changed database can make every row an error).
 KEEP_ERRORS = 200
 
@@ -23,30 +46,123 @@ def registry_import(job_id: int) -> dict[str, Any]:
     return jobs.job_run(job_id, registry_import_work)
 
 
-def registry_import_work(job: Job, progress: jobs.Progress) -> dict[str, Any]:
-    """Imports the kept upload, all or nothing, exactly as the synchronous confirmation does;
-    the upload is deleted once imported (kept for a retry otherwise)."""
-    from django.utils import translation
+@task()
+def registry_preview(job_id: int) -> dict[str, Any]:
+    return jobs.job_run(job_id, registry_preview_work)
 
-    from records import registry, uploads
+
+@task()
+def template_preview(job_id: int) -> dict[str, Any]:
+    return jobs.job_run(job_id, template_preview_work)
+
+
+@task()
+def template_import(job_id: int) -> dict[str, Any]:
+    return jobs.job_run(job_id, template_import_work)
+
+
+# The task of each kind, to retry a failed job.
+TASKS = {
+    KIND: registry_import,
+    PREVIEW_KIND: registry_preview,
+    TEMPLATE_PREVIEW_KIND: template_preview,
+    TEMPLATE_KIND: template_import,
+}
+
+
+def _refusable(job: Job, work: Callable[[bytes], dict[str, Any]]) -> dict[str, Any]:
+    """Runs ``work`` on the kept upload in the uploader's language; a file refused on reading
+    (``UploadError``) is an outcome to show, ``{"refused": message}``, and its upload is gone."""
+    from records import uploads
 
     data = uploads.kept_read(job.params["upload"])
     if data is None:
-        raise FileNotFoundError("the kept registry upload is gone")
+        raise FileNotFoundError("the kept upload is gone")
     with translation.override(job.params.get("language", "th")):
+        try:
+            return work(data)
+        except uploads.UploadError as refusal:
+            uploads.kept_delete(job.params["upload"])
+            return {"ok": False, "refused": str(refusal)}
+
+
+def _registry_dataset(data: bytes, progress: jobs.Progress):
+    """The file read within the worker's bounds, before (outside) the import's transaction: its
+    progress reports are then seen by the page at once, and the reading, the long part, holds
+    no lock in the database."""
+    from records import registry, uploads
+
+    return registry.registry_read(data, uploads.REGISTRY_WORKER_BOUNDS, progress)
+
+
+def registry_import_work(job: Job, progress: jobs.Progress) -> dict[str, Any]:
+    """Imports the kept upload, all or nothing, exactly as the synchronous confirmation does;
+    the upload is deleted once imported (kept for a retry otherwise)."""
+    from records import registry, uploads
+
+    def work(data: bytes) -> dict[str, Any]:
         result = registry.registry_import(
-            data=data, filename=job.params["filename"], commit=True, by=job.user
+            data=_registry_dataset(data, progress),
+            filename=job.params["filename"],
+            commit=True,
+            by=job.user,
         )
-        errors = [str(issue) for issue in result.errors[:KEEP_ERRORS]]
-    progress(result.rows, result.rows)
-    if result.ok:
-        uploads.kept_delete(job.params["upload"])
-    return {
-        "ok": result.ok,
-        "rows": result.rows,
-        "created": result.created,
-        "updated": result.updated,
-        "unchanged": result.unchanged,
-        "errors": errors,
-        "error_count": len(result.errors),
-    }
+        progress(result.rows, result.rows)
+        if result.ok:
+            uploads.kept_delete(job.params["upload"])
+        return {
+            "ok": result.ok,
+            "rows": result.rows,
+            "created": result.created,
+            "updated": result.updated,
+            "unchanged": result.unchanged,
+            "errors": [str(issue) for issue in result.errors[:KEEP_ERRORS]],
+            "error_count": result.errors.total,
+        }
+
+    return _refusable(job, work)
+
+
+def registry_preview_work(job: Job, progress: jobs.Progress) -> dict[str, Any]:
+    """The dry run of a large registry upload; the upload stays kept for its confirmation."""
+    from records import registry
+
+    def work(data: bytes) -> dict[str, Any]:
+        result = registry.registry_import(
+            data=_registry_dataset(data, progress),
+            filename=job.params["filename"],
+            commit=False,
+            by=job.user,
+        )
+        progress(result.rows, result.rows)
+        return {"ok": result.ok, "result": result.as_json()}
+
+    return _refusable(job, work)
+
+
+def _template_work(job: Job, progress: jobs.Progress, *, commit: bool) -> dict[str, Any]:
+    from records import spreadsheet, uploads
+
+    def work(data: bytes) -> dict[str, Any]:
+        result = spreadsheet.template_import(
+            data=data,
+            by=job.user,
+            commit=commit,
+            bounds=uploads.TEMPLATE_WORKER_BOUNDS,
+            progress=progress,
+        )
+        if commit:  # imported or refused, this upload is done with (as in the request)
+            uploads.kept_delete(job.params["upload"])
+        return {"ok": result.ok, "result": result.as_json()}
+
+    return _refusable(job, work)
+
+
+def template_preview_work(job: Job, progress: jobs.Progress) -> dict[str, Any]:
+    """The dry run of a large template upload; the upload stays kept for its confirmation."""
+    return _template_work(job, progress, commit=False)
+
+
+def template_import_work(job: Job, progress: jobs.Progress) -> dict[str, Any]:
+    """The confirmed import of a large template, all or nothing."""
+    return _template_work(job, progress, commit=True)

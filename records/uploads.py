@@ -24,7 +24,7 @@ import secrets
 import time
 import zipfile
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import IO
 
 from django import forms
@@ -83,6 +83,12 @@ TEMPLATE_BOUNDS = Bounds(max_unpacked=4 * MB, max_ratio=30, max_rows=5_000, max_
 
 # On the server (a management command) no request waits: only the reading time is longer.
 SERVER_SECONDS = 600.0
+# In a task worker (records/tasks.py) no request waits either: the same sizes, rows and columns
+# (they already fit the largest real file), and a reading time long enough for the national
+# registry as XLSX (13-44 s with openpyxl) or the largest template, with room for a busy machine.
+WORKER_SECONDS = 300.0
+REGISTRY_WORKER_BOUNDS = replace(REGISTRY_BOUNDS, seconds=WORKER_SECONDS)
+TEMPLATE_WORKER_BOUNDS = replace(TEMPLATE_BOUNDS, seconds=WORKER_SECONDS)
 
 
 class UploadError(Exception):
@@ -114,6 +120,19 @@ class IssueList(list):
 
     def __bool__(self) -> bool:
         return self.total > 0
+
+    def as_json(self) -> dict:
+        """The kept problems and the count, for a job's result (lgdata.jobs)."""
+        return {
+            "items": [[i.line, i.column, i.message, i.sheet] for i in self],
+            "total": self.total,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict) -> IssueList:
+        issues = cls(FileIssue(*item) for item in data["items"])
+        issues.total = data["total"]
+        return issues
 
 
 def more_message(issues: IssueList) -> str:
@@ -239,6 +258,9 @@ def check_zip(data: bytes, bounds: Bounds) -> None:
                 "LibreOffice or Google Sheets do. Open it in Excel, save it and upload it again."
             )
         )
+    for member in members:
+        if member.filename.startswith("xl/worksheets/") and member.filename.endswith(".xml"):
+            _check_sheet_size(data, member, bounds)
 
 
 def _unsized_sheet(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> bool:
@@ -247,6 +269,85 @@ def _unsized_sheet(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> bool:
         return False
     with archive.open(member) as stream:
         return b"dimension" not in stream.read(64 * 1024)
+
+
+_DIMENSION = re.compile(
+    rb'<(?:\w+:)?dimension\s+ref="\$?([A-Z]{1,3})\$?([0-9]{1,7})(?::\$?([A-Z]{1,3})\$?([0-9]{1,7}))?"'
+)
+_CELL_OPENINGS = (b"<c ", b"<c>")
+_ROW_END = b"</row>"
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + letter - ord("A") + 1
+    return number
+
+
+def sheet_rows(data: bytes) -> int:
+    """The rows the workbook's first sheet declares (its <dimension>), 0 if it says nothing:
+    a cheap estimate for a progress bar."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        try:
+            with archive.open("xl/worksheets/sheet1.xml") as stream:
+                found = _DIMENSION.search(stream.read(64 * 1024))
+        except KeyError:
+            return 0
+    return int(found.group(4) or found.group(2)) if found else 0
+
+
+def _sheet_too_large(bounds: Bounds) -> UploadError:
+    return UploadError(
+        _(
+            "A sheet of this workbook has more than %(rows)s rows, or a row with more than "
+            "%(columns)s cells or longer than its cells may be: more than the portal reads in "
+            "one file. Remove what the import does not need, or download a new template."
+        )
+        % {"rows": f"{bounds.max_rows:,}", "columns": bounds.max_columns}
+    )
+
+
+def _check_sheet_size(data: bytes, member: zipfile.ZipInfo, bounds: Bounds) -> None:
+    """Refuses a worksheet with more rows, or a row with more cells, than the bounds allow,
+    before openpyxl reads any of it (its first load of a template reads every cell): first by
+    the size it declares (``<dimension ref>``), then by counting rows and cells in the sheet's
+    XML as it unpacks, stopping at the first bound crossed. Counting bytes is ~100 times
+    faster than parsing them, so the whole check costs a fraction of a second."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive, archive.open(member) as stream:
+        head = stream.read(64 * 1024)
+        found = _DIMENSION.search(head)
+        if found:
+            last_letters, last_row = (
+                found.group(3) or found.group(1),
+                found.group(4) or found.group(2),
+            )
+            if (
+                int(last_row) > bounds.max_rows + 1
+                or _column_number(last_letters) > bounds.max_columns
+            ):
+                raise _sheet_too_large(bounds)
+        rows, pending = 0, head
+        while True:
+            parts = pending.split(_ROW_END)
+            pending = parts.pop()  # the row not closed yet
+            for part in parts:
+                rows += 1
+                if rows > bounds.max_rows + 1 or _cells_in(part) > bounds.max_columns:
+                    raise _sheet_too_large(bounds)
+            # One endless row: too many cells, or more bytes than its cells may hold (Thai is
+            # 3 bytes a character in UTF-8; 256 for a cell's markup).
+            longest = bounds.max_columns * (bounds.max_cell_chars * 3 + 256)
+            if len(pending) > longest or _cells_in(pending) > bounds.max_columns:
+                raise _sheet_too_large(bounds)
+            chunk = stream.read(MB)
+            if not chunk:
+                return
+            pending += chunk
+
+
+def _cells_in(xml: bytes) -> int:
+    return sum(xml.count(opening) for opening in _CELL_OPENINGS)
 
 
 class Deadline:
@@ -407,6 +508,11 @@ _KEPT_DIRECTORY = "imports"
 
 def _name(token: str) -> str | None:
     return f"{_KEPT_DIRECTORY}/{token}.upload" if _TOKEN.fullmatch(token or "") else None
+
+
+def kept_name(token: str) -> str:
+    """The storage name of the upload kept under a token (a job names it as a file it owns)."""
+    return _name(token) or ""
 
 
 def kept_read(token: str) -> bytes | None:

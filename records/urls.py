@@ -12,6 +12,11 @@ urlpatterns = [
         name="registry-import-confirm",
     ),
     path(
+        "registry/import/checks/<str:token>/",
+        registry_views.registry_import_check,
+        name="registry-import-check",
+    ),
+    path(
         "registry/import/jobs/<str:token>/",
         registry_views.registry_import_job,
         name="registry-import-job",
@@ -23,6 +28,12 @@ urlpatterns = [
     ),
     path("template/", spreadsheet_views.spreadsheet_upload, name="spreadsheet"),
     path("template/confirm/", spreadsheet_views.spreadsheet_confirm, name="spreadsheet-confirm"),
+    path("template/jobs/<str:token>/", spreadsheet_views.spreadsheet_job, name="spreadsheet-job"),
+    path(
+        "template/jobs/<str:token>/retry/",
+        spreadsheet_views.spreadsheet_job_retry,
+        name="spreadsheet-job-retry",
+    ),
     path(
         "template/<int:year>/", spreadsheet_views.spreadsheet_template, name="spreadsheet-template"
     ),

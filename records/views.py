@@ -107,6 +107,32 @@ def request_language(request: HttpRequest) -> str:
     return "en" if getattr(request, "LANGUAGE_CODE", "th") == "en" else "th"
 
 
+def import_job_waiting_page(
+    request: HttpRequest, job, *, title: str, retry_url: str, back_url: str
+) -> HttpResponse | None:
+    """The page of a background import (records/tasks.py) that has no outcome to show yet:
+    waiting or running (it refreshes itself), failed (with a retry) or its file refused on
+    reading (the message). None once it has an outcome, which the caller shows."""
+    waiting = job.status in ("queued", "running")
+    refused = job.result.get("refused", "") if job.status == "done" else ""
+    if job.status == "done" and not refused:
+        return None
+    return render(
+        request,
+        "records/import_job.html",
+        {
+            "job": job,
+            "title": title,
+            "waiting": waiting,
+            "refused": refused,
+            "percent": percent(job.done, job.total) if job.total else 0,
+            "retry_url": retry_url,
+            "back_url": back_url,
+        },
+        status=422 if refused else 200,
+    )
+
+
 @login_required
 def lao_overview(request: HttpRequest, lao_code: str) -> HttpResponse:
     lao = _get_lao_for_user(request, lao_code)

@@ -75,6 +75,8 @@ class Scope:
     job: str
     token: object
     registry_job: str
+    registry_check: str
+    template_job: str
 
 
 def _letter(province: str, reference: str, by, forwards: Circular) -> Circular:
@@ -93,11 +95,11 @@ def _letter(province: str, reference: str, by, forwards: Circular) -> Circular:
     )
 
 
-def _job(user, token: str, kind: str = export_jobs.KIND) -> str:
-    """A finished background job owned by ``user`` (an export with its file in the storage)."""
+def _job(user, token: str, kind: str = export_jobs.KIND, status=Job.Status.DONE) -> str:
+    """A background job owned by ``user`` (finished: an export with its file in the storage)."""
     name = default_storage.save(f"exports/{token}.xlsx", ContentFile(b"PK\x03\x04"))
     Job.objects.create(
-        token=token, kind=kind, user=user, status=Job.Status.DONE, done=1, total=1,
+        token=token, kind=kind, user=user, status=status, done=1, total=1,
         params={"filename": "x.xlsx", "upload": token}, result={"file": name},
     )  # fmt: skip
     return token
@@ -119,6 +121,8 @@ def build_world(media: Path) -> SimpleNamespace:
     notice_of = {"A": people["clerk_a"], "B": people["other_province_officer"]}
     job_of = {"A": people["district_officer"], "B": people["other_province_officer"]}
     registry_job_of = {"A": people["department"], "B": world.admin}
+    # A template job is its uploader's alone: clerk_b sees scope B's because it is theirs.
+    template_job_of = {"A": people["clerk_a"], "B": people["clerk_b"]}
     token_of = {"A": people["executive"], "B": people["department"]}
     world.scopes = {}
     for name, lao, district in (("A", people["lao_a"], "6701"), ("B", people["lao_krabi"], "8104")):
@@ -137,6 +141,11 @@ def build_world(media: Path) -> SimpleNamespace:
             attachment=attachment, notice=notice,
             job=_job(job_of[name], f"job{name}" + "x" * 24), token=token,
             registry_job=_job(registry_job_of[name], f"reg{name}" + "x" * 24, registry_tasks.KIND),
+            # Background previews that failed (their page offers a retry; the upload is gone).
+            registry_check=_job(registry_job_of[name], f"chk{name}" + "x" * 24,
+                                registry_tasks.PREVIEW_KIND, Job.Status.FAILED),
+            template_job=_job(template_job_of[name], f"tpl{name}" + "x" * 24,
+                              registry_tasks.TEMPLATE_PREVIEW_KIND, Job.Status.FAILED),
         )  # fmt: skip
     # Each persona's own API token: the API takes no session.
     world.api_keys = {}

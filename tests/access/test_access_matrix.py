@@ -138,6 +138,27 @@ MATRIX: dict[str, Row] = {
         post_a="302 404 404 404 404 404 404 302 404",
         post_b="302 404 404 404 404 404 404 404 404",
     ),
+    "records:registry-import-check": row(
+        lambda w, s: r("records:registry-import-check", s.registry_check),
+        get_a="302 404 404 404 404 404 404 200 404",
+        get_b="302 404 404 404 404 404 404 404 404",
+        post_a="302 404 404 404 404 404 404 200 404",
+        post_b="302 404 404 404 404 404 404 404 404",
+    ),
+    "records:spreadsheet-job": row(
+        lambda w, s: r("records:spreadsheet-job", s.template_job),
+        get_a="302 200 404 404 404 404 404 404 404",
+        get_b="302 404 200 404 404 404 404 404 404",
+        post_a="302 200 404 404 404 404 404 404 404",
+        post_b="302 404 200 404 404 404 404 404 404",
+    ),
+    "records:spreadsheet-job-retry": row(
+        lambda w, s: r("records:spreadsheet-job-retry", s.template_job),
+        get_a="302 405 405 405 405 405 405 405 405",
+        get_b="302 405 405 405 405 405 405 405 405",
+        post_a="302 302 404 404 404 404 404 404 404",
+        post_b="302 404 302 404 404 404 404 404 404",
+    ),
     "records:registry-import-confirm": row(
         r("records:registry-import-confirm"),
         get="302 405 405 405 405 405 405 405 405",

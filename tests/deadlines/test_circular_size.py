@@ -29,6 +29,7 @@ class CircularSizeTestCase(PersonasTestCase):
         self.assertEqual(response.status_code, 200)
         self.assertTemplateUsed(response, "deadlines/circular_new.html")
         self.assertContains(response, "ระบบอ่านหนังสือได้ไม่เกิน 100000 ตัวอักษร")
+        self.assertNotContains(response, "โปรดวางข้อความของหนังสือหรืออัปโหลดแฟ้ม")  # one message
         self.assertFalse(Circular.objects.exists())
 
     def test_a_letter_at_the_limit_is_read(self):

@@ -73,6 +73,15 @@ class SpreadsheetTestCase(PersonasTestCase):
         book.save(buffer)
         return buffer.getvalue()
 
+    def filled(self, user, changes: dict[str, object], **params) -> bytes:
+        """A downloaded population template with the given fields changed for LAO A."""
+        book = self.download(user, section="population", **params)
+        sheet = book[POPULATION_SHEET]
+        rows, columns = rows_of(sheet), columns_of(sheet)
+        for code, value in changes.items():
+            sheet[f"{columns[self.lao_a.code]}{rows[code]}"] = value
+        return self.saved(book)
+
     def entry(self, lao, section_code: str = "population") -> SectionEntry:
         return SectionEntry.objects.get(
             record__lao=lao, record__fiscal_year=YEAR, section__code=section_code
@@ -153,15 +162,6 @@ class TemplateDownloadTestCase(SpreadsheetTestCase):
 
 
 class TemplateImportTestCase(SpreadsheetTestCase):
-    def filled(self, user, changes: dict[str, object], **params) -> bytes:
-        """A downloaded population template with the given fields changed for LAO A."""
-        book = self.download(user, section="population", **params)
-        sheet = book[POPULATION_SHEET]
-        rows, columns = rows_of(sheet), columns_of(sheet)
-        for code, value in changes.items():
-            sheet[f"{columns[self.lao_a.code]}{rows[code]}"] = value
-        return self.saved(book)
-
     def test_the_round_trip_previews_then_imports_with_history(self):
         data = self.filled(
             self.clerk_a,

@@ -3,6 +3,7 @@ slow read is refused with a message naming the bound, and nothing is written or 
 
 import csv
 import io
+import random
 import zipfile
 from dataclasses import replace
 from unittest import mock
@@ -182,3 +183,93 @@ class CommandCapTestCase(RegistryImportViewTestCase):
         self.assertIn("Errors (300):", out.getvalue())
         self.assertIn("Only the first 200 are shown; 100 more are not.", out.getvalue())
         self.assertEqual(out.getvalue().count("Line "), 200)
+
+
+def workbook_with_sheet(sheet, extra: dict[str, bytes] | None = None) -> bytes:
+    """A valid workbook (openpyxl's own parts) whose first sheet is ``sheet``: its XML, or a
+    function that writes it to a stream (for sheets too large to hold in memory); ``extra``
+    adds members stored as they are (incompressible padding)."""
+    empty = io.BytesIO()
+    openpyxl.Workbook().save(empty)
+    buffer = io.BytesIO()
+    with (
+        zipfile.ZipFile(empty) as source,
+        zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive,
+    ):
+        for member in source.infolist():
+            if member.filename != "xl/worksheets/sheet1.xml":
+                archive.writestr(member.filename, source.read(member))
+        with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as stream:
+            if isinstance(sheet, bytes):
+                stream.write(sheet)
+            else:
+                sheet(stream)
+        for name, data in (extra or {}).items():
+            archive.writestr(name, data, zipfile.ZIP_STORED)
+    return buffer.getvalue()
+
+
+def sheet_xml(rows: list[bytes], dimension: str = "") -> bytes:
+    return (
+        b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        + (f'<dimension ref="{dimension}"/>'.encode() if dimension else b"")
+        + b"<sheetData>"
+        + b"".join(rows)
+        + b"</sheetData></worksheet>"
+    )
+
+
+NUMBERS = random.Random(7)
+
+
+def values(count: int) -> bytes:
+    """``count`` cells of random numbers: a sheet that compresses like a real one (a ratio
+    under the bound), so that only the pre-check can refuse it."""
+    return b"".join(b"<c><v>%d</v></c>" % NUMBERS.randrange(10**9) for _ in range(count))
+
+
+def wide_row(cells: int) -> bytes:
+    return b'<row r="1">' + values(cells) + b"</row>"
+
+
+class SheetPrecheckTestCase(EnglishTestCase):
+    """A sheet too large is refused from its XML, before openpyxl reads a cell of it (the
+    template's first load reads every cell): the refusal is the pre-check's, not the one made
+    after loading ("The sheet … has … rows")."""
+
+    def assertRefusedEarly(self, data: bytes, read=spreadsheet.template_read):
+        with self.assertRaises(UploadError) as refused:
+            read(data)
+        self.assertIn("or a row with more than", str(refused.exception))
+        return refused.exception
+
+    def test_a_declared_size_past_the_bounds_is_refused(self):
+        data = workbook_with_sheet(sheet_xml([wide_row(3)], dimension="A1:C900000"))
+        self.assertLess(len(data), 20_000)
+        self.assertRefusedEarly(data)
+        self.assertRefusedEarly(workbook_with_sheet(sheet_xml([wide_row(3)], "A1:ZZZ1")))
+
+    def test_one_row_with_a_hundred_thousand_cells_is_counted_and_refused(self):
+        # Its <dimension> lies (three cells) and it is under the unpacked-size bound, so only
+        # counting the cells stops it; openpyxl would read every one of them first.
+        data = workbook_with_sheet(sheet_xml([wide_row(100_000)], dimension="A1:C1"))
+        self.assertLess(len(data), 1024 * 1024)
+        for read in (spreadsheet.template_read, registry.registry_read):
+            with self.subTest(reader=read.__module__):
+                self.assertRefusedEarly(data, read)
+
+    def test_more_rows_than_a_template_has_are_counted_and_refused(self):
+        rows = [b'<row r="%d">' % i + values(2) + b"</row>" for i in range(1, 5_010)]
+        error = self.assertRefusedEarly(workbook_with_sheet(sheet_xml(rows)))
+        self.assertIn("5,000 rows", str(error))
+
+    def test_the_refusal_is_in_thai_by_default(self):
+        with translation.override("th"), self.assertRaises(UploadError) as refused:
+            spreadsheet.template_read(workbook_with_sheet(sheet_xml([wide_row(1_000)])))
+        self.assertIn("แผ่นงาน", str(refused.exception))
+
+    def test_a_real_template_sized_sheet_passes_the_precheck(self):
+        rows = [b'<row r="%d">' % i + values(105) + b"</row>" for i in range(1, 400)]
+        uploads.check_zip(
+            workbook_with_sheet(sheet_xml(rows, "A1:DA399")), uploads.TEMPLATE_BOUNDS
+        )  # no refusal
