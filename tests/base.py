@@ -4,9 +4,11 @@ The fast password hasher is set once for the whole run in tests/conftest.py.
 """
 
 import datetime
+import shutil
+import tempfile
 from unittest import mock
 
-from django.test import TestCase
+from django.test import TestCase, override_settings
 
 from tests.factories import make_personas
 
@@ -23,6 +25,14 @@ def at(day: datetime.date) -> datetime.datetime:
 def on(day: datetime.date):
     """Freezes "now" at noon Bangkok time on a day: pages, services and commands read it."""
     return mock.patch("django.utils.timezone.now", return_value=at(day))
+
+
+def temporary_media(case: TestCase) -> str:
+    """Points MEDIA_ROOT at a fresh folder for the rest of one test and removes it after."""
+    media = tempfile.mkdtemp()
+    case.addCleanup(shutil.rmtree, media, ignore_errors=True)
+    case.enterContext(override_settings(MEDIA_ROOT=media))
+    return media
 
 
 class PersonasTestCase(TestCase):
