@@ -28,6 +28,19 @@ def make_user(username: str, role: str, **scope) -> User:
     return User.objects.create_user(username=username, password=PASSWORD, role=role, **scope)
 
 
+# The people of the permission matrix (make_personas), in the order of its columns.
+PERSONA_NAMES = (
+    "clerk_a",
+    "clerk_b",
+    "district_officer",
+    "other_district_officer",
+    "province_officer",
+    "other_province_officer",
+    "department",
+    "executive",
+)
+
+
 def make_personas() -> dict:
     """The permission matrix's people: two LAOs in one district, a third LAO elsewhere, and one
     user of every role, with a neighbour at each level who must not see the others."""

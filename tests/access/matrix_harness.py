@@ -24,20 +24,17 @@ from deadlines.services import circular_create
 from lgdata.models import Job
 from records import tasks as registry_tasks
 from records.models import Province
-from tests.factories import POPULATION, fill_section, make_personas, make_round, make_user
+from tests.factories import (
+    PERSONA_NAMES,
+    POPULATION,
+    fill_section,
+    make_personas,
+    make_round,
+    make_user,
+)
 
 # The order of the columns in every row of the matrix.
-PERSONAS = (
-    "anonymous",
-    "clerk_a",
-    "clerk_b",
-    "district_officer",
-    "other_district_officer",
-    "province_officer",
-    "other_province_officer",
-    "department",
-    "executive",
-)
+PERSONAS = ("anonymous", *PERSONA_NAMES)
 PDF = b"%PDF-1.4\n%%EOF\n"
 
 
