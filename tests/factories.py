@@ -92,6 +92,19 @@ def make_round(
     )
 
 
+def forward_letter(forwards, area, *, reference, date, by=None, subject=None, **fields):
+    """A province's or a district's letter (``area`` is its Province or District) passing the
+    letter ``forwards`` on, under the same subject unless another is given."""
+    from deadlines.models import Circular
+    from deadlines.services import circular_create
+
+    common = {"reference": reference, "date": date, "subject": subject or forwards.subject}
+    common |= {"by": by, "forwards": forwards, **fields}
+    if isinstance(area, District):
+        return circular_create(level=Circular.Level.DISTRICT, district=area, **common)
+    return circular_create(level=Circular.Level.PROVINCE, province=area, **common)
+
+
 def fill_section(lao, fiscal_year, section_code, by, values=None):
     """Fills a section through the service: the given values, or "1" in every required field.
 

@@ -20,7 +20,6 @@ from accounts.models import Role
 from api.services import token_issue
 from dashboards import export_jobs
 from deadlines.models import Circular, Reminder
-from deadlines.services import circular_create
 from lgdata.models import Job
 from records import tasks as registry_tasks
 from records.models import Province
@@ -28,6 +27,7 @@ from tests.factories import (
     PERSONA_NAMES,
     POPULATION,
     fill_section,
+    forward_letter,
     make_personas,
     make_round,
     make_user,
@@ -76,16 +76,14 @@ class Scope:
 
 def _letter(province: str, reference: str, by, forwards: Circular) -> Circular:
     """A province's letter forwarding the department's circular."""
-    return circular_create(
-        level=Circular.Level.PROVINCE,
-        province=Province.objects.get(code=province),
-        forwards=forwards,
+    return forward_letter(
+        forwards,
+        Province.objects.get(code=province),
         reference=reference,
         date=datetime.date(2024, 11, 20),
         subject="ส่งต่อหนังสือ",
         issuer="ผู้ว่าราชการจังหวัด",
         addressees=["นายอำเภอ ทุกอำเภอ"],
-        deadline=None,
         by=by,
     )
 
