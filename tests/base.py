@@ -10,7 +10,7 @@ from unittest import mock
 
 from django.test import TestCase, override_settings
 
-from tests.factories import make_personas
+from tests.factories import POPULATION, fill_section, make_personas
 
 BANGKOK = datetime.timezone(datetime.timedelta(hours=7), "Asia/Bangkok")
 
@@ -45,3 +45,13 @@ class PersonasTestCase(TestCase):
 
     def login(self, user) -> None:
         self.client.force_login(user)
+
+
+class FilledTestCase(PersonasTestCase):
+    """The personas, and LAO A's population section of fiscal year 2568 filled in by its clerk
+    (tests.factories.POPULATION)."""
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        fill_section(cls.lao_a, 2568, "population", cls.clerk_a, POPULATION)

@@ -14,8 +14,7 @@ from django_tasks_db.models import DBTaskResult
 from dashboards import export_jobs
 from lgdata import jobs
 from lgdata.models import Job
-from tests.base import PersonasTestCase, temporary_media
-from tests.factories import POPULATION, fill_section
+from tests.base import FilledTestCase, temporary_media
 from tests.task_worker import run_worker
 
 YEAR = 2568
@@ -23,12 +22,7 @@ IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBa
 DATABASE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 
-class ExportJobTestCase(PersonasTestCase):
-    @classmethod
-    def setUpTestData(cls) -> None:
-        super().setUpTestData()
-        fill_section(cls.lao_a, YEAR, "population", cls.clerk_a, POPULATION)
-
+class ExportJobTestCase(FilledTestCase):
     def setUp(self) -> None:
         temporary_media(self)
         self.enterContext(mock.patch.object(export_jobs, "BACKGROUND_LAOS", 1))

@@ -10,7 +10,7 @@ from django.urls import reverse
 from dashboards.export_scope import export_scope
 from dashboards.export_writers import export_rows
 from records.models import Field, Section
-from tests.base import PersonasTestCase
+from tests.base import FilledTestCase, PersonasTestCase
 from tests.factories import POPULATION, fill_section
 
 YEAR = 2568
@@ -24,11 +24,10 @@ def csv_lines(response) -> list[list[str]]:
     return list(csv.reader(io.StringIO(content.lstrip("\ufeff"))))
 
 
-class RecordExportTestCase(PersonasTestCase):
+class RecordExportTestCase(FilledTestCase):
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()
-        fill_section(cls.lao_a, YEAR, "population", cls.clerk_a, POPULATION)
         fill_section(cls.lao_a, YEAR, "general", cls.clerk_a, {"office_address": EVIL})
         fill_section(
             cls.lao_b, YEAR, "population", cls.clerk_b, {**POPULATION, "population_male": "NA"}

@@ -12,8 +12,8 @@ from django.urls import reverse
 
 from records import hooks, spreadsheet
 from records.models import Field, SectionEntry, ValueChange
-from tests.base import PersonasTestCase, temporary_media
-from tests.factories import POPULATION, fill_section
+from tests.base import FilledTestCase, temporary_media
+from tests.factories import fill_section
 
 YEAR = 2568
 POPULATION_SHEET = "ประชากร"
@@ -37,12 +37,7 @@ def columns_of(sheet) -> dict[str, str]:
     }
 
 
-class SpreadsheetTestCase(PersonasTestCase):
-    @classmethod
-    def setUpTestData(cls) -> None:
-        super().setUpTestData()
-        fill_section(cls.lao_a, YEAR, "population", cls.clerk_a, POPULATION)
-
+class SpreadsheetTestCase(FilledTestCase):
     def setUp(self) -> None:
         temporary_media(self)
 
