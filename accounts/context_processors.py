@@ -5,8 +5,6 @@ is worked out when a template first asks for it, and none of them costs a query.
 do to one object (approve this submission) is passed by the view that shows it.
 """
 
-from functools import cached_property
-
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
 
@@ -14,40 +12,29 @@ from accounts import access
 
 
 class Can:
+    """``can.<question>`` answers a question of ``QUESTIONS`` about the user, once per request."""
+
+    QUESTIONS = {
+        "search_laos": access.can_search_laos,
+        "use_spreadsheet": access.can_use_spreadsheet,
+        "import_registry": access.can_import_registry,
+        "manage_api_tokens": access.can_manage_api_tokens,
+        "admin_site": access.can_open_admin_site,
+        "issue_circular": access.can_issue_circular,
+        "forward_circular": access.can_forward_circular,
+        "see_nation": access.can_see_nation,
+    }
+
     def __init__(self, user) -> None:
         self.user = user
 
-    @cached_property
-    def search_laos(self) -> bool:
-        return access.can_search_laos(self.user)
-
-    @cached_property
-    def use_spreadsheet(self) -> bool:
-        return access.can_use_spreadsheet(self.user)
-
-    @cached_property
-    def import_registry(self) -> bool:
-        return access.can_import_registry(self.user)
-
-    @cached_property
-    def manage_api_tokens(self) -> bool:
-        return access.can_manage_api_tokens(self.user)
-
-    @cached_property
-    def admin_site(self) -> bool:
-        return access.can_open_admin_site(self.user)
-
-    @cached_property
-    def issue_circular(self) -> bool:
-        return access.can_issue_circular(self.user)
-
-    @cached_property
-    def forward_circular(self) -> bool:
-        return access.can_forward_circular(self.user)
-
-    @cached_property
-    def see_nation(self) -> bool:
-        return access.can_see_nation(self.user)
+    def __getattr__(self, question: str) -> bool:
+        try:
+            ask = self.QUESTIONS[question]
+        except KeyError:
+            raise AttributeError(question) from None
+        answer = self.__dict__[question] = ask(self.user)
+        return answer
 
 
 def can(request: HttpRequest) -> dict:

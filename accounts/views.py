@@ -27,10 +27,4 @@ def security_log(request: HttpRequest) -> HttpResponse:
     elif form.is_bound:
         events = events.none()
     page = Paginator(events, 100).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request,
-        "accounts/security_log.html",
-        {"form": form, "page": page, "query": query.urlencode()},
-    )
+    return render(request, "accounts/security_log.html", {"form": form, "page": page})

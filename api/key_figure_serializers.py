@@ -5,14 +5,14 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from api.serializers import (
-    AFTER_HELP,
-    YEAR_HELP,
+    PARENT_HELP,
+    AreaRowsQuery,
     choice_field,
     code_field,
     page_size_field,
+    parent_field,
     year_field,
 )
-from dashboards.key_figures import LEVELS
 
 CURSOR_PATTERN = r"^[A-Za-z0-9_=-]{8,200}$"
 
@@ -23,17 +23,10 @@ class CatalogueQuery(serializers.Serializer):
     """The catalogue takes no parameters."""
 
 
-class IndicatorValuesQuery(serializers.Serializer):
-    level = choice_field(LEVELS, help_text="The places the rows are: provinces, districts or LAOs.")
-    parent = code_field(
-        r"^[0-9]{2}([0-9]{2})?$",
-        _("The parent is a two-digit province or four-digit district code, e.g. 67 or 6701."),
-        required=False,
-        help_text="Only places inside this one: a province code (for level district or lao) "
-        "or a district code (for level lao). Leave out for the whole country (areas) or the "
-        "token's whole scope (LAOs).",
+class IndicatorValuesQuery(AreaRowsQuery):
+    parent = parent_field(
+        PARENT_HELP + " Leave out for the whole country (areas) or the token's whole scope (LAOs)."
     )
-    year = year_field(required=False, help_text=YEAR_HELP)
     approved = choice_field(
         ("0", "1"),
         required=False,
@@ -41,13 +34,6 @@ class IndicatorValuesQuery(serializers.Serializer):
         help_text="1: only records approved by the province count; 0 (default): the latest "
         "entered values.",
     )
-    after = code_field(
-        r"^[0-9]{2,7}$",
-        _("Give the code the page starts after, as in the `next` link."),
-        required=False,
-        help_text=AFTER_HELP,
-    )
-    page_size = page_size_field(100, 1000)
 
 
 class ChangesQuery(serializers.Serializer):

@@ -100,15 +100,27 @@ class LAODetailQuery(serializers.Serializer):
     year = year_field(required=False, help_text=YEAR_HELP)
 
 
-class CompletenessQuery(serializers.Serializer):
-    level = choice_field(LEVELS, help_text="The places the rows are: provinces, districts or LAOs.")
-    parent = code_field(
+PARENT_HELP = (
+    "Only places inside this one: a province code (for level district or lao) or a district "
+    "code (for level lao)."
+)
+
+
+def parent_field(help_text: str) -> serializers.CharField:
+    return code_field(
         r"^[0-9]{2}([0-9]{2})?$",
         _("The parent is a two-digit province or four-digit district code, e.g. 67 or 6701."),
         required=False,
-        help_text="Only places inside this one: a province code (for level district or lao) "
-        "or a district code (for level lao). Leave out for the whole of the token's scope.",
+        help_text=help_text,
     )
+
+
+class AreaRowsQuery(serializers.Serializer):
+    """Rows by place (completeness, an indicator's values): the level, the parent they are
+    inside, the year, and pages in code order."""
+
+    level = choice_field(LEVELS, help_text="The places the rows are: provinces, districts or LAOs.")
+    parent = parent_field(PARENT_HELP + " Leave out for the whole of the token's scope.")
     year = year_field(required=False, help_text=YEAR_HELP)
     after = code_field(
         r"^[0-9]{2,7}$",
@@ -117,6 +129,10 @@ class CompletenessQuery(serializers.Serializer):
         help_text=AFTER_HELP,
     )
     page_size = page_size_field(100, 1000)
+
+
+class CompletenessQuery(AreaRowsQuery):
+    pass
 
 
 class CircularListQuery(serializers.Serializer):

@@ -11,6 +11,7 @@ time against the deadline (``burnup_chart``), and the provinces' tile map (``til
 
 import datetime
 import html
+import itertools
 from dataclasses import dataclass, field
 
 from django.utils.safestring import SafeString, mark_safe
@@ -160,6 +161,15 @@ class Bar:
     href: str = ""
 
 
+def draw_title(svg: Svg, lines: list[str]) -> None:
+    """A chart's title in bold at its top left, one line of text after another."""
+    for n, line in enumerate(lines):
+        svg.element(
+            "text", line, x=0, y=BODY_PX + n * LINE_PX, font_size=BODY_PX, font_weight=600,
+            fill="#212529",
+        )  # fmt: skip
+
+
 def bar_chart(bars: list[Bar], *, title: str, testid: str = "bar-chart") -> SafeString:
     """Horizontal bars of completeness (0–100 %), one a row: the name above its bar (wrapped on
     two lines when long) and the value at the end of the bar; the order is the caller's. Narrow
@@ -172,11 +182,7 @@ def bar_chart(bars: list[Bar], *, title: str, testid: str = "bar-chart") -> Safe
     body = sum(LINE_PX * len(lines) + bar_h + gap for _bar, lines in rows)
     height = top + body + LINE_PX + 8
     svg = Svg(width=width, height=height, title=title, testid=testid)
-    for n, line in enumerate(title_lines):
-        svg.element(
-            "text", line, x=0, y=BODY_PX + n * LINE_PX, font_size=BODY_PX, font_weight=600,
-            fill="#212529",
-        )  # fmt: skip
+    draw_title(svg, title_lines)
     bottom = height - LINE_PX - 4
     for tick in (0, 50, 100):
         x = bar_width * tick / 100
@@ -257,11 +263,7 @@ def burnup_chart(
     height = top + plot_h + bottom
     days = max((end - start).days, 1)
     svg = Svg(width=width, height=height, title=title, testid=testid)
-    for n, line in enumerate(title_lines):
-        svg.element(
-            "text", line, x=0, y=BODY_PX + n * LINE_PX, font_size=BODY_PX, font_weight=600,
-            fill="#212529",
-        )  # fmt: skip
+    draw_title(svg, title_lines)
 
     def x(day: datetime.date) -> float:
         return left + plot_w * (day - start).days / days
@@ -369,26 +371,57 @@ class Tile:
     href: str = ""
 
 
-def tile_map(tiles: dict[str, Tile], *, title: str, testid: str = "tile-map") -> SafeString:
-    """Every province as a square in its place (dashboards.tilemap), coloured by completeness,
-    with its abbreviation and per cent; a legend of the colour steps below."""
-    size, gap, top = 54, 3, 30
-    width = COLUMNS * (size + gap)
-    legend_top = top + ROWS * (size + gap) + 8
-    height = legend_top + 16 + 2 * LINE_PX
-    svg = Svg(width=width, height=height, title=title, testid=testid)
-    svg.element(
-        "text", _clip(title, 40), x=0, y=BODY_PX, font_size=BODY_PX, font_weight=600,
-        fill="#212529",
-    )  # fmt: skip
+@dataclass
+class TileFace:
+    """How one province's tile is drawn: its colours, the number on it (``shown``, and
+    ``data_value`` for the tests), what pointing at it says, and a link."""
+
+    fill: str
+    text: str
+    shown: str
+    title: str
+    data_value: str
+    href: str = ""
+    greyed: bool = False  # too little data: a dashed border, faded
+
+
+@dataclass
+class TileGeometry:
+    """A tile map's sizes: the tiles, the top of the first row, the two lines of text on a
+    tile (baseline from the tile's top, font size)."""
+
+    size: int
+    top: int
+    name_line: tuple[int, int]
+    value_line: tuple[int, int]
+    gap: int = 3
+
+    @property
+    def width(self) -> int:
+        return COLUMNS * (self.size + self.gap)
+
+    @property
+    def legend_top(self) -> int:
+        return self.top + ROWS * (self.size + self.gap) + 8
+
+
+def draw_tiles(svg: Svg, faces: dict[str, TileFace], geometry: TileGeometry) -> None:
+    """Every province as a square in its place (dashboards.tilemap) with its abbreviation and
+    its number; ``faces`` says how each is drawn."""
+    size, gap = geometry.size, geometry.gap
     for code, (column, row, abbreviation) in TILES.items():
-        tile = tiles.get(code) or Tile(code, abbreviation, None)
-        fill, text = colour(tile.value)
-        x, y = column * (size + gap), top + row * (size + gap)
-        svg.open("g", class_="tile", data_code=code, data_value=_data(tile.value))
-        if tile.href:
-            svg.open("a", href=tile.href)
-        svg.element("title", f"{tile.name}: {percent_text(tile.value)}")
+        face = faces[code]
+        x, y = column * (size + gap), geometry.top + row * (size + gap)
+        svg.open(
+            "g",
+            class_="tile",
+            data_code=code,
+            data_value=face.data_value,
+            data_greyed="1" if face.greyed else None,
+        )
+        if face.href:
+            svg.open("a", href=face.href)
+        svg.element("title", face.title)
         svg.element(
             "rect",
             x=x,
@@ -396,52 +429,92 @@ def tile_map(tiles: dict[str, Tile], *, title: str, testid: str = "tile-map") ->
             width=size,
             height=size,
             rx=4,
-            fill=fill,
+            fill=face.fill,
             stroke="#495057",
-            stroke_width=0.5,
+            stroke_width=1.5 if face.greyed else 0.5,
+            stroke_dasharray="3 2" if face.greyed else None,
+            opacity=0.55 if face.greyed else None,
         )
-        svg.element(
-            "text",
-            abbreviation,
-            x=x + size / 2,
-            y=y + 22,
-            font_size=BODY_PX,
-            font_weight=600,
-            text_anchor="middle",
-            fill=text,
-        )
-        svg.element(
-            "text",
-            "–" if tile.value is None else f"{tile.value:.0f}%",
-            x=x + size / 2,
-            y=y + 44,
-            font_size=BODY_PX,
-            text_anchor="middle",
-            fill=text,
-            class_="value",
-        )
-        if tile.href:
+        # The abbreviation in bold, the number below it.
+        for text, (baseline, font_size), weight, class_ in (
+            (abbreviation, geometry.name_line, 600, None),
+            (face.shown, geometry.value_line, None, "value"),
+        ):
+            svg.element(
+                "text",
+                text,
+                x=x + size / 2,
+                y=y + baseline,
+                font_size=font_size,
+                font_weight=weight,
+                text_anchor="middle",
+                fill=face.text,
+                class_=class_,
+            )
+        if face.href:
             svg.close("a")
         svg.close("g")
+
+
+def draw_legend(
+    svg: Svg, labels: list[str], *, top: int, width: float, label_y, font_size: int
+) -> None:
+    """The colour steps (SCALE, then "no data") as boxes in a row, each with its label below at
+    ``label_y(index)``."""
     step = width / (len(SCALE) + 1)
-    lower = 0
-    for index, (upper, fill, _text) in enumerate([*SCALE, (None, *NO_DATA)]):
+    for index, ((_upper, fill, _text), label) in enumerate(
+        zip([*SCALE, (None, *NO_DATA)], labels, strict=True)
+    ):
         x = index * step
-        label = _("no LAOs") if upper is None else f"{lower}–{min(upper, 100)}%"
         svg.element(
             "rect",
             x=x,
-            y=legend_top,
+            y=top,
             width=step - 4,
             height=16,
             fill=fill,
             stroke="#495057",
             stroke_width=0.5,
         )
-        # Legend labels alternate between two lines so neighbours never touch.
-        svg.element(
-            "text", label, x=x, y=legend_top + 16 + LINE_PX * (1 + index % 2),
-            font_size=BODY_PX, fill="#212529",
-        )  # fmt: skip
-        lower = upper
+        svg.element("text", label, x=x, y=label_y(index), font_size=font_size, fill="#212529")
+
+
+# Completeness tiles: large enough for the page's body text.
+COMPLETENESS_TILES = TileGeometry(
+    size=54, top=30, name_line=(22, BODY_PX), value_line=(44, BODY_PX)
+)
+
+
+def tile_map(tiles: dict[str, Tile], *, title: str, testid: str = "tile-map") -> SafeString:
+    """Every province as a square in its place (dashboards.tilemap), coloured by completeness,
+    with its abbreviation and per cent; a legend of the colour steps below."""
+    geometry = COMPLETENESS_TILES
+    width, legend_top = geometry.width, geometry.legend_top
+    height = legend_top + 16 + 2 * LINE_PX
+    svg = Svg(width=width, height=height, title=title, testid=testid)
+    draw_title(svg, [_clip(title, 40)])
+    faces = {}
+    for code, (_column, _row, abbreviation) in TILES.items():
+        tile = tiles.get(code) or Tile(code, abbreviation, None)
+        fill, text = colour(tile.value)
+        faces[code] = TileFace(
+            fill=fill,
+            text=text,
+            shown="–" if tile.value is None else f"{tile.value:.0f}%",
+            title=f"{tile.name}: {percent_text(tile.value)}",
+            data_value=_data(tile.value),
+            href=tile.href,
+        )
+    draw_tiles(svg, faces, geometry)
+    uppers = [upper for upper, _fill, _text in SCALE]
+    labels = [f"{lower}–{min(upper, 100)}%" for lower, upper in itertools.pairwise([0, *uppers])]
+    # Legend labels alternate between two lines so neighbours never touch.
+    draw_legend(
+        svg,
+        [*labels, _("no LAOs")],
+        top=legend_top,
+        width=width,
+        label_y=lambda index: legend_top + 16 + LINE_PX * (1 + index % 2),
+        font_size=BODY_PX,
+    )
     return svg.render()

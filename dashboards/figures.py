@@ -658,64 +658,6 @@ def _lao_dict(row: LaoRow, round_: Round | None) -> dict:
 # --- Submissions over time (the burn-up) ----------------------------------------------------------
 
 
-def submissions_by_day(
-    *,
-    round: Round,
-    laos: QuerySet[LAO],
-    level: str,
-    start: datetime.date | None = None,
-    end: datetime.date | None = None,
-) -> dict[str, dict[datetime.date, int]]:
-    """First submissions per area and day (in the portal's time zone), from the workflow history:
-    ``{area code: {day: LAOs that submitted for the first time that day}}``.
-
-    ``level`` groups by "province", "district" or "lao" code. A first submission is the move
-    from "open" (a record sent again after a return moves from "returned"), so a record counts
-    once, on its first day. Days run from ``start`` (default: the round's start; earlier
-    submissions count on it) to ``end`` (default: today, at most the round's last reminding
-    day — its lock date or 60 days after the deadline; later ones are left out). One query,
-    grouped by area and day in the database: each day is a range of the time column, so no
-    date function runs per row and the time zone's own rules apply.
-    """
-    key = {
-        "province": "participant__lao__district__province_id",
-        "district": "participant__lao__district_id",
-        "lao": "participant__lao__code",
-    }[level]
-    start = start or round.starts_on
-    end = end or min(timezone.localdate(), reminding_until(round))
-    if end < start:
-        return {}
-    days = [start + datetime.timedelta(days=n) for n in range((end - start).days + 1)]
-    # The day as its number from ``start``: integers cost nothing to read back.
-    day_of = Case(
-        *[
-            When(at__lt=day_start(day + datetime.timedelta(days=1)), then=Value(n))
-            for n, day in enumerate(days)
-        ],
-        default=Value(None),
-        output_field=IntegerField(),
-    )
-    firsts = (
-        Transition.objects.filter(
-            participant__round=round,
-            participant__lao__in=laos.values("pk"),
-            from_state=State.OPEN,
-            to_state=State.SUBMITTED,
-            at__lt=day_start(end + datetime.timedelta(days=1)),
-        )
-        .values(key)
-        .annotate(day=day_of)
-        .values_list(key, "day")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    by_area: dict[str, dict[datetime.date, int]] = defaultdict(dict)
-    for code, day, n in firsts:
-        by_area[code][days[day]] = n
-    return dict(by_area)
-
-
 def submitted_by_day(
     *,
     round: Round,
@@ -728,7 +670,13 @@ def submitted_by_day(
     (``SUBMITTED_STATES``: sent, approved by the district or approved): +1 for each move into
     "submitted" (first or again after a return), −1 for each return. Its running total
     (``cumulative``) on any day is the number of LAOs submitted that day, so a burn-up drawn
-    from it ends at the headline's figure. Same days and grouping as ``submissions_by_day``.
+    from it ends at the headline's figure.
+
+    ``level`` groups by "province", "district" or "lao" code. Days run from ``start`` (default:
+    the round's start; earlier moves count on it) to ``end`` (default: today, at most the
+    round's last reminding day — its lock date or 60 days after the deadline; later ones are
+    left out). One query, grouped by area and day in the database: each day is a range of the
+    time column, so no date function runs per row and the time zone's own rules apply.
     """
     key = {
         "province": "participant__lao__district__province_id",
@@ -740,6 +688,7 @@ def submitted_by_day(
     if end < start:
         return {}
     days = [start + datetime.timedelta(days=n) for n in range((end - start).days + 1)]
+    # The day as its number from ``start``: integers cost nothing to read back.
     day_of = Case(
         *[
             When(at__lt=day_start(day + datetime.timedelta(days=1)), then=Value(n))

@@ -1,5 +1,5 @@
 """The key figures' charts, drawn on the server with the dashboards' SVG builder and palette
-(dashboards/charts.py) and tile positions (dashboards/tilemap.py).
+(dashboards/charts.py), which also draws the provinces' tiles (``draw_tiles``).
 
 An indicator has no fixed scale as completeness has (0–100 %), so the tile map colours the
 provinces by fifths of their own values (quintiles), and the spread chart scales to the largest
@@ -7,14 +7,15 @@ value shown. As in the other charts, every tile and box carries its number (``da
 tests can read the chart back.
 """
 
+import itertools
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
-from dashboards.charts import NO_DATA, SCALE, Svg
-from dashboards.tilemap import COLUMNS, ROWS, TILES
+from dashboards.charts import NO_DATA, SCALE, Svg, TileFace, TileGeometry, draw_legend, draw_tiles
+from dashboards.tilemap import TILES
 
 
 def number_text(value: Decimal | float | None, decimals: int) -> str:
@@ -45,98 +46,55 @@ def _step(value: Decimal, breaks: list[Decimal]) -> int:
     return sum(1 for b in breaks if value >= b)
 
 
+# Key figure tiles: smaller, for a page with the ranking beside the map.
+VALUE_TILES = TileGeometry(size=46, top=26, name_line=(19, 14), value_line=(36, 10))
+
+
 def value_tile_map(
     tiles: dict[str, ValueTile], *, title: str, decimals: int, testid: str = "figure-tile-map"
 ) -> SafeString:
     """Every province in its place, coloured by the fifth of the provinces its value falls in;
     a greyed figure (too little data) is drawn with a dashed border."""
-    size, gap, top = 46, 3, 26
-    width = COLUMNS * (size + gap)
-    legend_top = top + ROWS * (size + gap) + 8
+    geometry = VALUE_TILES
+    width, legend_top = geometry.width, geometry.legend_top
     height = legend_top + 40
     breaks = quintile_breaks([t.value for t in tiles.values() if t.value is not None])
     svg = Svg(width=width, height=height, title=title, testid=testid)
     svg.element("text", title, x=0, y=16, font_size=14, font_weight=600, fill="#212529")
-    for code, (column, row, abbreviation) in TILES.items():
+    faces = {}
+    for code, (_column, _row, abbreviation) in TILES.items():
         tile = tiles.get(code) or ValueTile(code, abbreviation, None)
         if tile.value is None:
             fill, text = NO_DATA
         else:
             fill, text = SCALE[_step(tile.value, breaks)][1:]
-        x, y = column * (size + gap), top + row * (size + gap)
-        shown = number_text(tile.value, decimals)
-        svg.open(
-            "g",
-            class_="tile",
-            data_code=code,
+        faces[code] = TileFace(
+            fill=fill,
+            text=text,
+            shown=_compact(tile.value),
+            title=f"{tile.name}: {number_text(tile.value, decimals)}",
             data_value="" if tile.value is None else f"{tile.value:.{decimals}f}",
-            data_greyed="1" if tile.greyed else None,
+            href=tile.href,
+            greyed=tile.greyed,
         )
-        if tile.href:
-            svg.open("a", href=tile.href)
-        svg.element("title", f"{tile.name}: {shown}")
-        svg.element(
-            "rect",
-            x=x,
-            y=y,
-            width=size,
-            height=size,
-            rx=4,
-            fill=fill,
-            stroke="#495057",
-            stroke_width=1.5 if tile.greyed else 0.5,
-            stroke_dasharray="3 2" if tile.greyed else None,
-            opacity=0.55 if tile.greyed else None,
-        )
-        svg.element(
-            "text",
-            abbreviation,
-            x=x + size / 2,
-            y=y + 19,
-            font_size=14,
-            font_weight=600,
-            text_anchor="middle",
-            fill=text,
-        )
-        svg.element(
-            "text",
-            _compact(tile.value),
-            x=x + size / 2,
-            y=y + 36,
-            font_size=10,
-            text_anchor="middle",
-            fill=text,
-            class_="value",
-        )
-        if tile.href:
-            svg.close("a")
-        svg.close("g")
-    step = width / (len(SCALE) + 1)
-    edges = [None, *breaks, None]
-    for index, (_upper, fill, _text) in enumerate([*SCALE, (None, *NO_DATA)]):
-        x = index * step
-        if index == len(SCALE):
-            label = _("no data")
-        elif not breaks:
-            label = ""
-        else:
-            low, high = edges[index], edges[index + 1]
-            label = (
-                f"< {_compact(high)}"
-                if low is None
-                else (f"≥ {_compact(low)}" if high is None else f"{_compact(low)}–")
-            )
-        svg.element(
-            "rect",
-            x=x,
-            y=legend_top,
-            width=step - 4,
-            height=16,
-            fill=fill,
-            stroke="#495057",
-            stroke_width=0.5,
-        )
-        svg.element("text", label, x=x, y=legend_top + 30, font_size=10, fill="#212529")
+    draw_tiles(svg, faces, geometry)
+    labels = [""] * len(SCALE)
+    if breaks:
+        edges = [None, *breaks, None]
+        labels = [
+            f"< {_compact(high)}"
+            if low is None
+            else (f"≥ {_compact(low)}" if high is None else f"{_compact(low)}–")
+            for low, high in itertools.pairwise(edges)
+        ]
+    draw_legend(
+        svg,
+        [*labels, _("no data")],
+        top=legend_top,
+        width=width,
+        label_y=lambda _index: legend_top + 30,
+        font_size=10,
+    )
     return svg.render()
 
 

@@ -1,8 +1,20 @@
-from django.urls import path
+from django.urls import include, path
 
 from deadlines import views
 
 app_name = "deadlines"
+
+# One LAO's part in a round (rounds/<round_id>/lao/<lao_code>/): its page and the workflow's moves.
+participant_urls = [
+    path("", views.participant_detail, name="participant"),
+    path("review/", views.participant_review, name="review"),
+    path("acknowledge/", views.participant_acknowledge, name="acknowledge"),
+    path("submit/", views.participant_submit, name="submit"),
+    path("approve/", views.participant_approve, name="approve"),
+    path("return/", views.participant_return, name="return"),
+    path("exception/", views.participant_exception, name="exception"),
+    path("letter/", views.reminder_letter, name="reminder-letter"),
+]
 
 urlpatterns = [
     path("notices/", views.notices, name="notices"),
@@ -18,36 +30,5 @@ urlpatterns = [
     ),
     path("rounds/<int:round_id>/", views.round_detail, name="round"),
     path("rounds/<int:round_id>/approve/", views.participant_approve_many, name="approve-many"),
-    path("rounds/<int:round_id>/lao/<str:lao_code>/", views.participant_detail, name="participant"),
-    path(
-        "rounds/<int:round_id>/lao/<str:lao_code>/review/",
-        views.participant_review,
-        name="review",
-    ),
-    path(
-        "rounds/<int:round_id>/lao/<str:lao_code>/acknowledge/",
-        views.participant_acknowledge,
-        name="acknowledge",
-    ),
-    path(
-        "rounds/<int:round_id>/lao/<str:lao_code>/submit/", views.participant_submit, name="submit"
-    ),
-    path(
-        "rounds/<int:round_id>/lao/<str:lao_code>/approve/",
-        views.participant_approve,
-        name="approve",
-    ),
-    path(
-        "rounds/<int:round_id>/lao/<str:lao_code>/return/", views.participant_return, name="return"
-    ),
-    path(
-        "rounds/<int:round_id>/lao/<str:lao_code>/exception/",
-        views.participant_exception,
-        name="exception",
-    ),
-    path(
-        "rounds/<int:round_id>/lao/<str:lao_code>/letter/",
-        views.reminder_letter,
-        name="reminder-letter",
-    ),
+    path("rounds/<int:round_id>/lao/<str:lao_code>/", include(participant_urls)),
 ]

@@ -60,22 +60,19 @@ def _sqlite_copy(source_path, target_path) -> None:
         target.close()
 
 
+def _run(tool: str, *args: str) -> None:
+    """Runs a PostgreSQL client tool on the portal's database, ``args`` after its connection
+    options (so a file named last stays last)."""
+    subprocess.run(  # noqa: S603 - fixed tool, arguments from the settings
+        [_tool(tool), *_postgres_args(), *args], check=True, env=_postgres_env()
+    )
+
+
 def backup(path: Path) -> Path:
     """Writes a consistent copy of the whole database to `path` and returns it."""
     path.parent.mkdir(parents=True, exist_ok=True)
     if connection.vendor == "postgresql":
-        subprocess.run(  # noqa: S603 - fixed tool, arguments from the settings
-            [
-                _tool("pg_dump"),
-                "--format=custom",
-                "--no-owner",
-                "--file",
-                str(path),
-                *_postgres_args(),
-            ],
-            check=True,
-            env=_postgres_env(),
-        )
+        _run("pg_dump", "--format=custom", "--no-owner", "--file", str(path))
     else:
         _sqlite_copy(connection.settings_dict["NAME"], path)
     return path
@@ -87,20 +84,15 @@ def restore(path: Path) -> None:
         raise FileNotFoundError(path)
     connection.close()
     if connection.vendor == "postgresql":
-        subprocess.run(  # noqa: S603 - fixed tool, arguments from the settings
-            [
-                _tool("pg_restore"),
-                "--clean",
-                "--if-exists",
-                "--no-owner",
-                "--no-privileges",
-                "--single-transaction",
-                "--exit-on-error",
-                *_postgres_args(),
-                str(path),
-            ],
-            check=True,
-            env=_postgres_env(),
+        _run(
+            "pg_restore",
+            "--clean",
+            "--if-exists",
+            "--no-owner",
+            "--no-privileges",
+            "--single-transaction",
+            "--exit-on-error",
+            str(path),
         )
     else:
         _sqlite_copy(path, connection.settings_dict["NAME"])

@@ -256,11 +256,7 @@ def record_values_import(
         code = _code_text(row.lao_code)
         lao = laos.get(code)
         if lao is None:
-            message = (
-                _("Unknown LAO code “%(code)s”.") % {"code": code}
-                if code
-                else _("This cell is empty.")
-            )
+            message = _unknown(_("Unknown LAO code “%(code)s”."), code)
             result.errors.append(FileIssue(row.line, "lao_code", message))
             continue
         year = _fiscal_year(row.fiscal_year, last_year, result.errors, row.line)
@@ -277,11 +273,7 @@ def record_values_import(
         field_code = "" if _is_blank(row.field_code) else values.cell_text(row.field_code).lower()
         found = schemas[schema_id].fields.get(field_code)
         if found is None:
-            message = (
-                _("Unknown field code “%(code)s” in the record schema.") % {"code": field_code}
-                if field_code
-                else _("This cell is empty.")
-            )
+            message = _unknown(_("Unknown field code “%(code)s” in the record schema."), field_code)
             result.errors.append(FileIssue(row.line, "field_code", message))
             continue
         f, section = found
@@ -408,6 +400,11 @@ def _save(
                 return
             result.sections_saved += 1
             result.history_rows += len(saved.changed)
+
+
+def _unknown(message: str, code: str) -> str:
+    """``message`` about a code the portal does not know, or that the cell is empty."""
+    return message % {"code": code} if code else _("This cell is empty.")
 
 
 def _fiscal_year(cell, last: int, errors: list[FileIssue], line: int) -> int | None:

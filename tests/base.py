@@ -4,11 +4,13 @@ The fast password hasher is set once for the whole run in tests/conftest.py.
 """
 
 import datetime
+import shutil
+import tempfile
 from unittest import mock
 
-from django.test import TestCase
+from django.test import TestCase, override_settings
 
-from tests.factories import make_personas
+from tests.factories import POPULATION, fill_section, make_personas
 
 BANGKOK = datetime.timezone(datetime.timedelta(hours=7), "Asia/Bangkok")
 
@@ -25,6 +27,14 @@ def on(day: datetime.date):
     return mock.patch("django.utils.timezone.now", return_value=at(day))
 
 
+def temporary_media(case: TestCase) -> str:
+    """Points MEDIA_ROOT at a fresh folder for the rest of one test and removes it after."""
+    media = tempfile.mkdtemp()
+    case.addCleanup(shutil.rmtree, media, ignore_errors=True)
+    case.enterContext(override_settings(MEDIA_ROOT=media))
+    return media
+
+
 class PersonasTestCase(TestCase):
     """A test case with the named personas of the permission matrix (see tests/factories.py)."""
 
@@ -35,3 +45,13 @@ class PersonasTestCase(TestCase):
 
     def login(self, user) -> None:
         self.client.force_login(user)
+
+
+class FilledTestCase(PersonasTestCase):
+    """The personas, and LAO A's population section of fiscal year 2568 filled in by its clerk
+    (tests.factories.POPULATION)."""
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        fill_section(cls.lao_a, 2568, "population", cls.clerk_a, POPULATION)

@@ -28,6 +28,19 @@ def make_user(username: str, role: str, **scope) -> User:
     return User.objects.create_user(username=username, password=PASSWORD, role=role, **scope)
 
 
+# The people of the permission matrix (make_personas), in the order of its columns.
+PERSONA_NAMES = (
+    "clerk_a",
+    "clerk_b",
+    "district_officer",
+    "other_district_officer",
+    "province_officer",
+    "other_province_officer",
+    "department",
+    "executive",
+)
+
+
 def make_personas() -> dict:
     """The permission matrix's people: two LAOs in one district, a third LAO elsewhere, and one
     user of every role, with a neighbour at each level who must not see the others."""
@@ -77,6 +90,19 @@ def make_round(
         deadline=deadline or datetime.date(2024, 12, 30),
         lock_date=lock_date,
     )
+
+
+def forward_letter(forwards, area, *, reference, date, by=None, subject=None, **fields):
+    """A province's or a district's letter (``area`` is its Province or District) passing the
+    letter ``forwards`` on, under the same subject unless another is given."""
+    from deadlines.models import Circular
+    from deadlines.services import circular_create
+
+    common = {"reference": reference, "date": date, "subject": subject or forwards.subject}
+    common |= {"by": by, "forwards": forwards, **fields}
+    if isinstance(area, District):
+        return circular_create(level=Circular.Level.DISTRICT, district=area, **common)
+    return circular_create(level=Circular.Level.PROVINCE, province=area, **common)
 
 
 def fill_section(lao, fiscal_year, section_code, by, values=None):

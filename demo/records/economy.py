@@ -12,6 +12,9 @@ from records.models import LAO
 
 CROPS = ("ข้าว", "อ้อย", "มันสำปะหลัง", "ข้าวโพดเลี้ยงสัตว์", "ยางพารา", "ปาล์มน้ำมัน", "ผลไม้")
 LIVESTOCK = ("โคเนื้อ", "กระบือ", "สุกร", "ไก่พื้นเมือง", "เป็ด")
+# Fresh markets a LAO has: a (low, high) range for each kind of LAO, in the order of
+# demo.records.facts.KINDS (sao, subdistrict, town, city, pao, bma, pattaya).
+FRESH_MARKETS = ((0, 1), (0, 2), (1, 4), (3, 12), (0, 3), (12, 12), (3, 6))
 
 
 def _allocate(rng: random.Random, amount: int, weights: dict[str, float]) -> dict[str, int]:
@@ -46,15 +49,7 @@ def economy(d: Draw) -> dict:
     v["fishery_households"] = whole(
         households * rural * u(0.005, 0.08) * (3 if facts.coastal else 1)
     )
-    v["fresh_markets"] = by_type(
-        sao=(0, 1),
-        subdistrict=(0, 2),
-        town=(1, 4),
-        city=(3, 12),
-        pao=(0, 3),
-        bma=(12, 12),
-        pattaya=(3, 6),
-    )
+    v["fresh_markets"] = d.by_kind(FRESH_MARKETS)
     v["weekly_markets"] = ri(0, 4) + whole(urban * 4)
     v["shops"] = whole(people / u(30, 90))
     v["petrol_stations"] = whole(people / u(1500, 4000))

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from demo.registry import BANGKOK
 from records.models import LAO, District
 
+# The kinds of LAO (LAOFacts.kind), in the order of the columns of the generators' count tables.
+KINDS = ("sao", "subdistrict", "town", "city", "pao", "bma", "pattaya")
 COASTAL_PROVINCES = frozenset(
     ("11", "20", "21", "22", "23", "24", "70", "74", "75", "76", "77", "80", "81", "82", "83",
      "84", "85", "86", "90", "91", "92", "93", "94", "96")
@@ -146,6 +148,14 @@ def lao_facts(
     return facts
 
 
+@dataclass(frozen=True)
+class Rarely:
+    """A cell of a count table: the (low, high) range only with the given chance, else none."""
+
+    chance: float
+    range: tuple[int, int]
+
+
 @dataclass
 class Draw:
     """One LAO's draw: its facts, its random stream, and the values drawn so far, which a later
@@ -154,6 +164,19 @@ class Draw:
     facts: LAOFacts
     rng: random.Random
     values: dict = field(default_factory=dict)
+
+    def by_kind(self, row: Sequence[tuple[int, int] | Rarely]) -> int:
+        """A whole number drawn from the cell of a count table's row (one (low, high) range a
+        kind, in the order of KINDS) for this LAO's kind. A ``Rarely`` cell costs one draw of
+        its chance whatever the LAO's kind, so a table row draws as ``by_type`` would."""
+        ranges = [
+            (cell.range if self.rng.random() < cell.chance else (0, 0))
+            if isinstance(cell, Rarely)
+            else cell
+            for cell in row
+        ]
+        low, high = ranges[KINDS.index(self.facts.kind)]
+        return self.rng.randint(low, high)
 
     def by_type(self, **ranges: tuple[int, int]) -> int:
         """A whole number drawn from the (low, high) range given for this LAO's kind (``sao``,

@@ -6,7 +6,7 @@ Each takes the LAO's draw and returns its section's values; demo/records/section
 
 import math
 
-from demo.records.facts import Draw, whole
+from demo.records.facts import Draw, Rarely, whole
 from demo.registry import PROVINCE_CENTRES
 from records.models import LAO
 
@@ -26,6 +26,17 @@ ROADS = {
     "pattaya": ((0, 2), (0.3, 1), (80, 150), (0.3, 2), (100, 300), (0.1, 0.8), (0, 2), (0.2, 1)),
 }
 ROAD_SURFACES = ("laterite", "asphalt", "concrete", "earth")
+# How many a LAO has: a (low, high) range for each kind of LAO, in the order of
+# demo.records.facts.KINDS (sao, subdistrict, town, city, pao, bma, pattaya); Rarely: by chance.
+COUNTS = {
+    "post_offices": (Rarely(0.2, (0, 1)), (0, 1), (1, 2), (2, 6), (0, 0), (140, 170), (2, 4)),
+    "fire_trucks": ((1, 2), (1, 3), (2, 6), (5, 15), (0, 4), (350, 450), (15, 25)),
+    "water_trucks": ((1, 2), (1, 3), (2, 5), (3, 10), (1, 6), (100, 200), (5, 10)),
+    "rescue_vehicles": ((0, 1), (0, 2), (1, 3), (3, 10), (1, 10), (150, 250), (5, 10)),
+    "ambulances": ((1, 2), (1, 2), (1, 4), (3, 8), (1, 6), (80, 120), (4, 8)),
+    "fire_stations": ((0, 1), (0, 1), (1, 2), (2, 6), (0, 2), (50, 60), (3, 5)),
+    "fire_hydrants": ((0, 10), (0, 30), (30, 200), (150, 1200), (0, 0), (15000, 25000), (300, 600)),
+}
 
 
 def _km_between(a: tuple[float, float], b: tuple[float, float]) -> float:
@@ -124,16 +135,7 @@ def infrastructure(d: Draw) -> dict:
     v["mobile_coverage"] = odds() < 0.98
     v["public_internet_points"] = whole(d.units * u(0.3, 1.5))
     v["post_offices"] = (
-        facts.districts
-        if facts.type == LAO.Type.PAO
-        else by_type(
-            sao=(0, 1) if odds() < 0.2 else (0, 0),
-            subdistrict=(0, 1),
-            town=(1, 2),
-            city=(2, 6),
-            bma=(140, 170),
-            pattaya=(2, 4),
-        )
+        facts.districts if facts.type == LAO.Type.PAO else d.by_kind(COUNTS["post_offices"])
     )
     return v
 
@@ -207,65 +209,13 @@ def disaster_prevention(d: Draw) -> dict:
     people = d.facts.population
     households, villages = d.values["households_total"], d.values["villages_count"]
     v: dict = {}
-    v["fire_trucks"] = by_type(
-        sao=(1, 2),
-        subdistrict=(1, 3),
-        town=(2, 6),
-        city=(5, 15),
-        pao=(0, 4),
-        bma=(350, 450),
-        pattaya=(15, 25),
-    )
-    v["water_trucks"] = by_type(
-        sao=(1, 2),
-        subdistrict=(1, 3),
-        town=(2, 5),
-        city=(3, 10),
-        pao=(1, 6),
-        bma=(100, 200),
-        pattaya=(5, 10),
-    )
-    v["rescue_vehicles"] = by_type(
-        sao=(0, 1),
-        subdistrict=(0, 2),
-        town=(1, 3),
-        city=(3, 10),
-        pao=(1, 10),
-        bma=(150, 250),
-        pattaya=(5, 10),
-    )
-    v["ambulances"] = (
-        by_type(
-            sao=(1, 2),
-            subdistrict=(1, 2),
-            town=(1, 4),
-            city=(3, 8),
-            pao=(1, 6),
-            bma=(80, 120),
-            pattaya=(4, 8),
-        )
-        if odds() < 0.85
-        else 0
-    )
+    for equipment in ("fire_trucks", "water_trucks", "rescue_vehicles"):
+        v[equipment] = d.by_kind(COUNTS[equipment])
+    v["ambulances"] = d.by_kind(COUNTS["ambulances"]) if odds() < 0.85 else 0
     v["flat_bottom_boats"] = by_type(pao=(5, 30), bma=(20, 50), other=(0, 3))
     v["water_pumps"] = by_type(pao=(10, 60), bma=(500, 900), other=(1, 10))
-    v["fire_stations"] = by_type(
-        sao=(0, 1),
-        subdistrict=(0, 1),
-        town=(1, 2),
-        city=(2, 6),
-        pao=(0, 2),
-        bma=(50, 60),
-        pattaya=(3, 5),
-    )
-    v["fire_hydrants"] = by_type(
-        sao=(0, 10),
-        subdistrict=(0, 30),
-        town=(30, 200),
-        city=(150, 1200),
-        bma=(15000, 25000),
-        pattaya=(300, 600),
-    )
+    v["fire_stations"] = d.by_kind(COUNTS["fire_stations"])
+    v["fire_hydrants"] = d.by_kind(COUNTS["fire_hydrants"])
     v["firefighters"] = whole(v["fire_trucks"] * u(4, 8) + v["rescue_vehicles"] * u(1, 3))
     v["civil_defence_volunteers"] = whole(people * u(0.008, 0.02))
     v["ems_unit"] = v["ambulances"] > 0 or odds() < 0.3

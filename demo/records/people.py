@@ -4,7 +4,7 @@ education, public health, social welfare, public safety, religion and culture.
 Each takes the LAO's draw and returns its section's values; demo/records/sections.py runs them.
 """
 
-from demo.records.facts import Draw, whole
+from demo.records.facts import Draw, Rarely, whole
 from records.models import LAO
 
 FESTIVALS = {
@@ -22,6 +22,25 @@ LOCAL_LANGUAGES = {
 }
 LOCAL_WISDOM = ("การจักสานไม้ไผ่", "การทอผ้าพื้นเมือง", "การแพทย์แผนไทย", "การทำขนมพื้นบ้าน")
 LOCAL_PRODUCTS = ("ผ้าทอมือ", "เครื่องจักสาน", "ข้าวหอมมะลิ", "น้ำพริกแปรรูป", "กล้วยอบ", "ผลไม้แปรรูป")
+# How many a LAO has: a (low, high) range for each kind of LAO, in the order of
+# demo.records.facts.KINDS (sao, subdistrict, town, city, pao, bma, pattaya); Rarely: by chance.
+COUNTS = {
+    "communities": ((0, 0), (3, 12), (10, 35), (25, 110), (0, 0), (1950, 2050), (35, 45)),
+    "executives_total": ((4, 5), (5, 5), (6, 7), (8, 9), (7, 10), (18, 22), (7, 7)),
+    "schools_lao": (Rarely(0.15, (0, 1)), (0, 1), (2, 7), (5, 14), (10, 70), (430, 440), (9, 11)),
+    "schools_obec": ((0, 0), (1, 4), (3, 10), (5, 20), (0, 0), (100, 130), (3, 6)),
+    "schools_private": (Rarely(0.3, (0, 1)), (0, 2), (1, 5), (5, 20), (0, 0), (650, 750), (15, 25)),
+    "vocational_institutions":
+        ((0, 0), Rarely(0.1, (0, 1)), (0, 2), (1, 4), (4, 15), (80, 120), (1, 3)),
+    "higher_education_institutions": ((0, 0), (0, 0), (0, 1), (1, 4), (1, 6), (90, 110), (1, 2)),
+    "libraries": ((0, 0), (1, 4), (2, 6), (4, 15), (10, 40), (30, 40), (3, 6)),
+    "health_promoting_hospitals":
+        (Rarely(0.9, (1, 2)), (0, 2), (0, 3), (1, 6), (0, 0), (0, 0), (0, 1)),
+    "lao_health_centres": ((0, 0), (0, 1), (1, 3), (2, 8), (0, 0), (68, 69), (2, 4)),
+    "police_stations": (Rarely(0.25, (0, 1)), (0, 1), (1, 2), (1, 5), (0, 0), (88, 88), (2, 2)),
+    "cctv_cameras":
+        ((5, 80), (10, 120), (50, 400), (200, 2500), (20, 300), (55000, 62000), (1200, 2000)),
+}  # fmt: skip
 
 
 def population(d: Draw) -> dict:
@@ -52,9 +71,7 @@ def administration(d: Draw) -> dict:
     t, bma, people = facts.type, facts.is_bma, facts.population
     v: dict = {}
     villages = by_type(sao=(6, 18), subdistrict=(4, 14))
-    communities = by_type(
-        subdistrict=(3, 12), town=(10, 35), city=(25, 110), bma=(1950, 2050), pattaya=(35, 45)
-    )
+    communities = d.by_kind(COUNTS["communities"])
     v["districts_count"] = facts.districts
     v["subdistricts_count"] = max(1, facts.subdistricts)
     v["villages_count"] = villages
@@ -67,15 +84,7 @@ def administration(d: Draw) -> dict:
     v["electoral_units"] = {"sao": villages, "subdistrict": 2, "town": 3, "city": 4}.get(
         t, 50 if bma else 4 if facts.is_pattaya else council
     )
-    v["executives_total"] = by_type(
-        sao=(4, 5),
-        subdistrict=(5, 5),
-        town=(6, 7),
-        city=(8, 9),
-        pao=(7, 10),
-        bma=(18, 22),
-        pattaya=(7, 7),
-    )
+    v["executives_total"] = d.by_kind(COUNTS["executives_total"])
     v["council_members_female"] = round(council * u(0.05, 0.25))
     v["council_members_male"] = council - v["council_members_female"]
     v["council_members_total"] = council
@@ -97,33 +106,16 @@ def education(d: Draw) -> dict:
     v["child_development_centres"] = centres
     v["cdc_pupils"] = whole(centres * u(25, 70))
     v["cdc_caregivers"] = max(centres, whole(v["cdc_pupils"] / u(12, 20))) if centres else 0
-    v["schools_lao"] = by_type(
-        sao=(0, 1) if odds() < 0.15 else (0, 0),
-        subdistrict=(0, 1),
-        town=(2, 7),
-        city=(5, 14),
-        pao=(10, 70),
-        bma=(430, 440),
-        pattaya=(9, 11),
-    )
+    v["schools_lao"] = d.by_kind(COUNTS["schools_lao"])
     obec = {
         "sao": max(1, whole(villages * u(0.2, 0.5))),
         "pao": whole(people / 1800 * u(0.8, 1.2)),
     }
-    v["schools_obec"] = obec.get(t) or by_type(
-        subdistrict=(1, 4), town=(3, 10), city=(5, 20), bma=(100, 130), pattaya=(3, 6)
-    )
+    v["schools_obec"] = obec.get(t) or d.by_kind(COUNTS["schools_obec"])
     v["schools_private"] = (
         whole(people / 12000 * u(0.8, 1.2))
         if t == LAO.Type.PAO
-        else by_type(
-            sao=(0, 1) if odds() < 0.3 else (0, 0),
-            subdistrict=(0, 2),
-            town=(1, 5),
-            city=(5, 20),
-            bma=(650, 750),
-            pattaya=(15, 25),
-        )
+        else d.by_kind(COUNTS["schools_private"])
     )
     v["schools_other"] = by_type(
         pao=(3, 25), bma=(30, 60), other=(0, 1) if odds() < 0.1 else (0, 0)
@@ -138,17 +130,8 @@ def education(d: Draw) -> dict:
     v["teachers_total"] = (
         max(v["schools_total"], whole(v["pupils_total"] / u(14, 22))) if v["schools_total"] else 0
     )
-    v["vocational_institutions"] = by_type(
-        subdistrict=(0, 1) if odds() < 0.1 else (0, 0),
-        town=(0, 2),
-        city=(1, 4),
-        pao=(4, 15),
-        bma=(80, 120),
-        pattaya=(1, 3),
-    )
-    v["higher_education_institutions"] = by_type(
-        town=(0, 1), city=(1, 4), pao=(1, 6), bma=(90, 110), pattaya=(1, 2)
-    )
+    for kind in ("vocational_institutions", "higher_education_institutions"):
+        v[kind] = d.by_kind(COUNTS[kind])
     v["nonformal_learning_centres"] = (
         facts.districts
         if t == LAO.Type.PAO
@@ -157,14 +140,7 @@ def education(d: Draw) -> dict:
     v["libraries"] = (
         max(1, whole(villages * u(0.1, 0.5)))
         if t == LAO.Type.SAO
-        else by_type(
-            subdistrict=(1, 4),
-            town=(2, 6),
-            city=(4, 15),
-            pao=(10, 40),
-            bma=(30, 40),
-            pattaya=(3, 6),
-        )
+        else d.by_kind(COUNTS["libraries"])
     )
     return v
 
@@ -179,13 +155,7 @@ def public_health(d: Draw) -> dict:
     hph = (
         whole(people / 6000 * u(0.8, 1.2))
         if t == LAO.Type.PAO
-        else by_type(
-            sao=(1, 2) if odds() < 0.9 else (0, 0),
-            subdistrict=(0, 2),
-            town=(0, 3),
-            city=(1, 6),
-            pattaya=(0, 1),
-        )
+        else d.by_kind(COUNTS["health_promoting_hospitals"])
     )
     v["health_promoting_hospitals"] = hph
     v["hph_transferred"] = (
@@ -211,9 +181,7 @@ def public_health(d: Draw) -> dict:
     v["hospital_beds"] = whole(
         v["hospitals_public"] * u(30, 250) + v["hospitals_private"] * u(20, 150)
     )
-    v["lao_health_centres"] = by_type(
-        subdistrict=(0, 1), town=(1, 3), city=(2, 8), bma=(68, 69), pattaya=(2, 4)
-    )
+    v["lao_health_centres"] = d.by_kind(COUNTS["lao_health_centres"])
     v["clinics"] = whole(people / u(1500, 4000))
     v["pharmacies"] = whole(people / u(2000, 6000))
     v["village_health_volunteers"] = whole(households / u(8, 14))
@@ -254,31 +222,16 @@ def social_welfare(d: Draw) -> dict:
 
 def public_safety(d: Draw) -> dict:
     """Police, cameras and village volunteers; crimes, drugs and road accidents per head."""
-    facts, u, ri, odds, by_type = d.facts, d.rng.uniform, d.rng.randint, d.rng.random, d.by_type
+    facts, u, ri, by_type = d.facts, d.rng.uniform, d.rng.randint, d.by_type
     people, villages = facts.population, d.values["villages_count"]
     v: dict = {}
     v["police_stations"] = (
         facts.districts + ri(0, 5)
         if facts.type == LAO.Type.PAO
-        else by_type(
-            sao=(0, 1) if odds() < 0.25 else (0, 0),
-            subdistrict=(0, 1),
-            town=(1, 2),
-            city=(1, 5),
-            bma=(88, 88),
-            pattaya=(2, 2),
-        )
+        else d.by_kind(COUNTS["police_stations"])
     )
     v["police_boxes"] = by_type(city=(10, 40), bma=(500, 700), pattaya=(10, 20), other=(0, 3))
-    v["cctv_cameras"] = by_type(
-        sao=(5, 80),
-        subdistrict=(10, 120),
-        town=(50, 400),
-        city=(200, 2500),
-        pao=(20, 300),
-        bma=(55000, 62000),
-        pattaya=(1200, 2000),
-    )
+    v["cctv_cameras"] = d.by_kind(COUNTS["cctv_cameras"])
     v["village_security_volunteers"] = whole(villages * u(8, 20))
     v["crime_cases"] = whole(people * u(0.002, 0.008))
     v["drug_cases"] = whole(people * u(0.001, 0.005))

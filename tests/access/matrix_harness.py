@@ -20,24 +20,21 @@ from accounts.models import Role
 from api.services import token_issue
 from dashboards import export_jobs
 from deadlines.models import Circular, Reminder
-from deadlines.services import circular_create
 from lgdata.models import Job
 from records import tasks as registry_tasks
 from records.models import Province
-from tests.factories import POPULATION, fill_section, make_personas, make_round, make_user
+from tests.factories import (
+    PERSONA_NAMES,
+    POPULATION,
+    fill_section,
+    forward_letter,
+    make_personas,
+    make_round,
+    make_user,
+)
 
 # The order of the columns in every row of the matrix.
-PERSONAS = (
-    "anonymous",
-    "clerk_a",
-    "clerk_b",
-    "district_officer",
-    "other_district_officer",
-    "province_officer",
-    "other_province_officer",
-    "department",
-    "executive",
-)
+PERSONAS = ("anonymous", *PERSONA_NAMES)
 PDF = b"%PDF-1.4\n%%EOF\n"
 
 
@@ -81,16 +78,14 @@ class Scope:
 
 def _letter(province: str, reference: str, by, forwards: Circular) -> Circular:
     """A province's letter forwarding the department's circular."""
-    return circular_create(
-        level=Circular.Level.PROVINCE,
-        province=Province.objects.get(code=province),
-        forwards=forwards,
+    return forward_letter(
+        forwards,
+        Province.objects.get(code=province),
         reference=reference,
         date=datetime.date(2024, 11, 20),
         subject="ส่งต่อหนังสือ",
         issuer="ผู้ว่าราชการจังหวัด",
         addressees=["นายอำเภอ ทุกอำเภอ"],
-        deadline=None,
         by=by,
     )
 

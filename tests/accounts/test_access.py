@@ -9,18 +9,7 @@ from accounts.models import Role
 from deadlines.models import RoundLAO
 from records.models import LAO, Province
 from tests.base import PersonasTestCase
-from tests.factories import make_lao, make_round, make_user
-
-PERSONAS = (
-    "clerk_a",
-    "clerk_b",
-    "district_officer",
-    "other_district_officer",
-    "province_officer",
-    "other_province_officer",
-    "department",
-    "executive",
-)
+from tests.factories import PERSONA_NAMES, make_lao, make_round, make_user
 
 
 class ReviewTestCase(PersonasTestCase):
@@ -28,18 +17,18 @@ class ReviewTestCase(PersonasTestCase):
 
     def test_who_may_approve_an_saos_record(self):
         self.assertEqual(self.lao_a.type, LAO.Type.SAO)
-        may = {p for p in PERSONAS if access.can_approve_lao(getattr(self, p), self.lao_a)}
+        may = {p for p in PERSONA_NAMES if access.can_approve_lao(getattr(self, p), self.lao_a)}
         self.assertEqual(may, {"district_officer"})
 
     def test_the_province_approves_a_town_municipality_and_the_district_does_not(self):
         # One step, by whoever supervises (docs/supervision.md): the district no longer
         # approves the PAO and town municipalities, nor the province the district's SAOs.
         town = make_lao("6701", type=LAO.Type.TOWN)
-        may = {p for p in PERSONAS if access.can_approve_lao(getattr(self, p), town)}
+        may = {p for p in PERSONA_NAMES if access.can_approve_lao(getattr(self, p), town)}
         self.assertEqual(may, {"province_officer"})
 
     def test_reviewers_are_the_supervisors_only(self):
-        may = {p for p in PERSONAS if access.can_review_lao(getattr(self, p), self.lao_a)}
+        may = {p for p in PERSONA_NAMES if access.can_review_lao(getattr(self, p), self.lao_a)}
         self.assertEqual(may, {"district_officer"})
 
     def test_a_disabled_officer_reviews_nothing(self):
@@ -47,7 +36,7 @@ class ReviewTestCase(PersonasTestCase):
         self.assertFalse(access.can_approve_lao(self.district_officer, self.lao_a))
 
     def test_who_may_import_a_template_for_an_lao(self):
-        may = {p for p in PERSONAS if access.can_import_template(getattr(self, p), self.lao_a)}
+        may = {p for p in PERSONA_NAMES if access.can_import_template(getattr(self, p), self.lao_a)}
         self.assertEqual(may, {"clerk_a", "district_officer"})
         self.assertEqual(set(access.template_laos(self.district_officer)), {self.lao_a, self.lao_b})
         self.assertFalse(access.template_laos(self.province_officer).exists())
@@ -69,7 +58,7 @@ class AllowedMovesTestCase(PersonasTestCase):
         )
         participant.state = state
         participant.acknowledged_at = timezone.now() if acknowledged else None
-        found = {p: participant.allowed_moves(getattr(self, p)) for p in PERSONAS}
+        found = {p: participant.allowed_moves(getattr(self, p)) for p in PERSONA_NAMES}
         return {p: moves for p, moves in found.items() if moves}
 
     def test_an_open_record_is_acknowledged_and_submitted_by_its_clerk_only(self):
@@ -96,7 +85,7 @@ class AllowedMovesTestCase(PersonasTestCase):
 
 class LettersTestCase(PersonasTestCase):
     def test_the_level_of_the_letters_each_persona_writes(self):
-        levels = {p: access.letter_level(getattr(self, p)) for p in PERSONAS}
+        levels = {p: access.letter_level(getattr(self, p)) for p in PERSONA_NAMES}
         self.assertEqual(
             levels,
             {
@@ -114,7 +103,7 @@ class LettersTestCase(PersonasTestCase):
 
 class ProvincePageTestCase(PersonasTestCase):
     def test_can_view_province_agrees_with_the_visible_provinces(self):
-        for persona in PERSONAS:
+        for persona in PERSONA_NAMES:
             user = getattr(self, persona)
             visible = set(access.provinces_visible_to(user))
             for province in Province.objects.filter(code__in=["67", "81", "10"]):
@@ -163,7 +152,7 @@ class NavigationTestCase(PersonasTestCase):
             "province_officer": "บันทึกหนังสือแจ้งต่อ",
             "other_province_officer": "บันทึกหนังสือแจ้งต่อ",
         }
-        for persona in PERSONAS:
+        for persona in PERSONA_NAMES:
             with self.subTest(persona=persona):
                 self.login(getattr(self, persona))
                 response = self.client.get("/circulars/")

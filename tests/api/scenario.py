@@ -11,11 +11,11 @@ Round มท ๐๘๐๖/ว ๓๑๓๗ (FY 2568, section population, deadlin
 import datetime
 
 from accounts.models import Role
-from deadlines.models import Circular, RoundLAO
-from deadlines.services import circular_create, round_submit
+from deadlines.models import RoundLAO
+from deadlines.services import round_submit
 from records.models import LAO, District, Province
 from tests.base import at, on
-from tests.factories import POPULATION, fill_section, make_round, make_user
+from tests.factories import POPULATION, fill_section, forward_letter, make_round, make_user
 
 DEADLINE = datetime.date(2024, 12, 30)
 TODAY = datetime.date(2025, 3, 1)
@@ -42,24 +42,21 @@ def build(case) -> None:
     with on(datetime.date(2025, 1, 3)):
         round_submit(participant=part(case.lao_krabi), by=case.clerk_krabi)
     with on(datetime.date(2024, 12, 2)):
-        case.province_letter = circular_create(
-            level=Circular.Level.PROVINCE,
+        case.province_letter = forward_letter(
+            case.round.circular,
+            Province.objects.get(code="67"),
             reference="พช ๐๐๓๗.๓/ว ๔๗๗๙",
             date=datetime.date(2024, 12, 2),
-            subject="การปรับปรุงข้อมูลกลางองค์กรปกครองส่วนท้องถิ่น",
             by=case.province_officer,
-            forwards=case.round.circular,
-            province=Province.objects.get(code="67"),
             deadline=datetime.date(2024, 12, 25),
         )
-        case.district_letter = circular_create(
-            level=Circular.Level.DISTRICT,
+        case.district_letter = forward_letter(
+            case.round.circular,
+            District.objects.get(code="8104"),
             reference="กบ ๐๐๒๓/ว ๑",
             date=datetime.date(2024, 12, 3),
             subject="การปรับปรุงข้อมูลกลาง",
             by=case.other_province_officer,
-            forwards=case.round.circular,
-            district=District.objects.get(code="8104"),
         )
 
 

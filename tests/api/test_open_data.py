@@ -2,15 +2,13 @@ import csv
 import datetime
 import io
 import json
-import shutil
-import tempfile
 
 from django.core.management import call_command
 from django.test import override_settings
 
 from records.models import Record
 from tests.api.helpers import FilledAPITestCase, owed
-from tests.base import on
+from tests.base import on, temporary_media
 
 TODAY = datetime.date(2025, 3, 1)
 
@@ -18,11 +16,8 @@ TODAY = datetime.date(2025, 3, 1)
 class OpenDataTestCase(FilledAPITestCase):
     def setUp(self):
         super().setUp()
-        self.media = tempfile.mkdtemp()
-        self.addCleanup(shutil.rmtree, self.media)
-        settings = override_settings(MEDIA_ROOT=self.media, OPEN_DATA_FEED=True)
-        settings.enable()
-        self.addCleanup(settings.disable)
+        temporary_media(self)
+        self.enterContext(override_settings(OPEN_DATA_FEED=True))
 
     def build(self) -> str:
         out = io.StringIO()

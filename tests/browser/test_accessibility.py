@@ -8,7 +8,7 @@ from django.contrib.staticfiles.testing import StaticLiveServerTestCase
 from django.utils import timezone
 
 from lgdata.thai import fiscal_year_of
-from tests.browser.test_login_and_scope import chromium
+from tests.browser.base import chromium
 from tests.factories import POPULATION, fill_section, make_personas, make_round
 
 AXE = (Path(__file__).parent / "vendor" / "axe.min.js").read_text(encoding="utf-8")

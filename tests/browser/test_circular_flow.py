@@ -4,16 +4,12 @@ was read and save it; the round reaches the clerk, who acknowledges it."""
 from pathlib import Path
 
 import pytest
-from django.contrib.staticfiles.testing import StaticLiveServerTestCase
-from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
-from selenium.webdriver.support.expected_conditions import staleness_of
-from selenium.webdriver.support.ui import WebDriverWait
 
 from deadlines.models import Circular, RoundLAO
-from tests.browser.test_login_and_scope import chromium
-from tests.factories import PASSWORD, make_personas
+from tests.browser.base import BrowserTestCase
+from tests.factories import make_personas
 
 LETTER = (
     Path(__file__).parents[1] / "deadlines" / "letters" / "1_department_circular.txt"
@@ -21,30 +17,10 @@ LETTER = (
 
 
 @pytest.mark.browser
-class CircularInBrowserTestCase(StaticLiveServerTestCase):
-    serialized_rollback = True
-
+class CircularInBrowserTestCase(BrowserTestCase):
     def setUp(self):
+        super().setUp()
         self.personas = make_personas()
-        self.browser = chromium(javascript=False)
-        self.browser.implicitly_wait(5)
-
-    def tearDown(self):
-        self.browser.quit()
-
-    def submit(self, selector: str) -> None:
-        button = self.browser.find_element(By.CSS_SELECTOR, selector)
-        button.send_keys(Keys.ENTER)
-        WebDriverWait(self.browser, 20, ignored_exceptions=[WebDriverException]).until(
-            staleness_of(button)
-        )
-
-    def log_in(self, username: str) -> None:
-        self.browser.delete_all_cookies()
-        self.browser.get(f"{self.live_server_url}/accounts/login/")
-        self.browser.find_element(By.NAME, "username").send_keys(username)
-        self.browser.find_element(By.NAME, "password").send_keys(PASSWORD)
-        self.submit("form button.btn-primary")
 
     def test_department_pastes_checks_and_saves_and_the_clerk_acknowledges(self):
         self.log_in("department")

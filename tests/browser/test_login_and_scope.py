@@ -1,47 +1,14 @@
 """Real Chromium (Debian's chromium + chromedriver) against the live server: no JavaScript needed,
 Thai by default, a clerk sees only their LAO."""
 
-import os
-import shutil
-import tempfile
-
 import pytest
 from django.contrib.staticfiles.testing import StaticLiveServerTestCase
-from selenium import webdriver
 from selenium.common.exceptions import StaleElementReferenceException
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
+from tests.browser.base import chromium
 from tests.factories import PASSWORD, make_personas
-
-CHROMIUM = shutil.which("chromium")
-CHROMEDRIVER = shutil.which("chromedriver")
-if not (CHROMIUM and CHROMEDRIVER) and os.environ.get("REQUIRE_BROWSER") != "1":
-    pytest.skip("Chromium and chromedriver are not installed", allow_module_level=True)
-
-
-def chromium(*, javascript: bool = True) -> webdriver.Chrome:
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in (
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--window-size=1280,900",
-        f"--user-data-dir={tempfile.mkdtemp(prefix='lgdata-chromium-')}",
-    ):
-        options.add_argument(flag)
-    if not javascript:
-        options.add_experimental_option(
-            "prefs", {"profile.managed_default_content_settings.javascript": 2}
-        )
-    return webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
 
 
 @pytest.mark.browser

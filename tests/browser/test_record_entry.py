@@ -11,17 +11,15 @@ from django.core.management import call_command
 from django.db.models import F
 from django.test import override_settings
 from django.utils import timezone
-from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
-from selenium.webdriver.support.expected_conditions import staleness_of
-from selenium.webdriver.support.ui import Select, WebDriverWait
+from selenium.webdriver.support.ui import Select
 
 from accounts.models import User
 from lgdata.thai import be_year, fiscal_year_of, to_thai_digits
 from records.models import Field, Record, SectionEntry
 from records.services import applicable_fields
-from tests.browser.test_login_and_scope import chromium
+from tests.browser.base import chromium, submit
 
 PASSWORD = "demo-2555"
 
@@ -94,12 +92,7 @@ class RecordEntryInBrowserTestCase(StaticLiveServerTestCase):
         self.save(browser)
 
     def save(self, browser) -> None:
-        """Submits the form and waits for the next page, as a person waits for the browser."""
-        button = browser.find_element(By.CSS_SELECTOR, "form button[type=submit].btn-primary")
-        button.send_keys(Keys.ENTER)
-        WebDriverWait(browser, 20, ignored_exceptions=[WebDriverException]).until(
-            staleness_of(button)
-        )
+        submit(browser, "form button[type=submit].btn-primary")
 
     def test_the_clerk_fills_every_section_reaches_100_and_a_stale_page_is_refused(self):
         browser = self.open_browser()

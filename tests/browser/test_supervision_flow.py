@@ -6,20 +6,16 @@ step. (The clerk's home page shows the round page's content through its own link
 import datetime
 
 import pytest
-from django.contrib.staticfiles.testing import StaticLiveServerTestCase
-from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
-from selenium.webdriver.support.expected_conditions import staleness_of
-from selenium.webdriver.support.ui import Select, WebDriverWait
+from selenium.webdriver.support.ui import Select
 
 from accounts.models import Role
 from deadlines.models import RoundLAO
 from deadlines.services import round_submit
 from records.models import LAO, Record
-from tests.browser.test_login_and_scope import chromium
+from tests.browser.base import BrowserTestCase
 from tests.factories import (
-    PASSWORD,
     POPULATION,
     fill_section,
     make_lao,
@@ -30,10 +26,9 @@ from tests.factories import (
 
 
 @pytest.mark.browser
-class SupervisionInBrowserTestCase(StaticLiveServerTestCase):
-    serialized_rollback = True
-
+class SupervisionInBrowserTestCase(BrowserTestCase):
     def setUp(self):
+        super().setUp()
         self.personas = make_personas()
         self.town = make_lao("6701", type=LAO.Type.TOWN, name="เพชรบูรณ์")
         make_user("clerk_town", Role.CLERK, lao=self.town)
@@ -42,30 +37,11 @@ class SupervisionInBrowserTestCase(StaticLiveServerTestCase):
             user = type(self.personas["clerk_a"]).objects.get(username=clerk)
             fill_section(lao, 2568, "population", user, POPULATION)
             round_submit(participant=self.participant(lao), by=user)
-        self.browser = chromium(javascript=False)
-        self.browser.implicitly_wait(5)
-
-    def tearDown(self):
-        self.browser.quit()
 
     def participant(self, lao) -> RoundLAO:
         return RoundLAO.objects.select_related("round", "lao__district").get(
             round=self.round, lao=lao
         )
-
-    def submit(self, selector: str) -> None:
-        button = self.browser.find_element(By.CSS_SELECTOR, selector)
-        button.send_keys(Keys.ENTER)
-        WebDriverWait(self.browser, 20, ignored_exceptions=[WebDriverException]).until(
-            staleness_of(button)
-        )
-
-    def log_in(self, username: str) -> None:
-        self.browser.delete_all_cookies()
-        self.browser.get(f"{self.live_server_url}/accounts/login/")
-        self.browser.find_element(By.NAME, "username").send_keys(username)
-        self.browser.find_element(By.NAME, "password").send_keys(PASSWORD)
-        self.submit("form button.btn-primary")
 
     def go(self, path: str) -> None:
         self.browser.get(f"{self.live_server_url}{path}")

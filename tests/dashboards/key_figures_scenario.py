@@ -35,10 +35,13 @@ lao_a's and lao_c's records are approved by their districts (final for SAOs).
 
 from decimal import Decimal
 
+from django.core.cache import cache
+
 from accounts.models import Role
 from deadlines.models import RoundLAO
 from deadlines.services import round_approve, round_submit
 from records.models import LAO
+from tests.base import PersonasTestCase
 from tests.factories import POPULATION, fill_section, make_lao, make_round, make_user
 
 YEAR = 2568
@@ -194,3 +197,15 @@ def fill(lao, values: dict, by, year: int = YEAR) -> None:
 
 def number(text: str) -> Decimal:
     return Decimal(text)
+
+
+class KeyFiguresScenarioTestCase(PersonasTestCase):
+    """Personas and the records above, with the key figures' cache emptied before each test."""
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        build(cls)
+
+    def setUp(self):
+        cache.clear()

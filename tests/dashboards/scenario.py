@@ -102,7 +102,14 @@ def build(case) -> None:
 
 
 class DashboardTestCase(PersonasTestCase):
-    """The personas, for the dashboard tests."""
+    """The personas, for the dashboard tests; a page's test case gives ``get(user=...)``."""
+
+    def assert_open_only_to(self, may: list[str], may_not: list[str]) -> None:
+        """The page opens for the personas in ``may`` and is not found for those in ``may_not``."""
+        for persona in [*may, *may_not]:
+            with self.subTest(persona=persona):
+                status = self.get(user=getattr(self, persona)).status_code
+                self.assertEqual(status, 200 if persona in may else 404)
 
 
 class ScenarioTestCase(DashboardTestCase):

@@ -63,12 +63,10 @@ class DistrictPageTestCase(scenario.ScenarioTestCase):
         )
 
     def test_who_may_open_it(self):
-        for persona in ["district_officer", "province_officer", "department", "executive"]:
-            with self.subTest(persona=persona):
-                self.assertEqual(self.get(user=getattr(self, persona)).status_code, 200)
-        for persona in ["other_district_officer", "other_province_officer", "clerk_a"]:
-            with self.subTest(persona=persona):
-                self.assertEqual(self.get(user=getattr(self, persona)).status_code, 404)
+        self.assert_open_only_to(
+            ["district_officer", "province_officer", "department", "executive"],
+            ["other_district_officer", "other_province_officer", "clerk_a"],
+        )
 
     def test_officers_see_actions_executives_and_department_do_not(self):
         response = self.get()

@@ -1,10 +1,8 @@
-"""Background exports on the task queue: a real worker run, a fresh client fetching the file,
-a worker that dies, and the retry."""
+"""Background exports on the task queue: the progress page and who may see it, a real worker
+run, a fresh client fetching the file, a worker that dies, and the retry."""
 
 import datetime
 import io
-import shutil
-import tempfile
 from unittest import mock
 
 import openpyxl
@@ -16,8 +14,7 @@ from django_tasks_db.models import DBTaskResult
 from dashboards import export_jobs
 from lgdata import jobs
 from lgdata.models import Job
-from tests.base import PersonasTestCase
-from tests.factories import POPULATION, fill_section
+from tests.base import FilledTestCase, temporary_media
 from tests.task_worker import run_worker
 
 YEAR = 2568
@@ -25,16 +22,9 @@ IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBa
 DATABASE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 
-class ExportJobTestCase(PersonasTestCase):
-    @classmethod
-    def setUpTestData(cls) -> None:
-        super().setUpTestData()
-        fill_section(cls.lao_a, YEAR, "population", cls.clerk_a, POPULATION)
-
+class ExportJobTestCase(FilledTestCase):
     def setUp(self) -> None:
-        media = tempfile.mkdtemp()
-        self.addCleanup(shutil.rmtree, media, ignore_errors=True)
-        self.enterContext(override_settings(MEDIA_ROOT=media))
+        temporary_media(self)
         self.enterContext(mock.patch.object(export_jobs, "BACKGROUND_LAOS", 1))
 
     def start(self, user) -> str:
@@ -50,6 +40,52 @@ class ExportJobTestCase(PersonasTestCase):
         self.assertEqual(response.status_code, 200)
         book = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
         return [r[0] for r in book.worksheets[0].iter_rows(values_only=True) if r and r[0]]
+
+
+@override_settings(TASKS=IMMEDIATE)
+class BackgroundExportTestCase(ExportJobTestCase):
+    """A large XLSX runs as a job; here "large" is one LAO and the job runs at once."""
+
+    def test_the_job_shows_progress_and_offers_the_file_to_its_owner(self):
+        token = self.start(self.province_officer)
+        page = self.client.get(reverse("exports:job", args=[token]))
+        self.assertEqual(page.status_code, 200)
+        self.assertContains(page, 'data-testid="job-ready"')
+        self.assertNotContains(page, 'http-equiv="refresh"')
+        self.assertIn(self.lao_a.code, self.download_codes(self.client, token))
+
+    def test_a_running_job_refreshes_itself(self):
+        job = export_jobs.ExportJob(
+            token="x" * 32,
+            status="running",
+            done=5,
+            total=10,
+            filename="a.xlsx",
+            started_at=timezone.now(),
+            filters={},
+        )
+        with mock.patch.object(export_jobs, "export_job_get", return_value=job):
+            self.login(self.department)
+            page = self.client.get(reverse("exports:job", args=[job.token]))
+        self.assertContains(page, 'http-equiv="refresh"')
+        self.assertContains(page, "50.0%")  # 5 of 10 LAOs written
+
+    def test_nobody_else_may_see_or_fetch_the_file(self):
+        token = self.start(self.province_officer)
+        for user in (self.department, self.other_province_officer, self.clerk_a):
+            with self.subTest(user=user.username):
+                self.login(user)
+                self.assertEqual(
+                    self.client.get(reverse("exports:job", args=[token])).status_code, 404
+                )
+                self.assertEqual(
+                    self.client.get(reverse("exports:job-download", args=[token])).status_code,
+                    404,
+                )
+
+    def test_a_malformed_token_is_not_found(self):
+        self.login(self.department)
+        self.assertEqual(self.client.get("/exports/jobs/..%2Fetc%2Fpasswd/").status_code, 404)
 
 
 @override_settings(TASKS=DATABASE)

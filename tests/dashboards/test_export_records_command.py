@@ -9,17 +9,16 @@ from pathlib import Path
 import openpyxl
 from django.core.management import CommandError, call_command
 
-from tests.base import PersonasTestCase
-from tests.factories import POPULATION, fill_section
+from tests.base import FilledTestCase
+from tests.factories import fill_section
 
 YEAR = 2568
 
 
-class ExportRecordsCommandTestCase(PersonasTestCase):
+class ExportRecordsCommandTestCase(FilledTestCase):
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()
-        fill_section(cls.lao_a, YEAR, "population", cls.clerk_a, POPULATION)
         fill_section(cls.lao_krabi, YEAR, "population", None, {"population_total": "700"})
 
     def setUp(self) -> None:

@@ -254,23 +254,32 @@ class CurrentRoundTestCase(ScenarioTestCase):
         self.assertIsNone(figures.current_round(2560))
 
 
-class SubmissionsByDayTestCase(ScenarioTestCase):
-    def test_first_submissions_per_area_and_day_from_the_history(self):
-        by_district = figures.submissions_by_day(
+class SubmittedByDayTestCase(ScenarioTestCase):
+    def test_moves_into_submitted_less_returns_per_area_and_day_from_the_history(self):
+        by_district = figures.submitted_by_day(
             round=self.round, laos=LAO.objects.all(), level="district"
         )
         day = datetime.date
+        # 6701: d4 and d5 on 10 Dec, d1 on 20 Dec, d3 on 21 Dec and returned on 22 Dec, d2 on
+        # 3 Jan; the approvals of d4 and d5 keep them submitted, so they change nothing.
         self.assertEqual(
             by_district["6701"],
-            {day(2024, 12, 10): 2, day(2024, 12, 20): 1, day(2024, 12, 21): 1, day(2025, 1, 3): 1},
+            {
+                day(2024, 12, 10): 2,
+                day(2024, 12, 20): 1,
+                day(2024, 12, 21): 1,
+                day(2024, 12, 22): -1,
+                day(2025, 1, 3): 1,
+            },
         )
-        self.assertEqual(by_district["6702"], {day(2024, 12, 15): 1})
+        self.assertEqual(by_district["6702"], {day(2024, 12, 15): 1})  # lao_c
         series = figures.cumulative(
-            by_district["6701"], start=day(2024, 12, 9), end=day(2024, 12, 21)
+            by_district["6701"], start=day(2024, 12, 9), end=day(2024, 12, 22)
         )
         self.assertEqual(series[0], (day(2024, 12, 9), 0))
         self.assertEqual(series[1], (day(2024, 12, 10), 2))
-        self.assertEqual(series[-1], (day(2024, 12, 21), 4))
+        self.assertEqual(series[-2], (day(2024, 12, 21), 4))
+        self.assertEqual(series[-1], (day(2024, 12, 22), 3))  # d1, d4, d5: d3 was returned
 
 
 class FieldGapsTestCase(ScenarioTestCase):

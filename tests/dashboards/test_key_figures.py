@@ -4,13 +4,11 @@ against the scenario counted by hand (tests/dashboards/key_figures_scenario.py).
 from decimal import Decimal
 
 import yaml
-from django.core.cache import cache
 from django.test import SimpleTestCase
 from django.utils import timezone
 
 from dashboards import key_figures
 from records.indicators import CATALOGUE_FILE, CatalogueError, load_catalogue, parse_catalogue
-from tests.base import PersonasTestCase
 from tests.dashboards import key_figures_scenario as scenario
 from tests.factories import fill_section
 
@@ -124,14 +122,9 @@ def by_hand(indicator, laos: list[tuple[str, dict | None]], pao_fields) -> dict:
     return {"laos": laos_of_area, "contributing": contributing, "value": value}
 
 
-class KeyFiguresTestCase(PersonasTestCase):
-    @classmethod
-    def setUpTestData(cls):
-        super().setUpTestData()
-        scenario.build(cls)
-
+class KeyFiguresTestCase(scenario.KeyFiguresScenarioTestCase):
     def setUp(self):
-        cache.clear()
+        super().setUp()
         self.today = timezone.localdate()
 
     def table(self, **kwargs):

@@ -9,7 +9,6 @@ from django.core.cache import cache
 from django.test import override_settings
 from openpyxl import load_workbook
 
-from tests.base import PersonasTestCase
 from tests.dashboards import key_figures_scenario as scenario
 from tests.factories import make_lao
 
@@ -25,15 +24,7 @@ def rows_of(response) -> list[list[str]]:
 # The counts include the session's query: sessions read from the database here, as on a
 # cold cache (the portal's cached_db engine usually saves that query).
 @override_settings(SESSION_ENGINE="django.contrib.sessions.backends.db")
-class KeyFiguresPagesTestCase(PersonasTestCase):
-    @classmethod
-    def setUpTestData(cls):
-        super().setUpTestData()
-        scenario.build(cls)
-
-    def setUp(self):
-        cache.clear()
-
+class KeyFiguresPagesTestCase(scenario.KeyFiguresScenarioTestCase):
     def get(self, persona, url):
         self.login(getattr(self, persona))
         return self.client.get(url)

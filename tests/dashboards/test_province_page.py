@@ -55,12 +55,10 @@ class ProvincePageTestCase(scenario.ScenarioTestCase):
         self.assertEqual((rows["6701"].laos, rows["6701"].overdue, rows["6702"].laos), (3, 3, 0))
 
     def test_scope(self):
-        for persona in ["province_officer", "department", "executive"]:
-            with self.subTest(persona=persona):
-                self.assertEqual(self.get(user=getattr(self, persona)).status_code, 200)
-        for persona in ["other_province_officer", "district_officer", "clerk_a"]:
-            with self.subTest(persona=persona):
-                self.assertEqual(self.get(user=getattr(self, persona)).status_code, 404)
+        self.assert_open_only_to(
+            ["province_officer", "department", "executive"],
+            ["other_province_officer", "district_officer", "clerk_a"],
+        )
 
     def test_downloads_of_the_districts_and_of_every_lao(self):
         import csv

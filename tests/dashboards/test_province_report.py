@@ -4,11 +4,9 @@ import datetime
 
 from django.urls import reverse
 
-from deadlines.models import Circular
-from deadlines.services import circular_create
 from records.models import District, Province
 from tests.base import PersonasTestCase
-from tests.factories import POPULATION, fill_section, make_round
+from tests.factories import POPULATION, fill_section, forward_letter, make_round
 
 
 class ProvinceReportTestCase(PersonasTestCase):
@@ -18,32 +16,24 @@ class ProvinceReportTestCase(PersonasTestCase):
         # The round's deadline (30 Dec 2024) has passed: LAOs still owing their record are overdue.
         cls.round = make_round(fiscal_year=2568, sections=("population",))
         fill_section(cls.lao_a, 2568, "population", cls.clerk_a, POPULATION)
-        cls.province_letter = circular_create(
-            level=Circular.Level.PROVINCE,
+        department = cls.round.circular
+        cls.province_letter = forward_letter(
+            department,
+            Province.objects.get(pk="67"),
             reference="พช ๐๐๓๗.๓/ว ๔๗๗๙",
             date=datetime.date(2024, 11, 30),
-            subject="การปรับปรุงข้อมูลกลางองค์กรปกครองส่วนท้องถิ่น",
-            by=None,
-            province=Province.objects.get(pk="67"),
-            forwards=cls.round.circular,
         )
-        cls.district_letter = circular_create(
-            level=Circular.Level.DISTRICT,
+        cls.district_letter = forward_letter(
+            cls.province_letter,
+            District.objects.get(pk="6701"),
             reference="พช ๐๐๓๗.๑/ว ๑๒๓",
             date=datetime.date(2024, 12, 3),
-            subject="การปรับปรุงข้อมูลกลางองค์กรปกครองส่วนท้องถิ่น",
-            by=None,
-            district=District.objects.get(pk="6701"),
-            forwards=cls.province_letter,
         )
-        cls.krabi_letter = circular_create(
-            level=Circular.Level.PROVINCE,
+        cls.krabi_letter = forward_letter(
+            department,
+            Province.objects.get(pk="81"),
             reference="กบ ๐๐๒๓.๓/ว ๙๙๙",
             date=datetime.date(2024, 11, 30),
-            subject="การปรับปรุงข้อมูลกลางองค์กรปกครองส่วนท้องถิ่น",
-            by=None,
-            province=Province.objects.get(pk="81"),
-            forwards=cls.round.circular,
         )
 
     def get(self, user, code: str = "67"):

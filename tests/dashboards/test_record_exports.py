@@ -2,21 +2,15 @@
 
 import csv
 import io
-import shutil
-import tempfile
 from decimal import Decimal
-from unittest import mock
 
 import openpyxl
-from django.test import override_settings
 from django.urls import reverse
-from django.utils import timezone
 
-from dashboards import export_jobs
 from dashboards.export_scope import export_scope
 from dashboards.export_writers import export_rows
 from records.models import Field, Section
-from tests.base import PersonasTestCase
+from tests.base import FilledTestCase, PersonasTestCase
 from tests.factories import POPULATION, fill_section
 
 YEAR = 2568
@@ -30,11 +24,10 @@ def csv_lines(response) -> list[list[str]]:
     return list(csv.reader(io.StringIO(content.lstrip("\ufeff"))))
 
 
-class RecordExportTestCase(PersonasTestCase):
+class RecordExportTestCase(FilledTestCase):
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()
-        fill_section(cls.lao_a, YEAR, "population", cls.clerk_a, POPULATION)
         fill_section(cls.lao_a, YEAR, "general", cls.clerk_a, {"office_address": EVIL})
         fill_section(
             cls.lao_b, YEAR, "population", cls.clerk_b, {**POPULATION, "population_male": "NA"}
@@ -240,76 +233,6 @@ class RecordExportTestCase(PersonasTestCase):
         self.assertEqual(response.status_code, 200)
         self.assertContains(response, 'value="67"')
         self.assertContains(response, 'value="6701"')
-
-
-class BackgroundExportTestCase(PersonasTestCase):
-    """A large XLSX runs as a job; here "large" is one LAO and the job runs at once."""
-
-    @classmethod
-    def setUpTestData(cls) -> None:
-        super().setUpTestData()
-        fill_section(cls.lao_a, YEAR, "population", cls.clerk_a, POPULATION)
-
-    def setUp(self) -> None:
-        media = tempfile.mkdtemp()
-        self.addCleanup(shutil.rmtree, media, ignore_errors=True)
-        self.enterContext(override_settings(MEDIA_ROOT=media))
-        self.enterContext(mock.patch.object(export_jobs, "BACKGROUND_LAOS", 1))
-        self.enterContext(override_settings(TASKS=IMMEDIATE))
-
-    def start(self, user):
-        self.login(user)
-        response = self.client.get(
-            reverse("exports:records"), {"format": "xlsx", "year": YEAR, "province": "67"}
-        )
-        self.assertEqual(response.status_code, 302)
-        return response["Location"]
-
-    def test_the_job_shows_progress_and_offers_the_file_to_its_owner(self):
-        page_url = self.start(self.province_officer)
-        page = self.client.get(page_url)
-        self.assertEqual(page.status_code, 200)
-        self.assertContains(page, 'data-testid="job-ready"')
-        self.assertNotContains(page, 'http-equiv="refresh"')
-        token = page_url.rstrip("/").rsplit("/", 1)[1]
-        download = self.client.get(reverse("exports:job-download", args=[token]))
-        self.assertEqual(download.status_code, 200)
-        book = openpyxl.load_workbook(io.BytesIO(b"".join(download.streaming_content)))
-        rows = [r for r in book.worksheets[0].iter_rows(values_only=True) if r and r[0]]
-        self.assertIn(self.lao_a.code, [r[0] for r in rows])
-
-    def test_a_running_job_refreshes_itself(self):
-        job = export_jobs.ExportJob(
-            token="x" * 32,
-            status="running",
-            done=5,
-            total=10,
-            filename="a.xlsx",
-            started_at=timezone.now(),
-            filters={},
-        )
-        with mock.patch.object(export_jobs, "export_job_get", return_value=job):
-            self.login(self.department)
-            page = self.client.get(reverse("exports:job", args=[job.token]))
-        self.assertContains(page, 'http-equiv="refresh"')
-        self.assertContains(page, "50.0%")  # 5 of 10 LAOs written
-
-    def test_nobody_else_may_see_or_fetch_the_file(self):
-        token = self.start(self.province_officer).rstrip("/").rsplit("/", 1)[1]
-        for user in (self.department, self.other_province_officer, self.clerk_a):
-            with self.subTest(user=user.username):
-                self.login(user)
-                self.assertEqual(
-                    self.client.get(reverse("exports:job", args=[token])).status_code, 404
-                )
-                self.assertEqual(
-                    self.client.get(reverse("exports:job-download", args=[token])).status_code,
-                    404,
-                )
-
-    def test_a_malformed_token_is_not_found(self):
-        self.login(self.department)
-        self.assertEqual(self.client.get("/exports/jobs/..%2Fetc%2Fpasswd/").status_code, 404)
 
 
 class ExportRowsTestCase(PersonasTestCase):

@@ -5,12 +5,11 @@ each supervisor's digest lists the LAOs it oversees."""
 import datetime
 
 from accounts.models import Role
-from deadlines.models import Circular, Reminder, RoundLAO
+from deadlines.models import Reminder, RoundLAO
 from deadlines.reminders import reminders_send
-from deadlines.services import circular_create
 from records.models import LAO, District
 from tests.base import PersonasTestCase, on
-from tests.factories import make_lao, make_round, make_user
+from tests.factories import forward_letter, make_lao, make_round, make_user
 
 DEADLINE = datetime.date(2024, 12, 30)  # the department's
 DISTRICT_DATE = datetime.date(2024, 12, 20)  # district 6701's earlier date
@@ -23,14 +22,13 @@ class DueDatesTestCase(PersonasTestCase):
         cls.town = make_lao("6701", type=LAO.Type.TOWN, name="เมืองเพชรบูรณ์")
         cls.clerk_town = make_user("clerk_town", Role.CLERK, lao=cls.town)
         cls.round = make_round(deadline=DEADLINE)
-        circular_create(
-            level=Circular.Level.DISTRICT,
+        forward_letter(
+            cls.round.circular,
+            District.objects.get(code="6701"),
             reference="พช ๐๐๒๓.๑/ว ๕๖๗",
             date=datetime.date(2024, 11, 25),
             subject="แจ้งต่อ",
             deadline=DISTRICT_DATE,
-            forwards=cls.round.circular,
-            district=District.objects.get(code="6701"),
             by=cls.district_officer,
         )
 

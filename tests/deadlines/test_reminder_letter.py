@@ -4,12 +4,12 @@ import re
 from django.template.loader import render_to_string
 from django.test import RequestFactory
 
-from deadlines.models import Circular, RoundLAO
+from deadlines.models import RoundLAO
 from deadlines.reminder_letter import reminder_letter_context
-from deadlines.services import circular_create, round_return, round_submit
+from deadlines.services import round_return, round_submit
 from records.models import LAO
 from tests.base import PersonasTestCase, on
-from tests.factories import POPULATION, fill_section, make_lao, make_round
+from tests.factories import POPULATION, fill_section, forward_letter, make_lao, make_round
 
 DEADLINE = datetime.date(2024, 12, 30)
 TODAY = datetime.date(2025, 1, 6)  # a week late
@@ -26,32 +26,26 @@ class ReminderLetterTestCase(PersonasTestCase):
         super().setUpTestData()
         cls.round = make_round(deadline=DEADLINE, lock_date=datetime.date(2025, 1, 31))
         department = cls.round.circular
-        cls.province_letter = circular_create(
-            level=Circular.Level.PROVINCE,
+        cls.province_letter = forward_letter(
+            department,
+            cls.lao_a.district.province,
             reference="พช ๐๐๓๗.๓/ว ๔๗๗๙",
             date=datetime.date(2024, 11, 30),
-            subject=department.subject,
-            province=cls.lao_a.district.province,
-            forwards=department,
             by=cls.province_officer,
         )
-        cls.district_letter = circular_create(
-            level=Circular.Level.DISTRICT,
+        cls.district_letter = forward_letter(
+            cls.province_letter,
+            cls.lao_a.district,
             reference="พช 0023.1/ว 1234",
             date=datetime.date(2024, 12, 3),
-            subject=department.subject,
-            district=cls.lao_a.district,
-            forwards=cls.province_letter,
             by=cls.district_officer,
         )
         # Another district's letter is not in lao_a's chain.
-        circular_create(
-            level=Circular.Level.DISTRICT,
+        forward_letter(
+            cls.province_letter,
+            cls.lao_c.district,
             reference="พช 0023.2/ว 99",
             date=datetime.date(2024, 12, 4),
-            subject=department.subject,
-            district=cls.lao_c.district,
-            forwards=cls.province_letter,
             by=cls.other_district_officer,
         )
 

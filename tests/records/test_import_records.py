@@ -21,9 +21,11 @@ from records.services import applicable_fields, completeness, record_get_or_crea
 from records.uploads import UploadError
 from records.values import InvalidValue, cell_to_stored, show_value
 from tests.base import PersonasTestCase
+from tests.factories import POPULATION
 
 HEADER = "lao_code,fiscal_year,field_code,value\n"
-# The population section of an SAO, as a clerk would type it (Thai digits, separators, BE date).
+# The population section of an SAO, as a clerk would type it (Thai digits, separators, BE date);
+# it is stored as tests.factories.POPULATION.
 POPULATION_ROWS = [
     ("population_as_of", "30/9/2567"),
     ("population_male", "๑,๒๐๐"),
@@ -34,16 +36,6 @@ POPULATION_ROWS = [
     ("population_age_60_plus", "500"),
     ("households_total", "๘๐๐"),
 ]
-STORED_POPULATION = {
-    "population_as_of": "2024-09-30",
-    "population_male": "1200",
-    "population_female": "1300",
-    "population_total": "2500",
-    "population_age_0_14": "500",
-    "population_age_15_59": "1500",
-    "population_age_60_plus": "500",
-    "households_total": "800",
-}
 
 
 def csv_text(code: str, rows, year: int = 2568) -> str:
@@ -74,7 +66,7 @@ class ImportRecordsCommandTestCase(PersonasTestCase):
         output = self.run_import(path, "--commit", "--user", self.clerk_a.username)
 
         entry = self.entry()
-        self.assertEqual(entry.values, STORED_POPULATION)
+        self.assertEqual(entry.values, POPULATION)
         self.assertEqual(entry.version, 1)
         self.assertTrue(entry.rules_pass)
         fields = applicable_fields(entry.section, self.lao_a.type)
@@ -88,7 +80,7 @@ class ImportRecordsCommandTestCase(PersonasTestCase):
         changes = ValueChange.objects.filter(record=record)
         self.assertEqual(
             sorted((c.field_code, c.old_value, c.new_value) for c in changes),
-            sorted((code, None, value) for code, value in STORED_POPULATION.items()),
+            sorted((code, None, value) for code, value in POPULATION.items()),
         )
         self.assertEqual({(c.source, c.changed_by) for c in changes}, {("import", self.clerk_a)})
         self.assertIn("8 values changed in 1 records (1 new)", output)

@@ -2,9 +2,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from lgdata.thai import fiscal_year_of
-from records.models import SectionEntry
-from records.services import record_get_or_create, section_save
+from records.services import record_get_or_create
 from tests.base import PersonasTestCase
+from tests.factories import fill_section
 
 
 class RecordOverviewTestCase(PersonasTestCase):
@@ -12,18 +12,13 @@ class RecordOverviewTestCase(PersonasTestCase):
     def setUpTestData(cls):
         super().setUpTestData()
         cls.year = fiscal_year_of(__import__("datetime").date.today())
-        cls.record = record_get_or_create(lao=cls.lao_a, fiscal_year=cls.year)
-        entry = SectionEntry.objects.get(record=cls.record, section__code="population")
-        section_save(
-            entry=entry,
-            values={
-                "population_male": "1200",
-                "population_female": "1300",
-                "population_total": "2500",
-            },
-            expected_version=0,
-            by=cls.clerk_a,
-        )
+        cls.record = fill_section(
+            cls.lao_a,
+            cls.year,
+            "population",
+            cls.clerk_a,
+            {"population_male": "1200", "population_female": "1300", "population_total": "2500"},
+        ).entry.record
 
     def test_it_shows_each_section_with_completeness_and_what_is_missing(self):
         self.login(self.clerk_a)
@@ -74,17 +69,9 @@ class RecordHistoryTestCase(PersonasTestCase):
     @classmethod
     def setUpTestData(cls):
         super().setUpTestData()
-        cls.record = record_get_or_create(lao=cls.lao_a, fiscal_year=2568)
-        entry = SectionEntry.objects.get(record=cls.record, section__code="population")
-        section_save(
-            entry=entry, values={"population_total": "2500"}, expected_version=0, by=cls.clerk_a
-        )
-        entry.refresh_from_db()
-        section_save(
-            entry=entry, values={"population_total": "2600"}, expected_version=1, by=cls.clerk_a
-        )
-        general = SectionEntry.objects.get(record=cls.record, section__code="general")
-        section_save(entry=general, values={"area_km2": "45.5"}, expected_version=0, by=cls.clerk_a)
+        fill_section(cls.lao_a, 2568, "population", cls.clerk_a, {"population_total": "2500"})
+        fill_section(cls.lao_a, 2568, "population", cls.clerk_a, {"population_total": "2600"})
+        fill_section(cls.lao_a, 2568, "general", cls.clerk_a, {"area_km2": "45.5"})
 
     url = property(lambda self: f"/lao/{self.lao_a.code}/2568/history/")
 

@@ -2,8 +2,6 @@
 import, with the scope of every endpoint."""
 
 import io
-import shutil
-import tempfile
 import zipfile
 from unittest import mock
 
@@ -14,8 +12,8 @@ from django.urls import reverse
 
 from records import hooks, spreadsheet
 from records.models import Field, SectionEntry, ValueChange
-from tests.base import PersonasTestCase
-from tests.factories import POPULATION, fill_section
+from tests.base import FilledTestCase, temporary_media
+from tests.factories import fill_section
 
 YEAR = 2568
 POPULATION_SHEET = "ประชากร"
@@ -39,16 +37,9 @@ def columns_of(sheet) -> dict[str, str]:
     }
 
 
-class SpreadsheetTestCase(PersonasTestCase):
-    @classmethod
-    def setUpTestData(cls) -> None:
-        super().setUpTestData()
-        fill_section(cls.lao_a, YEAR, "population", cls.clerk_a, POPULATION)
-
+class SpreadsheetTestCase(FilledTestCase):
     def setUp(self) -> None:
-        media = tempfile.mkdtemp()
-        self.addCleanup(shutil.rmtree, media, ignore_errors=True)
-        self.enterContext(override_settings(MEDIA_ROOT=media))
+        temporary_media(self)
 
     def download(self, user, **params) -> openpyxl.Workbook:
         self.login(user)

@@ -7,45 +7,27 @@ applies the file all or nothing. A file with errors ends with a non-zero exit st
 from dataclasses import replace
 from pathlib import Path
 
-from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
 
-from lgdata.commands import LanguageCommand
 from records import registry, uploads
-from records.uploads import more_message
+from records.management.base import ImportCommand
 
 
-class Command(LanguageCommand):
+class Command(ImportCommand):
     help = "Imports the DLA LAO registry (XLSX or CSV). Dry run unless --commit is given."
-
-    def add_arguments(self, parser: CommandParser) -> None:
-        super().add_arguments(parser)
-        parser.add_argument("file", type=Path, help="The registry file, .xlsx or .csv.")
-        parser.add_argument(
-            "--commit", action="store_true", help="Apply the file (all or nothing)."
-        )
+    file_help = "The registry file, .xlsx or .csv."
 
     def handle(self, *args, file: Path, commit: bool, language: str, **options) -> None:
-        try:
-            with file.open("rb") as stream:
-                data = uploads.read_limited(stream)
-            # No request waits here: the national registry as XLSX may take its time.
-            bounds = replace(uploads.REGISTRY_BOUNDS, seconds=uploads.SERVER_SECONDS)
-            result = registry.registry_import(
+        # No request waits here: the national registry as XLSX may take its time.
+        bounds = replace(uploads.REGISTRY_BOUNDS, seconds=uploads.SERVER_SECONDS)
+        result = self.read(
+            file,
+            lambda data: registry.registry_import(
                 data=data, filename=file.name, commit=commit, by=None, bounds=bounds
-            )
-        except OSError as exc:
-            raise CommandError(
-                _("Cannot read %(file)s: %(reason)s") % {"file": file, "reason": exc.strerror}
-            ) from None
-        except uploads.UploadError as exc:
-            raise CommandError(str(exc)) from None
+            ),
+        )
         self._report(result, verbosity=options["verbosity"])
-        if not result.ok:
-            raise CommandError(
-                _("%(count)s error(s) in %(file)s; nothing was written.")
-                % {"count": result.errors.total, "file": file.name}
-            )
+        self.fail_on_errors(result.errors, file)
 
     def _report(self, result: registry.RegistryImportResult, *, verbosity: int) -> None:
         counts = {
@@ -72,11 +54,7 @@ class Command(LanguageCommand):
         if verbosity >= 2:
             self._report_changes(result)
         if result.errors:
-            self.stdout.write(_("Errors (%(count)s):") % {"count": result.errors.total})
-            for issue in result.errors:
-                self.stdout.write(f"  {issue}")
-            if result.errors.more:
-                self.stdout.write(more_message(result.errors))
+            self.write_errors(result.errors)
         if result.warnings:
             self.stdout.write(_("Warnings (%(count)s):") % {"count": result.warnings.total})
             for issue in result.warnings:

@@ -14,24 +14,20 @@ from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from lgdata.commands import LanguageCommand
-from records import record_import, uploads
-from records.uploads import more_message
+from records import record_import
+from records.management.base import ImportCommand
 
 
-class Command(LanguageCommand):
+class Command(ImportCommand):
     help = (
         "Imports record values from CSV (UTF-8) or XLSX with the header "
         "lao_code,fiscal_year,field_code,value, one value a row (empty clears, NA is not "
         "applicable). Dry run unless --commit is given; changes go to the history as an import."
     )
+    file_help = "The file, .csv or .xlsx."
 
     def add_arguments(self, parser: CommandParser) -> None:
         super().add_arguments(parser)
-        parser.add_argument("file", type=Path, help="The file, .csv or .xlsx.")
-        parser.add_argument(
-            "--commit", action="store_true", help="Apply the file (all or nothing)."
-        )
         parser.add_argument(
             "--user",
             metavar="USERNAME",
@@ -46,23 +42,10 @@ class Command(LanguageCommand):
             by = get_user_model().objects.filter(username=user).first()
             if by is None:
                 raise CommandError(_("Unknown user “%(username)s”.") % {"username": user})
-        try:
-            with file.open("rb") as stream:
-                data = uploads.read_limited(stream)
-            rows = record_import.record_file_read(data)
-        except OSError as exc:
-            raise CommandError(
-                _("Cannot read %(file)s: %(reason)s") % {"file": file, "reason": exc.strerror}
-            ) from None
-        except uploads.UploadError as exc:
-            raise CommandError(str(exc)) from None
+        rows = self.read(file, record_import.record_file_read)
         result = record_import.record_values_import(rows=rows, by=by, commit=commit)
         self._report(result, verbosity=options["verbosity"])
-        if not result.ok:
-            raise CommandError(
-                _("%(count)s error(s) in %(file)s; nothing was written.")
-                % {"count": result.errors.total, "file": file.name}
-            )
+        self.fail_on_errors(result.errors, file)
 
     def _report(self, result: record_import.RecordImportResult, *, verbosity: int) -> None:
         counts = {
@@ -74,11 +57,7 @@ class Command(LanguageCommand):
             "history": result.history_rows,
         }
         if result.errors:
-            self.stdout.write(_("Errors (%(count)s):") % {"count": result.errors.total})
-            for issue in result.errors:
-                self.stdout.write(f"  {issue}")
-            if result.errors.more:
-                self.stdout.write(more_message(result.errors))
+            self.write_errors(result.errors)
             return
         if result.committed:
             summary = _(
