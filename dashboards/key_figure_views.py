@@ -60,11 +60,7 @@ def figures_index(request: HttpRequest) -> HttpResponse:
             return redirect("figures:lao", user.lao.code)
         raise Http404
     year, years, approved_only = _choices(request)
-    common = {
-        "approved_only": approved_only,
-        "today": timezone.localdate(),
-        "fp": key_figures.fingerprint(),
-    }
+    common = {"approved_only": approved_only, "today": timezone.localdate()}
     view = _index_view(request, year, common)
     rows, last, total, total_last = view.rows, view.last, view.total, view.total_last
     level_name, place, province, district = (
@@ -150,9 +146,11 @@ def _index_view(request: HttpRequest, year: int, common: dict) -> IndexView:
             )
             for y in (year, year - 1)
         ]
+        # The LAOs' own figures come from the per-LAO tables, cached under the fingerprint.
+        fp = key_figures.fingerprint()
         return IndexView(
-            rows=key_figures.lao_rows(lao_ids=visible, year=year, **common),
-            last=key_figures.lao_rows(lao_ids=visible, year=year - 1, **common),
+            rows=key_figures.lao_rows(lao_ids=visible, year=year, fp=fp, **common),
+            last=key_figures.lao_rows(lao_ids=visible, year=year - 1, fp=fp, **common),
             total=totals[0],
             total_last=totals[1],
             level_name=_("LAO"),

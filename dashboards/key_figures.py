@@ -40,12 +40,22 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.cache import cache
-from django.db.models import Count, Max, Subquery
+from django.db.models import Count, Max, Subquery, Sum
 from django.utils.translation import get_language, gettext, gettext_noop
 
 from deadlines.models import RoundLAO, Transition
+from records import rollups
 from records.indicators import Catalogue, Indicator, load_catalogue
-from records.models import LAO, District, Province, Record, SectionEntry, ValueChange
+from records.models import (
+    LAO,
+    District,
+    KeyFigureRollup,
+    Province,
+    Record,
+    SectionEntry,
+    ValueChange,
+    active_lao_q,
+)
 
 CACHE_SECONDS = 24 * 3600
 
@@ -259,18 +269,12 @@ def lao_tables(years: list[int], *, today: datetime.date, fp: dict | None = None
 
 
 def _inputs(catalogue: Catalogue, values: dict, *, lao_type: str, **place) -> LaoInputs:
-    own, area = {}, {}
-    pao = lao_type == LAO.Type.PAO
-    for indicator in catalogue.indicators:
-        if lao_type not in indicator.applies_to:
-            continue
-        own[indicator.code] = mine = indicator.contribution(lao_type, values) if values else None
-        if not pao:
-            area[indicator.code] = mine
-        elif not all(code in catalogue.pao_coverage_fields for code in indicator.fields):
-            area[indicator.code] = indicator.contribution(
-                lao_type, values, pao_fields=catalogue.pao_coverage_fields
-            )
+    own = {
+        indicator.code: indicator.contribution(lao_type, values) if values else None
+        for indicator in catalogue.indicators
+        if lao_type in indicator.applies_to
+    }
+    area = catalogue.area_contributions(lao_type, values)
     display = f"{LAO.ABBREVIATIONS[lao_type]}{place['name_th']}"
     return LaoInputs(
         display_name=display,
@@ -317,20 +321,13 @@ def area_table(
 ) -> tuple[list[Row], Row]:
     """One row per province (``level="province"``) or district (of the province ``parent``, or
     every district), every indicator added up from its LAOs, and the total of the parent (the
-    nation, or the province) as one more row. From the cache when nothing changed (one query);
-    else computed (four or five queries)."""
-    fp = fingerprint() if fp is None else fp
-    key = _key("areas", fp, today, level, parent or "", year, int(approved_only))
-    # As the per-LAO tables: this process's copy is used while the cache holds its marker (no
-    # unpickling); another process unpickles the shared copy once.
-    if key in _AREA_MEMO and cache.get(f"{key}:m"):
-        return _AREA_MEMO[key]
-    found = cache.get(key)
-    if found is not None:
-        _remember(_AREA_MEMO, key, found)
-        return found
+    nation, or the province) as one more row.
+
+    From the stored roll-ups (records/rollups.py), which every write keeps current: the areas,
+    their LAOs by type today, the roll-ups summed by area, and the part of the LAOs that do not
+    exist today taken out (two queries, usually of no rows): five or six queries whatever the
+    number of LAOs, and no cache to go stale. ``fp`` is accepted for the callers that pass it."""
     catalogue = load_catalogue()
-    table = lao_tables([year], today=today, fp=fp)[year]
     places = _places(level, parent)
     rows = {code: Row(level, code, th, en, shown) for code, th, en, shown in places}
     for row in rows.values():
@@ -341,18 +338,66 @@ def area_table(
     else:
         total = Row("nation", "", "ทั้งประเทศ", "Whole country", "ทั้งประเทศ")
     total.figures = _figures(catalogue, None)
-    by = "province" if level == "province" else "district"
-    for lao in table.values():
-        row = rows.get(getattr(lao, by))
-        if row is None:
-            continue
-        for code, contribution in lao.area.items():
-            row.figures[code].add(contribution, lao.approved, approved_only)
-            total.figures[code].add(contribution, lao.approved, approved_only)
-    result = (list(rows.values()), total)
-    cache.set(key, result, CACHE_SECONDS)
-    _remember(_AREA_MEMO, key, result)
-    return result
+    area = "province" if level == "province" else "district"
+    laos = LAO.objects.all()
+    sums = KeyFigureRollup.objects.filter(fiscal_year=year)
+    if parent:
+        laos = laos.filter(district__province_id=parent)
+        sums = sums.filter(province_id=parent)
+    # The LAOs of each area, by type: those that exist today.
+    counted = {
+        lao_type: [i.code for i in catalogue.indicators if catalogue.counts_for(i, lao_type)]
+        for lao_type in LAO.Type.values
+    }
+    by_type = (
+        laos.active_on(today)
+        .values_list(f"district__{area}" if area == "province" else "district", "type")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for code, lao_type, n in by_type:
+        row = rows.get(code)
+        for indicator in counted[lao_type]:
+            if row is not None:
+                row.figures[indicator].laos += n
+    # What the LAOs gave: the stored sums, less those of LAOs that do not exist today.
+    added: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0] * len(rollups.SUMS))
+    for code, indicator, *values in (
+        sums.values_list(area, "indicator").annotate(*(Sum(n) for n in rollups.SUMS)).order_by()
+    ):
+        added[code, indicator] = values
+    gone = rollups.part_of(laos.exclude(active_lao_q(today)), year)
+    for (_year, district, indicator), values in gone.items():
+        found = added[district[:2] if area == "province" else district, indicator]
+        for i, n in enumerate(values):
+            found[i] -= n
+    for (code, indicator), values in added.items():
+        row = rows.get(code)
+        if row is not None and indicator in row.figures:
+            _fill(row.figures[indicator], values, approved_only)
+    for row in rows.values():
+        for code, figure in row.figures.items():
+            _sum_into(total.figures[code], figure)
+    return list(rows.values()), total
+
+
+def _fill(figure: Figure, values: list[int], approved_only: bool) -> None:
+    """A figure from the roll-ups' six sums (records/rollups.py, ``SUMS``)."""
+    num, den, contributing, approved, approved_num, approved_den = values
+    if approved_only:
+        num, den, contributing = approved_num, approved_den, approved
+    figure.numerator = Decimal(num).scaleb(-2)
+    figure.denominator = Decimal(den).scaleb(-2)
+    figure.contributing = contributing
+    figure.approved = approved
+
+
+def _sum_into(total: Figure, figure: Figure) -> None:
+    total.laos += figure.laos
+    total.contributing += figure.contributing
+    total.approved += figure.approved
+    total.numerator += figure.numerator
+    total.denominator += figure.denominator
 
 
 def _remember(memo: dict, key: str, value) -> None:
