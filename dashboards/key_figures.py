@@ -321,64 +321,84 @@ def area_table(
 ) -> tuple[list[Row], Row]:
     """One row per province (``level="province"``) or district (of the province ``parent``, or
     every district), every indicator added up from its LAOs, and the total of the parent (the
-    nation, or the province) as one more row.
+    nation, or the province) as one more row: ``area_tables`` for one year. ``fp`` is accepted
+    for the callers that pass it."""
+    return area_tables(
+        level=level, parent=parent, years=[year], approved_only=approved_only, today=today
+    )[year]
+
+
+def area_tables(
+    *,
+    level: str,
+    parent: str | None = None,
+    years: list[int],
+    approved_only: bool = False,
+    today: datetime.date,
+) -> dict[int, tuple[list[Row], Row]]:
+    """``area_table`` of several years (a page shows this year and last) in the same queries.
 
     From the stored roll-ups (records/rollups.py), which every write keeps current: the areas,
-    their LAOs by type today, the roll-ups summed by area, and the part of the LAOs that do not
-    exist today taken out (two queries, usually of no rows): five or six queries whatever the
-    number of LAOs, and no cache to go stale. ``fp`` is accepted for the callers that pass it."""
+    their LAOs by type today, the roll-ups summed by area and year, and the part of the LAOs
+    that do not exist today taken out (two queries, usually of no rows): five or six queries
+    whatever the number of LAOs and years, and no cache to go stale."""
     catalogue = load_catalogue()
     places = _places(level, parent)
-    rows = {code: Row(level, code, th, en, shown) for code, th, en, shown in places}
-    for row in rows.values():
-        row.figures = _figures(catalogue, None)
     if parent:
         place = Province.objects.get(code=parent)
-        total = Row("province", place.code, place.name_th, place.name_en, place.display_name)
+        above = ("province", place.code, place.name_th, place.name_en, place.display_name)
     else:
-        total = Row("nation", "", "ทั้งประเทศ", "Whole country", "ทั้งประเทศ")
-    total.figures = _figures(catalogue, None)
+        above = ("nation", "", "ทั้งประเทศ", "Whole country", "ทั้งประเทศ")
     area = "province" if level == "province" else "district"
     laos = LAO.objects.all()
-    sums = KeyFigureRollup.objects.filter(fiscal_year=year)
+    sums = KeyFigureRollup.objects.filter(fiscal_year__in=years)
     if parent:
         laos = laos.filter(district__province_id=parent)
         sums = sums.filter(province_id=parent)
-    # The LAOs of each area, by type: those that exist today.
+    # The LAOs of each area, by type: those that exist today (the same for every year).
     counted = {
         lao_type: [i.code for i in catalogue.indicators if catalogue.counts_for(i, lao_type)]
         for lao_type in LAO.Type.values
     }
-    by_type = (
+    by_type = list(
         laos.active_on(today)
-        .values_list(f"district__{area}" if area == "province" else "district", "type")
+        .values_list("district__province" if area == "province" else "district", "type")
         .annotate(n=Count("pk"))
         .order_by()
     )
-    for code, lao_type, n in by_type:
-        row = rows.get(code)
-        for indicator in counted[lao_type]:
-            if row is not None:
-                row.figures[indicator].laos += n
     # What the LAOs gave: the stored sums, less those of LAOs that do not exist today.
-    added: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0] * len(rollups.SUMS))
-    for code, indicator, *values in (
-        sums.values_list(area, "indicator").annotate(*(Sum(n) for n in rollups.SUMS)).order_by()
+    added: dict[tuple, list[int]] = defaultdict(lambda: [0] * len(rollups.SUMS))
+    for year, code, indicator, *values in (
+        sums.values_list("fiscal_year", area, "indicator")
+        .annotate(*(Sum(n) for n in rollups.SUMS))
+        .order_by()
     ):
-        added[code, indicator] = values
-    gone = rollups.part_of(laos.exclude(active_lao_q(today)), year)
-    for (_year, district, indicator), values in gone.items():
-        found = added[district[:2] if area == "province" else district, indicator]
+        added[year, code, indicator] = values
+    gone = rollups.part_of(laos.exclude(active_lao_q(today)), years)
+    for (year, district, indicator), values in gone.items():
+        found = added[year, district[:2] if area == "province" else district, indicator]
         for i, n in enumerate(values):
             found[i] -= n
-    for (code, indicator), values in added.items():
-        row = rows.get(code)
+    tables, by_code = {}, {}
+    for year in years:
+        rows = {code: Row(level, code, th, en, shown) for code, th, en, shown in places}
+        for row in rows.values():
+            row.figures = _figures(catalogue, None)
+        for code, lao_type, n in by_type:
+            for indicator in counted[lao_type] if code in rows else ():
+                rows[code].figures[indicator].laos += n
+        tables[year], by_code[year] = (list(rows.values()), Row(*above)), rows
+        tables[year][1].figures = _figures(catalogue, None)
+    for (year, code, indicator), values in added.items():
+        row = by_code[year].get(code)
         if row is not None and indicator in row.figures:
             _fill(row.figures[indicator], values, approved_only)
-    for row in rows.values():
-        for code, figure in row.figures.items():
-            _sum_into(total.figures[code], figure)
-    return list(rows.values()), total
+    for year in years:
+        total = tables[year][1]
+        for row in by_code[year].values():
+            for code, figure in row.figures.items():
+                _sum_into(total.figures[code], figure)
+    return tables
 
 
 def _fill(figure: Figure, values: list[int], approved_only: bool) -> None:

@@ -9,10 +9,10 @@ def _record_edit_guard(lao, fiscal_year, today):
     return block.reason if block else None
 
 
-def _approved_laos(fiscal_year, lao_ids):
+def _approved_laos(fiscal_years, lao_ids):
     from deadlines.models import RoundLAO
 
-    return RoundLAO.approved_laos(fiscal_year, lao_ids)
+    return RoundLAO.approved_laos(fiscal_years, lao_ids)
 
 
 class DeadlinesConfig(AppConfig):

@@ -29,9 +29,9 @@ def edit_blocked_reason(lao: LAO, fiscal_year: int, today: datetime.date) -> str
     return None
 
 
-# Which of the LAOs (ids, a queryset of ids, or None for all) have an approved record of the
-# fiscal year. One query per source.
-ApprovedLaos = Callable[[int, Iterable[int] | None], set[int]]
+# Which of the LAOs (ids, a queryset of ids, or None for all) have an approved record of each
+# of the fiscal years, as (year, LAO id). One query per source.
+ApprovedLaos = Callable[[Iterable[int], Iterable[int] | None], set[tuple[int, int]]]
 approved_sources: list[ApprovedLaos] = []
 
 
@@ -40,9 +40,17 @@ def register_approved_laos(source: ApprovedLaos) -> None:
         approved_sources.append(source)
 
 
+def approved_laos_of_years(
+    fiscal_years: Iterable[int], lao_ids: Iterable[int] | None = None
+) -> set[tuple[int, int]]:
+    """(fiscal year, LAO id) of the LAOs (of ``lao_ids``, or all) whose record of the year is
+    approved."""
+    found: set[tuple[int, int]] = set()
+    for source in approved_sources:
+        found |= source(list(fiscal_years), lao_ids)
+    return found
+
+
 def approved_laos(fiscal_year: int, lao_ids: Iterable[int] | None = None) -> set[int]:
     """The LAOs (of ``lao_ids``, or all) whose record of the fiscal year is approved."""
-    found: set[int] = set()
-    for source in approved_sources:
-        found |= source(fiscal_year, lao_ids)
-    return found
+    return {pk for _year, pk in approved_laos_of_years([fiscal_year], lao_ids)}

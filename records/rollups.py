@@ -148,10 +148,10 @@ def laos_moved(before: dict[int, tuple[str, str]]) -> None:
     if not moved:
         return
     values = record_values(moved)
-    approved = {year: hooks.approved_laos(year, moved) for year in {y for y, _pk in values}}
+    approved = hooks.approved_laos_of_years({year for year, _pk in values}, moved)
     changes: dict[tuple[int, str], dict] = defaultdict(dict)
     for (year, pk), found in values.items():
-        ok = pk in approved[year]
+        ok = (year, pk) in approved
         old_district, old_type = before[pk]
         for code, part in contributions(old_type, found).items():
             _add(changes[year, old_district], code, _sums(part, ok), -1)
@@ -161,25 +161,31 @@ def laos_moved(before: dict[int, tuple[str, str]]) -> None:
         _apply(year, district, {c: s for c, s in change.items() if any(s)})
 
 
-def part_of(laos, fiscal_year: int) -> Sums:
-    """What these LAOs (a queryset) add to the roll-ups of a year, by district and indicator,
-    from their records. Two queries whatever their number."""
+def part_of(laos, years: Iterable[int]) -> Sums:
+    """What these LAOs (a queryset) add to the roll-ups of these years, by district and
+    indicator, from their records. Two queries whatever their number."""
+    years = sorted(set(years))
     entries = SectionEntry.objects.filter(
-        record__lao__in=laos.values("pk"),
-        record__fiscal_year=fiscal_year,
+        record__in=Record.objects.filter(fiscal_year__in=years, lao__in=laos.values("pk")),
         section__code__in=sorted(load_catalogue().sections),
-    ).values_list("record__lao_id", "record__lao__district_id", "record__lao__type", "values")
-    merged: dict[int, dict] = defaultdict(dict)
+    ).values_list(
+        "record__fiscal_year",
+        "record__lao_id",
+        "record__lao__district_id",
+        "record__lao__type",
+        "values",
+    )
+    merged: dict[tuple[int, int], dict] = defaultdict(dict)
     places = {}
-    for pk, district, lao_type, values in entries.iterator(chunk_size=5000):
-        merged[pk].update(values)
+    for year, pk, district, lao_type, values in entries.iterator(chunk_size=5000):
+        merged[year, pk].update(values)
         places[pk] = (district, lao_type)
-    approved = hooks.approved_laos(fiscal_year, laos.values("pk"))
+    approved = hooks.approved_laos_of_years(years, laos.values("pk"))
     sums: Sums = {}
-    for pk, found in merged.items():
+    for (year, pk), found in merged.items():
         district, lao_type = places[pk]
         for code, part in contributions(lao_type, found).items():
-            _add(sums, (fiscal_year, district, code), _sums(part, pk in approved))
+            _add(sums, (year, district, code), _sums(part, (year, pk) in approved))
     return sums
 
 
@@ -189,7 +195,7 @@ def computed(years: Iterable[int] | None = None) -> Sums:
         years = Record.objects.values_list("fiscal_year", flat=True).distinct().order_by()
     sums: Sums = {}
     for year in sorted(set(years)):
-        sums.update(part_of(LAO.objects.all(), year))
+        sums.update(part_of(LAO.objects.all(), [year]))
     return sums
 
 
