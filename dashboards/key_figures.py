@@ -15,20 +15,19 @@ Contract (docs/key-figures.md says the same for readers):
 - LAO-level rows show an LAO's own values (a PAO's own population included); the caller
   narrows them to the user's scope (``accounts.access``). Area rows are for every officer.
 
-Speed, and why a cache rather than stored aggregates: the figures are read far more often than
-records are saved, the inputs live in JSON (``SectionEntry.values``) that SQL cannot add up the
-same way on SQLite and PostgreSQL, and a summary table would be one more thing every write path
-(form, imports, admin) must keep current. So the figures are computed in Python from three
-queries (the LAOs, the entries of the sections the catalogue reads, the approvals) and cached
-under a key that changes with any save: ``fingerprint()`` — one query — reads the newest value
-change (``ValueChange`` id: every save that changes a value writes one), the newest workflow
-move (``Transition`` id: approvals), and the LAO registry's count and last change; the key also
-holds the catalogue's digest, the fiscal year and today's date (LAOs start and end on a day).
-Area tables (small: 77 provinces × every indicator) go to Django's cache, shared by the
-processes; the per-LAO tables (big, costly to pickle) stay in the process that computed them.
-Each process also keeps what it has unpickled or computed, and trusts it while the shared cache
-holds the key's marker (so clearing the cache clears every copy). A warm page runs one query
-for the figures, a cold one four to eight, whatever the number of LAOs.
+Speed. Area figures (provinces, districts, their totals) are read from the stored roll-ups
+(records/rollups.py: per fiscal year, district and indicator, the sums every write keeps
+current in its own transaction), summed by area in SQL: ``area_tables`` runs five queries for
+this year and last whatever the number of LAOs, and nothing is cached, so a save is seen by
+the next request and never makes it slow. LAO-level figures (a district's LAOs, an LAO's
+profile, the spread by type, medians) need every LAO's own values; they are computed in Python
+from three queries (the LAOs, the entries of the sections the catalogue reads, the approvals)
+and cached under a key that changes with any save: ``fingerprint()`` — one query — reads the
+newest value change (``ValueChange`` id), the newest workflow move (``Transition`` id), and
+the LAO registry's count and last change; the key also holds the catalogue's digest, the
+fiscal year and today's date (LAOs start and end on a day). The per-LAO tables (big, costly to
+pickle) stay in the process that computed them, trusted while the shared cache holds the key's
+marker (so clearing the cache clears every copy).
 """
 
 import datetime
@@ -40,7 +39,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.cache import cache
-from django.db.models import Count, Max, Subquery, Sum
+from django.db.models import Count, Max, Subquery
 from django.utils.translation import get_language, gettext, gettext_noop
 
 from deadlines.models import RoundLAO, Transition
@@ -72,11 +71,10 @@ def translated(message: str) -> str:
 
 
 LEVELS = ("province", "district", "lao")
-# Tables already in this process, by cache key: a few per-LAO tables (tens of MB each at
-# national scale), a few dozen area tables (small).
+# Per-LAO tables already in this process, by cache key: a few (tens of MB each at national
+# scale).
 _LAO_MEMO: dict[str, dict] = {}
-_AREA_MEMO: dict[str, tuple] = {}
-_MEMO_SIZES = {"laos": 4, "areas": 32}
+_MEMO_SIZE = 4
 
 
 # --- The cache key -------------------------------------------------------------------------------
@@ -339,9 +337,10 @@ def area_tables(
     """``area_table`` of several years (a page shows this year and last) in the same queries.
 
     From the stored roll-ups (records/rollups.py), which every write keeps current: the areas,
-    their LAOs by type today, the roll-ups summed by area and year, and the part of the LAOs
-    that do not exist today taken out (two queries, usually of no rows): five or six queries
-    whatever the number of LAOs and years, and no cache to go stale."""
+    their LAOs by type today, the roll-ups of the areas (one row per area, year and indicator;
+    the total above them is their sum), and the part of the LAOs that do not exist today taken
+    out (two queries, usually of no rows): five or six queries whatever the number of LAOs and
+    years, and no cache to go stale."""
     catalogue = load_catalogue()
     places = _places(level, parent)
     if parent:
@@ -351,7 +350,7 @@ def area_tables(
         above = ("nation", "", "ทั้งประเทศ", "Whole country", "ทั้งประเทศ")
     area = "province" if level == "province" else "district"
     laos = LAO.objects.all()
-    sums = KeyFigureRollup.objects.filter(fiscal_year__in=years)
+    sums = KeyFigureRollup.objects.filter(fiscal_year__in=years, level=level)
     if parent:
         laos = laos.filter(district__province_id=parent)
         sums = sums.filter(province_id=parent)
@@ -368,11 +367,9 @@ def area_tables(
     )
     # What the LAOs gave: the stored sums, less those of LAOs that do not exist today.
     added: dict[tuple, list[int]] = defaultdict(lambda: [0] * len(rollups.SUMS))
-    for year, code, indicator, *values in (
-        sums.values_list("fiscal_year", area, "indicator")
-        .annotate(*(Sum(n) for n in rollups.SUMS))
-        .order_by()
-    ):
+    for year, code, indicator, *values in sums.values_list(
+        "fiscal_year", "area", "indicator", *rollups.SUMS
+    ).order_by():
         added[year, code, indicator] = values
     gone = rollups.part_of(laos.exclude(active_lao_q(today)), years)
     for (year, district, indicator), values in gone.items():
@@ -421,8 +418,7 @@ def _sum_into(total: Figure, figure: Figure) -> None:
 
 
 def _remember(memo: dict, key: str, value) -> None:
-    size = _MEMO_SIZES["laos" if memo is _LAO_MEMO else "areas"]
-    while len(memo) >= size:
+    while len(memo) >= _MEMO_SIZE:
         memo.pop(next(iter(memo)))
     memo[key] = value
     cache.set(f"{key}:m", True, CACHE_SECONDS)

@@ -9,13 +9,13 @@ change them, in the writer's transaction:
   away (deadlines.services);
 - ``laos_moved`` — an LAO given another district or type (the registry import, the admin).
 
-Every writer updates the rows of one district only, with ``UPDATE ... SET n = n + delta`` in
-indicator order, as the last step of its transaction: saves in different districts never wait
-for each other, saves in one district queue on its rows (never deadlock: same order), and no
-row is read and written back, so no update is lost. ``computed`` adds everything up from
-scratch; ``rebuild`` replaces the stored rows with it (``manage.py rebuild_rollups``, after a
-bulk load such as ``seed_demo``) and ``differences`` lists where they disagree
-(``rebuild_rollups --check``).
+Every writer updates the rows of one district only, as the last step of its transaction: it
+locks them in indicator order, then adds with one ``UPDATE ... SET n = n + change``. Saves in
+different districts never wait for each other, saves in one district queue on its rows (never
+deadlock: same order), and no row is read and written back, so no update is lost.
+``computed`` adds everything up from scratch; ``rebuild`` replaces the stored rows with it
+(``manage.py rebuild_rollups``, after a bulk load such as ``seed_demo``, or a new catalogue)
+and ``differences`` lists where they disagree (``rebuild_rollups --check``).
 
 An LAO's contribution is ``Catalogue.area_contributions`` (records/indicators.py): the PAO rule
 and "not applicable" are the catalogue's. Sums are kept in hundredths as whole numbers (see the
@@ -29,7 +29,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Case, F, Value, When
 
 from records import hooks
 from records.indicators import load_catalogue
@@ -84,27 +84,46 @@ def _change(before: dict, after: dict, approved_before: bool, approved_after: bo
     return {code: sums for code, sums in change.items() if any(sums)}
 
 
+def _row(fiscal_year: int, area: str, indicator: str, sums=()) -> KeyFigureRollup:
+    level = KeyFigureRollup.Level.PROVINCE if len(area) == 2 else KeyFigureRollup.Level.DISTRICT
+    return KeyFigureRollup(
+        fiscal_year=fiscal_year,
+        level=level,
+        area=area,
+        province_id=area[:2],
+        indicator=indicator,
+        **dict(zip(SUMS, sums or [0] * len(SUMS), strict=True)),
+    )
+
+
 def _apply(fiscal_year: int, district: str, change: dict[str, list[int]]) -> None:
-    """Adds the change to the district's rows (made on first use), in indicator order."""
-    rows = KeyFigureRollup.objects.filter(fiscal_year=fiscal_year, district_id=district)
-    made = False
-    for code in sorted(change):
-        update = {name: F(name) + n for name, n in zip(SUMS, change[code], strict=True) if n}
-        if not rows.filter(indicator=code).update(**update) and not made:
-            KeyFigureRollup.objects.bulk_create(
-                [
-                    KeyFigureRollup(
-                        fiscal_year=fiscal_year,
-                        district_id=district,
-                        province_id=district[:2],
-                        indicator=indicator,
-                    )
-                    for indicator in load_catalogue().codes
-                ],
-                ignore_conflicts=True,
-            )
-            made = True
-            rows.filter(indicator=code).update(**update)
+    """Adds the change to the district's rows and its province's (made on first use) in one
+    UPDATE, after locking them in order (province first, then indicator): three queries
+    whatever the number of indicators changed."""
+    if not change:
+        return
+    rows = KeyFigureRollup.objects.filter(
+        fiscal_year=fiscal_year, area__in=[district[:2], district], indicator__in=sorted(change)
+    )
+    locked = rows.select_for_update().order_by("area", "indicator")
+    if len(list(locked.values_list("pk", flat=True))) != 2 * len(change):
+        KeyFigureRollup.objects.bulk_create(
+            [
+                _row(fiscal_year, area, code)
+                for area in (district[:2], district)
+                for code in load_catalogue().codes
+            ],
+            ignore_conflicts=True,
+        )
+        list(locked.values_list("pk", flat=True))
+    update = {}
+    for i, name in enumerate(SUMS):
+        whens = [
+            When(indicator=code, then=Value(sums[i])) for code, sums in change.items() if sums[i]
+        ]
+        if whens:
+            update[name] = F(name) + Case(*whens, default=Value(0))
+    rows.update(**update)
 
 
 def record_saved(*, record: Record, lao: LAO, before: dict, after: dict) -> None:
@@ -190,12 +209,15 @@ def part_of(laos, years: Iterable[int]) -> Sums:
 
 
 def computed(years: Iterable[int] | None = None) -> Sums:
-    """Every roll-up from scratch: every LAO's records, as the writers keep them."""
+    """Every roll-up from scratch, of the districts and of the provinces: every LAO's records,
+    as the writers keep them."""
     if years is None:
         years = Record.objects.values_list("fiscal_year", flat=True).distinct().order_by()
     sums: Sums = {}
     for year in sorted(set(years)):
-        sums.update(part_of(LAO.objects.all(), [year]))
+        for (y, district, code), values in part_of(LAO.objects.all(), [year]).items():
+            sums[y, district, code] = values
+            _add(sums, (y, district[:2], code), values)
     return sums
 
 
@@ -204,9 +226,9 @@ def stored(years: Iterable[int] | None = None) -> Sums:
     if years is not None:
         rows = rows.filter(fiscal_year__in=list(years))
     return {
-        (year, district, code): list(sums)
-        for year, district, code, *sums in rows.values_list(
-            "fiscal_year", "district_id", "indicator", *SUMS
+        (year, area, code): list(sums)
+        for year, area, code, *sums in rows.values_list(
+            "fiscal_year", "area", "indicator", *SUMS
         ).order_by()
     }
 
@@ -220,33 +242,38 @@ def differences(years: Iterable[int] | None = None) -> list[str]:
     lines = []
     for key in sorted(want.keys() | have.keys()):
         if want.get(key) != have.get(key):
-            year, district, code = key
-            lines.append(
-                f"{year} {district} {code}: stored {have.get(key)}, computed {want.get(key)}"
-            )
+            year, area, code = key
+            lines.append(f"{year} {area} {code}: stored {have.get(key)}, computed {want.get(key)}")
     return lines
 
 
 @transaction.atomic
 def rebuild(years: Iterable[int] | None = None) -> int:
-    """Replaces the stored roll-ups (of these years, or all) with the from-scratch computation;
-    returns the number of rows written."""
+    """Makes the stored roll-ups (of these years, or all) equal to the from-scratch
+    computation, writing only the rows that differ (none when they are right); returns their
+    number."""
     years = None if years is None else list(years)
-    sums = computed(years)
-    old = KeyFigureRollup.objects.all()
+    want = computed(years)
+    rows = KeyFigureRollup.objects.all()
     if years is not None:
-        old = old.filter(fiscal_year__in=years)
-    old.delete()
-    rows = [
-        KeyFigureRollup(
-            fiscal_year=year,
-            district_id=district,
-            province_id=district[:2],
-            indicator=code,
-            **dict(zip(SUMS, values, strict=True)),
-        )
-        for (year, district, code), values in sums.items()
-        if any(values)
-    ]
-    KeyFigureRollup.objects.bulk_create(rows, batch_size=2000)
-    return len(rows)
+        rows = rows.filter(fiscal_year__in=years)
+    have = {
+        (year, area, code): (pk, list(sums))
+        for pk, year, area, code, *sums in rows.values_list(
+            "pk", "fiscal_year", "area", "indicator", *SUMS
+        ).order_by()
+    }
+    zero = [0] * len(SUMS)
+    wrong = {
+        key
+        for key in want.keys() | have.keys()
+        if want.get(key, zero) != (have[key][1] if key in have else zero)
+    }
+    stale = [have[key][0] for key in wrong if key in have]
+    for start in range(0, len(stale), 500):  # under SQLite's variable limit
+        KeyFigureRollup.objects.filter(pk__in=stale[start : start + 500]).delete()
+    KeyFigureRollup.objects.bulk_create(
+        [_row(*key, want[key]) for key in sorted(wrong) if any(want.get(key, zero))],
+        batch_size=2000,
+    )
+    return len(wrong)

@@ -254,7 +254,5 @@ class ConcurrencyTestCase(TransactionTestCase):
         )
         self.assertFalse([o for o in outcomes if isinstance(o, Exception)], outcomes)
         self.assertEqual(rollups.differences([year]), [])
-        row = KeyFigureRollup.objects.get(
-            fiscal_year=year, district_id="6703", indicator="population"
-        )
+        row = KeyFigureRollup.objects.get(fiscal_year=year, area="6703", indicator="population")
         self.assertEqual((row.numerator, row.contributing), (100 * sum(people), len(laos)))

@@ -94,9 +94,10 @@ class Command(BaseCommand):
             }
         )
         # The sample records and approvals are written in bulk, past section_save: the key
-        # figures' roll-ups are added up once at the end (records/rollups.py).
-        written = rollups.rebuild()
-        self.stdout.write(_("Key figures: %(rows)d roll-up rows.") % {"rows": written})
+        # figures' roll-ups are added up again at the end (records/rollups.py); a rerun that
+        # changed nothing writes nothing.
+        corrected = rollups.rebuild()
+        self.stdout.write(_("Key figures: %(rows)d roll-up rows corrected.") % {"rows": corrected})
 
     def _report(self, result: DemoSeedResult, *, seconds: float) -> None:
         registry = result.registry

@@ -25,4 +25,4 @@ class Command(BaseCommand):
             self.stdout.write("The stored roll-ups equal the records' figures.")
             return
         written = rollups.rebuild(year)
-        self.stdout.write(f"{written:,} roll-up rows written.")
+        self.stdout.write(f"{written:,} roll-up rows corrected.")
