@@ -1,6 +1,6 @@
-"""The key figures' stored roll-ups: per fiscal year, district and indicator, the sums the
-figures of an area are made of (records.models.KeyFigureRollup), kept current by the writes that
-change them, in the writer's transaction:
+"""The key figures' stored roll-ups: per fiscal year, district (and province) and indicator,
+the sums the figures of an area are made of (records.models.KeyFigureRollup), kept current by
+the writes that change them, in the writer's transaction:
 
 - ``record_saved`` — ``records.services.section_save`` (the form, the long-format import and the
   Excel round trip all go through it): the change from the record's values before the save to
@@ -9,10 +9,12 @@ change them, in the writer's transaction:
   away (deadlines.services);
 - ``laos_moved`` — an LAO given another district or type (the registry import, the admin).
 
-Every writer updates the rows of one district only, as the last step of its transaction: it
-locks them in indicator order, then adds with one ``UPDATE ... SET n = n + change``. Saves in
-different districts never wait for each other, saves in one district queue on its rows (never
-deadlock: same order), and no row is read and written back, so no update is lost.
+Every writer updates the rows of one district and of its province, as the last step of its
+transaction: it locks them in order (the province's, then the district's, each by indicator),
+then adds with one ``UPDATE ... SET n = n + change``. Saves in different provinces never wait
+for each other; saves in one province queue for the moment of their commit on its rows (never
+deadlock: same order); no row is read and written back, so no update is lost. There is no
+national row: the nation is the sum of 77 province rows, read in one query.
 ``computed`` adds everything up from scratch; ``rebuild`` replaces the stored rows with it
 (``manage.py rebuild_rollups``, after a bulk load such as ``seed_demo``, or a new catalogue)
 and ``differences`` lists where they disagree (``rebuild_rollups --check``).
@@ -44,7 +46,7 @@ SUMS = (
     "approved_numerator",
     "approved_denominator",
 )
-# (year, district code, indicator code) -> the six sums, in SUMS order
+# (year, district or province code, indicator code) -> the six sums, in SUMS order
 Sums = dict[tuple[int, str, str], list[int]]
 
 
