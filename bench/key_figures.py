@@ -15,6 +15,8 @@ each --requests times after --warmup warm-up requests, p50 / p95 / max and the q
   - the same two while clerks save: before each request (not timed) one section_save changes
     the population of an LAO whose record is open, so the stored roll-ups change between
     requests (records/rollups.py); the area figures are read from them, never from a cache;
+    also the CPU time of the benchmark's process per request (on SQLite, the database's too),
+    which a loaded machine inflates less than the wall time;
   - the same two cold (the cache cleared before each request);
   - /figures/population/, /figures/?province=67, /figures/?district=6701, an LAO's profile.
 After the saves the stored roll-ups are compared with the from-scratch computation
@@ -184,19 +186,27 @@ def run(args) -> None:
         ("national table (saves between)", page, f"/figures/?year={year}"),
         ("indicator by province, API (saves between)", api, api_url),
     ):
-        times, counts = [], set()
+        times, cpu, counts = [], [], set()
         for i in range(args.warmup + args.requests):
             save()
             saves += 1
             with CaptureQueriesContext(connection) as queries:
-                started = time.perf_counter()
+                started, used = time.perf_counter(), time.process_time()
                 response = client.get(url)
                 elapsed = (time.perf_counter() - started) * 1000
+                used = (time.process_time() - used) * 1000
             assert response.status_code == 200, (url, response.status_code)
             if i >= args.warmup:
                 times.append(elapsed)
+                cpu.append(used)
                 counts.add(len(queries.captured_queries))
         results[label] = report(label, times, counts)
+        # This process's CPU time (on SQLite the database's too): what the request costs when
+        # it does not wait for the other processes of a shared machine.
+        print(
+            f"{'  CPU time of this process':<44} p50 {percentile(cpu, 0.5):7.1f}  "
+            f"p95 {percentile(cpu, 0.95):7.1f} ms"
+        )
     wrong = rollups.differences([year])
     print(
         f"stored roll-ups after {saves} saves: "

@@ -216,7 +216,11 @@ def figure_detail(request: HttpRequest, indicator_code: str) -> HttpResponse:
     year, years, approved_only = _choices(request)
     today = timezone.localdate()
     by_year = key_figures.area_tables(
-        level="province", years=[year, year - 1], approved_only=approved_only, today=today
+        level="province",
+        years=[year, year - 1],
+        approved_only=approved_only,
+        today=today,
+        codes=[indicator.code],
     )
     (rows, total), (last, total_last) = by_year[year], by_year[year - 1]
     last_by_code = {r.code: r for r in last}

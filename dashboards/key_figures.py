@@ -316,13 +316,19 @@ def area_table(
     approved_only: bool = False,
     today: datetime.date,
     fp: dict | None = None,
+    codes: list[str] | None = None,
 ) -> tuple[list[Row], Row]:
     """One row per province (``level="province"``) or district (of the province ``parent``, or
-    every district), every indicator added up from its LAOs, and the total of the parent (the
-    nation, or the province) as one more row: ``area_tables`` for one year. ``fp`` is accepted
-    for the callers that pass it."""
+    every district), every indicator (or those of ``codes``) added up from its LAOs, and the
+    total of the parent (the nation, or the province) as one more row: ``area_tables`` for one
+    year. ``fp`` is accepted for the callers that pass it."""
     return area_tables(
-        level=level, parent=parent, years=[year], approved_only=approved_only, today=today
+        level=level,
+        parent=parent,
+        years=[year],
+        approved_only=approved_only,
+        today=today,
+        codes=codes,
     )[year]
 
 
@@ -333,6 +339,7 @@ def area_tables(
     years: list[int],
     approved_only: bool = False,
     today: datetime.date,
+    codes: list[str] | None = None,
 ) -> dict[int, tuple[list[Row], Row]]:
     """``area_table`` of several years (a page shows this year and last) in the same queries.
 
@@ -351,12 +358,18 @@ def area_tables(
     area = "province" if level == "province" else "district"
     laos = LAO.objects.all()
     sums = KeyFigureRollup.objects.filter(fiscal_year__in=years, level=level)
+    if codes is not None:
+        sums = sums.filter(indicator__in=codes)
     if parent:
         laos = laos.filter(district__province_id=parent)
         sums = sums.filter(province_id=parent)
     # The LAOs of each area, by type: those that exist today (the same for every year).
     counted = {
-        lao_type: [i.code for i in catalogue.indicators if catalogue.counts_for(i, lao_type)]
+        lao_type: [
+            i.code
+            for i in catalogue.indicators
+            if catalogue.counts_for(i, lao_type) and (codes is None or i.code in codes)
+        ]
         for lao_type in LAO.Type.values
     }
     by_type = list(
@@ -373,6 +386,8 @@ def area_tables(
         added[year, code, indicator] = values
     gone = rollups.part_of(laos.exclude(active_lao_q(today)), years)
     for (year, district, indicator), values in gone.items():
+        if codes is not None and indicator not in codes:
+            continue
         found = added[year, district[:2] if area == "province" else district, indicator]
         for i, n in enumerate(values):
             found[i] -= n
@@ -380,12 +395,12 @@ def area_tables(
     for year in years:
         rows = {code: Row(level, code, th, en, shown) for code, th, en, shown in places}
         for row in rows.values():
-            row.figures = _figures(catalogue, None)
+            row.figures = _figures(catalogue, codes)
         for code, lao_type, n in by_type:
             for indicator in counted[lao_type] if code in rows else ():
                 rows[code].figures[indicator].laos += n
         tables[year], by_code[year] = (list(rows.values()), Row(*above)), rows
-        tables[year][1].figures = _figures(catalogue, None)
+        tables[year][1].figures = _figures(catalogue, codes)
     for (year, code, indicator), values in added.items():
         row = by_code[year].get(code)
         if row is not None and indicator in row.figures:
