@@ -177,7 +177,7 @@ def _applied(year: int, approved_only: bool) -> dict[str, str]:
 
 
 def _row(request, row, last, indicators: list[Indicator], *, link: bool = True) -> dict:
-    words = tables.coverage_words()
+    words, reasons = tables.coverage_words(), key_figures.reason_words()
     query = request.GET.copy()
     for name in ("download", "sort", "province", "district"):
         query.pop(name, None)
@@ -197,7 +197,10 @@ def _row(request, row, last, indicators: list[Indicator], *, link: bool = True) 
         "cells": tables.cells_html(
             [
                 tables.cell(
-                    row.figures.get(i.code), last.figures.get(i.code) if last else None, words
+                    row.figures.get(i.code),
+                    last.figures.get(i.code) if last else None,
+                    words,
+                    reasons,
                 )
                 for i in indicators
             ]

@@ -107,6 +107,22 @@ def _key(kind: str, fp: dict, *parts) -> str:
 # --- One figure ----------------------------------------------------------------------------------
 
 
+REASONS = {
+    "no_laos": gettext_noop("No LAO of this area has this figure."),
+    "no_inputs": gettext_noop("No LAO has given the inputs yet."),
+    "zero": gettext_noop("The denominator is zero."),
+    "low": gettext_noop(
+        "Only %(contributing)d of %(laos)d LAOs (%(percent)s%%) have given the inputs; "
+        "at least %(minimum)s%% are needed for a reliable figure."
+    ),
+}
+
+
+def reason_words() -> dict[str, str]:
+    """Why a figure is greyed, each sentence in the reader's language."""
+    return {key: translated(message) for key, message in REASONS.items()}
+
+
 @dataclass
 class Figure:
     """One indicator for one area or LAO."""
@@ -140,22 +156,24 @@ class Figure:
     @property
     def reason(self) -> str:
         """Why the figure is greyed, in the reader's language ("" when it is not)."""
+        return self.reason_in(reason_words())
+
+    def reason_in(self, words: dict[str, str]) -> str:
+        """``reason`` with the sentences translated once for a whole table (``reason_words``):
+        the national table has some 2,300 figures."""
         if not self.laos:
-            return translated(gettext_noop("No LAO of this area has this figure."))
+            return words["no_laos"]
         if not self.contributing:
-            return translated(gettext_noop("No LAO has given the inputs yet."))
-        if self.value is None:
-            return translated(gettext_noop("The denominator is zero."))
-        if self.greyed:
-            return translated(
-                gettext_noop(
-                    "Only %(contributing)d of %(laos)d LAOs (%(percent)s%%) have given the inputs; "
-                    "at least %(minimum)s%% are needed for a reliable figure."
-                )
-            ) % {
+            return words["no_inputs"]
+        value = self.value
+        if value is None:
+            return words["zero"]
+        coverage = self.contributing / self.laos
+        if coverage < self.min_coverage:
+            return words["low"] % {
                 "contributing": self.contributing,
                 "laos": self.laos,
-                "percent": f"{100 * self.coverage:.0f}",
+                "percent": f"{100 * coverage:.0f}",
                 "minimum": f"{100 * self.min_coverage:.0f}",
             }
         return ""
