@@ -137,6 +137,23 @@ class RollupsTestCase(APITestCase):
         self.assertEqual(self.figure("6701").numerator, 5500)  # lao_a 2,500 + town 3,000
         self.assertEqual(self.figure("6702").numerator, 3500)  # lao_c 1,500 + lao_b 2,000
 
+    def test_an_lao_given_another_type_counts_as_its_new_type(self):
+        # The subdistrict municipality becomes the province's PAO (whose population is not
+        # added, docs/key-figures.md): its 2,000 people leave the district's population.
+        self.lao_b.type = LAO.Type.PAO
+        self.lao_b.save()
+        self.assert_exact()
+        self.assertEqual(self.figure("6701").numerator, 5500)
+
+    def test_an_approval_taken_away_takes_the_record_out_of_the_approved_figures(self):
+        RoundLAO.objects.filter(round=self.round, lao=self.lao_a).update(
+            state=RoundLAO.State.RETURNED
+        )
+        rollups.approval_changed(lao_id=self.lao_a.pk, fiscal_year=YEAR, approved=False)
+        self.assert_exact()
+        self.assertEqual(self.figure("6701").approved, 0)
+        self.assertEqual(self.figure("6701", approved_only=True).numerator, 0)
+
     def test_an_lao_that_no_longer_exists_is_left_out(self):
         yesterday = timezone.localdate() - datetime.timedelta(days=1)
         LAO.objects.filter(pk=self.lao_b.pk).update(active_until=yesterday)
