@@ -134,7 +134,9 @@ class IndicatorValuesView(ReadOnlyAPIView):
             rows = key_figures.lao_rows(lao_ids=set(laos.values_list("pk", flat=True)), **common)
             total = None
         else:
-            rows, total = key_figures.area_table(level=level, parent=parent, **common)
+            rows, total = key_figures.area_table(
+                level=level, parent=parent, codes=[indicator.code], **common
+            )
         results = [_value(r, indicator) for r in rows if indicator.code in r.figures]
         page = list_page(
             results, request=request, after=query.get("after"), page_size=query["page_size"]

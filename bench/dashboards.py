@@ -75,6 +75,7 @@ def open_round(today: datetime.date):
     from deadlines.models import Circular, RoundLAO, Transition
     from deadlines.services import circular_create, round_open
     from lgdata.thai import fiscal_year_of
+    from records import rollups
     from records.models import Record
 
     rng = random.Random(SEED)
@@ -152,6 +153,8 @@ def open_round(today: datetime.date):
             updates, ["state", "submitted_at", "on_time", "acknowledged_at"], batch_size=1000
         )
         Transition.objects.bulk_create(transitions, batch_size=2000)
+        # Approvals written in bulk, past the workflow: the key figures' roll-ups count them.
+        rollups.rebuild([year])
     counts = {}
     for state in RoundLAO.objects.filter(round=round_).values_list("state", flat=True):
         counts[state] = counts.get(state, 0) + 1

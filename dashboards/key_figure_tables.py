@@ -10,7 +10,7 @@ from django.utils.translation import get_language, gettext_noop
 from django.utils.translation import gettext as _
 
 from dashboards.key_figure_charts import number_text
-from dashboards.key_figures import Comparison, Figure, Row, translated
+from dashboards.key_figures import Comparison, Figure, Row, reason_words, translated
 from records.indicators import Indicator
 from records.models import LAO
 
@@ -52,7 +52,14 @@ def coverage_words() -> str:
     return translated(gettext_noop("%(contributing)d of %(laos)d LAOs, %(approved)d approved"))
 
 
-def cell(figure: Figure | None, last: Figure | None, words: str | None = None) -> Cell:
+def cell(
+    figure: Figure | None,
+    last: Figure | None,
+    words: str | None = None,
+    reasons: dict[str, str] | None = None,
+) -> Cell:
+    """A figure as a table shows it; ``words`` and ``reasons`` (``coverage_words``,
+    ``key_figures.reason_words``) translated once per table."""
     if figure is None:
         return Cell("", "", False, "", None)
     decimals = figure.indicator.decimals
@@ -61,13 +68,14 @@ def cell(figure: Figure | None, last: Figure | None, words: str | None = None) -
         "laos": figure.laos,
         "approved": figure.approved,
     }
-    greyed = figure.greyed
+    value = figure.value
+    reason = figure.reason_in(reasons or reason_words())
     return Cell(
-        text=number_text(figure.value, decimals),
+        text=number_text(value, decimals),
         last_text=number_text(last.value if last else None, decimals),
-        greyed=greyed,
-        title=f"{coverage} · {figure.reason}" if greyed else coverage,
-        value=figure.value,
+        greyed=bool(reason),
+        title=f"{coverage} · {reason}" if reason else coverage,
+        value=value,
     )
 
 

@@ -60,11 +60,7 @@ def figures_index(request: HttpRequest) -> HttpResponse:
             return redirect("figures:lao", user.lao.code)
         raise Http404
     year, years, approved_only = _choices(request)
-    common = {
-        "approved_only": approved_only,
-        "today": timezone.localdate(),
-        "fp": key_figures.fingerprint(),
-    }
+    common = {"approved_only": approved_only, "today": timezone.localdate()}
     view = _index_view(request, year, common)
     rows, last, total, total_last = view.rows, view.last, view.total, view.total_last
     level_name, place, province, district = (
@@ -140,19 +136,17 @@ def _index_view(request: HttpRequest, year: int, common: dict) -> IndexView:
             .filter(district=district)
             .values_list("pk", flat=True)
         )
+        by_year = key_figures.area_tables(
+            level="district", parent=province.code, years=[year, year - 1], **common
+        )
         totals = [
-            next(
-                r
-                for r in key_figures.area_table(
-                    level="district", parent=province.code, year=y, **common
-                )[0]
-                if r.code == district.code
-            )
-            for y in (year, year - 1)
+            next(r for r in by_year[y][0] if r.code == district.code) for y in (year, year - 1)
         ]
+        # The LAOs' own figures come from the per-LAO tables, cached under the fingerprint.
+        fp = key_figures.fingerprint()
         return IndexView(
-            rows=key_figures.lao_rows(lao_ids=visible, year=year, **common),
-            last=key_figures.lao_rows(lao_ids=visible, year=year - 1, **common),
+            rows=key_figures.lao_rows(lao_ids=visible, year=year, fp=fp, **common),
+            last=key_figures.lao_rows(lao_ids=visible, year=year - 1, fp=fp, **common),
             total=totals[0],
             total_last=totals[1],
             level_name=_("LAO"),
@@ -163,17 +157,15 @@ def _index_view(request: HttpRequest, year: int, common: dict) -> IndexView:
         )
     if request.GET.get("province"):
         province = get_object_or_404(Province, code=request.GET["province"])
-        rows, total = key_figures.area_table(
-            level="district", parent=province.code, year=year, **common
+        by_year = key_figures.area_tables(
+            level="district", parent=province.code, years=[year, year - 1], **common
         )
-        last, total_last = key_figures.area_table(
-            level="district", parent=province.code, year=year - 1, **common
-        )
+        (rows, total), (last, total_last) = by_year[year], by_year[year - 1]
         return IndexView(
             rows, last, total, total_last, _("District"), province.display_name, province
         )
-    rows, total = key_figures.area_table(level="province", year=year, **common)
-    last, total_last = key_figures.area_table(level="province", year=year - 1, **common)
+    by_year = key_figures.area_tables(level="province", years=[year, year - 1], **common)
+    (rows, total), (last, total_last) = by_year[year], by_year[year - 1]
     return IndexView(rows, last, total, total_last, _("Province"), _("Whole country"))
 
 
@@ -185,7 +177,7 @@ def _applied(year: int, approved_only: bool) -> dict[str, str]:
 
 
 def _row(request, row, last, indicators: list[Indicator], *, link: bool = True) -> dict:
-    words = tables.coverage_words()
+    words, reasons = tables.coverage_words(), key_figures.reason_words()
     query = request.GET.copy()
     for name in ("download", "sort", "province", "district"):
         query.pop(name, None)
@@ -205,7 +197,10 @@ def _row(request, row, last, indicators: list[Indicator], *, link: bool = True) 
         "cells": tables.cells_html(
             [
                 tables.cell(
-                    row.figures.get(i.code), last.figures.get(i.code) if last else None, words
+                    row.figures.get(i.code),
+                    last.figures.get(i.code) if last else None,
+                    words,
+                    reasons,
                 )
                 for i in indicators
             ]
@@ -223,10 +218,14 @@ def figure_detail(request: HttpRequest, indicator_code: str) -> HttpResponse:
         raise Http404
     year, years, approved_only = _choices(request)
     today = timezone.localdate()
-    fp = key_figures.fingerprint()
-    common = {"approved_only": approved_only, "today": today, "fp": fp}
-    rows, total = key_figures.area_table(level="province", year=year, **common)
-    last, total_last = key_figures.area_table(level="province", year=year - 1, **common)
+    by_year = key_figures.area_tables(
+        level="province",
+        years=[year, year - 1],
+        approved_only=approved_only,
+        today=today,
+        codes=[indicator.code],
+    )
+    (rows, total), (last, total_last) = by_year[year], by_year[year - 1]
     last_by_code = {r.code: r for r in last}
     ranked = _sorted(rows, f"-{indicator.code}", last_by_code)
     ranks = [
@@ -258,7 +257,7 @@ def figure_detail(request: HttpRequest, indicator_code: str) -> HttpResponse:
         )
         for r in rows
     }
-    spreads = key_figures.spread_by_type(indicator=indicator, year=year, today=today, fp=fp)
+    spreads = key_figures.spread_by_type(indicator=indicator, year=year, today=today)
     return render(
         request,
         "dashboards/key_figure_detail.html",

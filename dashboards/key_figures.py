@@ -15,20 +15,19 @@ Contract (docs/key-figures.md says the same for readers):
 - LAO-level rows show an LAO's own values (a PAO's own population included); the caller
   narrows them to the user's scope (``accounts.access``). Area rows are for every officer.
 
-Speed, and why a cache rather than stored aggregates: the figures are read far more often than
-records are saved, the inputs live in JSON (``SectionEntry.values``) that SQL cannot add up the
-same way on SQLite and PostgreSQL, and a summary table would be one more thing every write path
-(form, imports, admin) must keep current. So the figures are computed in Python from three
-queries (the LAOs, the entries of the sections the catalogue reads, the approvals) and cached
-under a key that changes with any save: ``fingerprint()`` — one query — reads the newest value
-change (``ValueChange`` id: every save that changes a value writes one), the newest workflow
-move (``Transition`` id: approvals), and the LAO registry's count and last change; the key also
-holds the catalogue's digest, the fiscal year and today's date (LAOs start and end on a day).
-Area tables (small: 77 provinces × every indicator) go to Django's cache, shared by the
-processes; the per-LAO tables (big, costly to pickle) stay in the process that computed them.
-Each process also keeps what it has unpickled or computed, and trusts it while the shared cache
-holds the key's marker (so clearing the cache clears every copy). A warm page runs one query
-for the figures, a cold one four to eight, whatever the number of LAOs.
+Speed. Area figures (provinces, districts, their totals) are read from the stored roll-ups
+(records/rollups.py: per fiscal year, district and indicator, the sums every write keeps
+current in its own transaction), summed by area in SQL: ``area_tables`` runs five queries for
+this year and last whatever the number of LAOs, and nothing is cached, so a save is seen by
+the next request and never makes it slow. LAO-level figures (a district's LAOs, an LAO's
+profile, the spread by type, medians) need every LAO's own values; they are computed in Python
+from three queries (the LAOs, the entries of the sections the catalogue reads, the approvals)
+and cached under a key that changes with any save: ``fingerprint()`` — one query — reads the
+newest value change (``ValueChange`` id), the newest workflow move (``Transition`` id), and
+the LAO registry's count and last change; the key also holds the catalogue's digest, the
+fiscal year and today's date (LAOs start and end on a day). The per-LAO tables (big, costly to
+pickle) stay in the process that computed them, trusted while the shared cache holds the key's
+marker (so clearing the cache clears every copy).
 """
 
 import datetime
@@ -44,8 +43,18 @@ from django.db.models import Count, Max, Subquery
 from django.utils.translation import get_language, gettext, gettext_noop
 
 from deadlines.models import RoundLAO, Transition
+from records import rollups
 from records.indicators import Catalogue, Indicator, load_catalogue
-from records.models import LAO, District, Province, Record, SectionEntry, ValueChange
+from records.models import (
+    LAO,
+    District,
+    KeyFigureRollup,
+    Province,
+    Record,
+    SectionEntry,
+    ValueChange,
+    active_lao_q,
+)
 
 CACHE_SECONDS = 24 * 3600
 
@@ -62,11 +71,10 @@ def translated(message: str) -> str:
 
 
 LEVELS = ("province", "district", "lao")
-# Tables already in this process, by cache key: a few per-LAO tables (tens of MB each at
-# national scale), a few dozen area tables (small).
+# Per-LAO tables already in this process, by cache key: a few (tens of MB each at national
+# scale).
 _LAO_MEMO: dict[str, dict] = {}
-_AREA_MEMO: dict[str, tuple] = {}
-_MEMO_SIZES = {"laos": 4, "areas": 32}
+_MEMO_SIZE = 4
 
 
 # --- The cache key -------------------------------------------------------------------------------
@@ -97,6 +105,22 @@ def _key(kind: str, fp: dict, *parts) -> str:
 
 
 # --- One figure ----------------------------------------------------------------------------------
+
+
+REASONS = {
+    "no_laos": gettext_noop("No LAO of this area has this figure."),
+    "no_inputs": gettext_noop("No LAO has given the inputs yet."),
+    "zero": gettext_noop("The denominator is zero."),
+    "low": gettext_noop(
+        "Only %(contributing)d of %(laos)d LAOs (%(percent)s%%) have given the inputs; "
+        "at least %(minimum)s%% are needed for a reliable figure."
+    ),
+}
+
+
+def reason_words() -> dict[str, str]:
+    """Why a figure is greyed, each sentence in the reader's language."""
+    return {key: translated(message) for key, message in REASONS.items()}
 
 
 @dataclass
@@ -132,22 +156,24 @@ class Figure:
     @property
     def reason(self) -> str:
         """Why the figure is greyed, in the reader's language ("" when it is not)."""
+        return self.reason_in(reason_words())
+
+    def reason_in(self, words: dict[str, str]) -> str:
+        """``reason`` with the sentences translated once for a whole table (``reason_words``):
+        the national table has some 2,300 figures."""
         if not self.laos:
-            return translated(gettext_noop("No LAO of this area has this figure."))
+            return words["no_laos"]
         if not self.contributing:
-            return translated(gettext_noop("No LAO has given the inputs yet."))
-        if self.value is None:
-            return translated(gettext_noop("The denominator is zero."))
-        if self.greyed:
-            return translated(
-                gettext_noop(
-                    "Only %(contributing)d of %(laos)d LAOs (%(percent)s%%) have given the inputs; "
-                    "at least %(minimum)s%% are needed for a reliable figure."
-                )
-            ) % {
+            return words["no_inputs"]
+        value = self.value
+        if value is None:
+            return words["zero"]
+        coverage = self.contributing / self.laos
+        if coverage < self.min_coverage:
+            return words["low"] % {
                 "contributing": self.contributing,
                 "laos": self.laos,
-                "percent": f"{100 * self.coverage:.0f}",
+                "percent": f"{100 * coverage:.0f}",
                 "minimum": f"{100 * self.min_coverage:.0f}",
             }
         return ""
@@ -259,18 +285,12 @@ def lao_tables(years: list[int], *, today: datetime.date, fp: dict | None = None
 
 
 def _inputs(catalogue: Catalogue, values: dict, *, lao_type: str, **place) -> LaoInputs:
-    own, area = {}, {}
-    pao = lao_type == LAO.Type.PAO
-    for indicator in catalogue.indicators:
-        if lao_type not in indicator.applies_to:
-            continue
-        own[indicator.code] = mine = indicator.contribution(lao_type, values) if values else None
-        if not pao:
-            area[indicator.code] = mine
-        elif not all(code in catalogue.pao_coverage_fields for code in indicator.fields):
-            area[indicator.code] = indicator.contribution(
-                lao_type, values, pao_fields=catalogue.pao_coverage_fields
-            )
+    own = {
+        indicator.code: indicator.contribution(lao_type, values) if values else None
+        for indicator in catalogue.indicators
+        if lao_type in indicator.applies_to
+    }
+    area = catalogue.area_contributions(lao_type, values)
     display = f"{LAO.ABBREVIATIONS[lao_type]}{place['name_th']}"
     return LaoInputs(
         display_name=display,
@@ -314,50 +334,124 @@ def area_table(
     approved_only: bool = False,
     today: datetime.date,
     fp: dict | None = None,
+    codes: list[str] | None = None,
 ) -> tuple[list[Row], Row]:
     """One row per province (``level="province"``) or district (of the province ``parent``, or
-    every district), every indicator added up from its LAOs, and the total of the parent (the
-    nation, or the province) as one more row. From the cache when nothing changed (one query);
-    else computed (four or five queries)."""
-    fp = fingerprint() if fp is None else fp
-    key = _key("areas", fp, today, level, parent or "", year, int(approved_only))
-    # As the per-LAO tables: this process's copy is used while the cache holds its marker (no
-    # unpickling); another process unpickles the shared copy once.
-    if key in _AREA_MEMO and cache.get(f"{key}:m"):
-        return _AREA_MEMO[key]
-    found = cache.get(key)
-    if found is not None:
-        _remember(_AREA_MEMO, key, found)
-        return found
+    every district), every indicator (or those of ``codes``) added up from its LAOs, and the
+    total of the parent (the nation, or the province) as one more row: ``area_tables`` for one
+    year. ``fp`` is accepted for the callers that pass it."""
+    return area_tables(
+        level=level,
+        parent=parent,
+        years=[year],
+        approved_only=approved_only,
+        today=today,
+        codes=codes,
+    )[year]
+
+
+def area_tables(
+    *,
+    level: str,
+    parent: str | None = None,
+    years: list[int],
+    approved_only: bool = False,
+    today: datetime.date,
+    codes: list[str] | None = None,
+) -> dict[int, tuple[list[Row], Row]]:
+    """``area_table`` of several years (a page shows this year and last) in the same queries.
+
+    From the stored roll-ups (records/rollups.py), which every write keeps current: the areas,
+    their LAOs by type today, the roll-ups of the areas (one row per area, year and indicator;
+    the total above them is their sum), and the part of the LAOs that do not exist today taken
+    out (two queries, usually of no rows): five or six queries whatever the number of LAOs and
+    years, and no cache to go stale."""
     catalogue = load_catalogue()
-    table = lao_tables([year], today=today, fp=fp)[year]
     places = _places(level, parent)
-    rows = {code: Row(level, code, th, en, shown) for code, th, en, shown in places}
-    for row in rows.values():
-        row.figures = _figures(catalogue, None)
     if parent:
         place = Province.objects.get(code=parent)
-        total = Row("province", place.code, place.name_th, place.name_en, place.display_name)
+        above = ("province", place.code, place.name_th, place.name_en, place.display_name)
     else:
-        total = Row("nation", "", "ทั้งประเทศ", "Whole country", "ทั้งประเทศ")
-    total.figures = _figures(catalogue, None)
-    by = "province" if level == "province" else "district"
-    for lao in table.values():
-        row = rows.get(getattr(lao, by))
-        if row is None:
+        above = ("nation", "", "ทั้งประเทศ", "Whole country", "ทั้งประเทศ")
+    area = "province" if level == "province" else "district"
+    laos = LAO.objects.all()
+    sums = KeyFigureRollup.objects.filter(fiscal_year__in=years, level=level)
+    if codes is not None:
+        sums = sums.filter(indicator__in=codes)
+    if parent:
+        laos = laos.filter(district__province_id=parent)
+        sums = sums.filter(province_id=parent)
+    # The LAOs of each area, by type: those that exist today (the same for every year).
+    counted = {
+        lao_type: [
+            i.code
+            for i in catalogue.indicators
+            if catalogue.counts_for(i, lao_type) and (codes is None or i.code in codes)
+        ]
+        for lao_type in LAO.Type.values
+    }
+    by_type = list(
+        laos.active_on(today)
+        .values_list("district__province" if area == "province" else "district", "type")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    # What the LAOs gave: the stored sums, less those of LAOs that do not exist today.
+    added: dict[tuple, list[int]] = defaultdict(lambda: [0] * len(rollups.SUMS))
+    for year, code, indicator, *values in sums.values_list(
+        "fiscal_year", "area", "indicator", *rollups.SUMS
+    ).order_by():
+        added[year, code, indicator] = values
+    gone = rollups.part_of(laos.exclude(active_lao_q(today)), years)
+    for (year, district, indicator), values in gone.items():
+        if codes is not None and indicator not in codes:
             continue
-        for code, contribution in lao.area.items():
-            row.figures[code].add(contribution, lao.approved, approved_only)
-            total.figures[code].add(contribution, lao.approved, approved_only)
-    result = (list(rows.values()), total)
-    cache.set(key, result, CACHE_SECONDS)
-    _remember(_AREA_MEMO, key, result)
-    return result
+        found = added[year, district[:2] if area == "province" else district, indicator]
+        for i, n in enumerate(values):
+            found[i] -= n
+    tables, by_code = {}, {}
+    for year in years:
+        rows = {code: Row(level, code, th, en, shown) for code, th, en, shown in places}
+        for row in rows.values():
+            row.figures = _figures(catalogue, codes)
+        for code, lao_type, n in by_type:
+            for indicator in counted[lao_type] if code in rows else ():
+                rows[code].figures[indicator].laos += n
+        tables[year], by_code[year] = (list(rows.values()), Row(*above)), rows
+        tables[year][1].figures = _figures(catalogue, codes)
+    for (year, code, indicator), values in added.items():
+        row = by_code[year].get(code)
+        if row is not None and indicator in row.figures:
+            _fill(row.figures[indicator], values, approved_only)
+    for year in years:
+        total = tables[year][1]
+        for row in by_code[year].values():
+            for code, figure in row.figures.items():
+                _sum_into(total.figures[code], figure)
+    return tables
+
+
+def _fill(figure: Figure, values: list[int], approved_only: bool) -> None:
+    """A figure from the roll-ups' six sums (records/rollups.py, ``SUMS``)."""
+    num, den, contributing, approved, approved_num, approved_den = values
+    if approved_only:
+        num, den, contributing = approved_num, approved_den, approved
+    figure.numerator = Decimal(num).scaleb(-2)
+    figure.denominator = Decimal(den).scaleb(-2)
+    figure.contributing = contributing
+    figure.approved = approved
+
+
+def _sum_into(total: Figure, figure: Figure) -> None:
+    total.laos += figure.laos
+    total.contributing += figure.contributing
+    total.approved += figure.approved
+    total.numerator += figure.numerator
+    total.denominator += figure.denominator
 
 
 def _remember(memo: dict, key: str, value) -> None:
-    size = _MEMO_SIZES["laos" if memo is _LAO_MEMO else "areas"]
-    while len(memo) >= size:
+    while len(memo) >= _MEMO_SIZE:
         memo.pop(next(iter(memo)))
     memo[key] = value
     cache.set(f"{key}:m", True, CACHE_SECONDS)

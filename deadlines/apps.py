@@ -9,11 +9,18 @@ def _record_edit_guard(lao, fiscal_year, today):
     return block.reason if block else None
 
 
+def _approved_laos(fiscal_years, lao_ids):
+    from deadlines.models import RoundLAO
+
+    return RoundLAO.approved_laos(fiscal_years, lao_ids)
+
+
 class DeadlinesConfig(AppConfig):
     name = "deadlines"
     verbose_name = _("Circulars and deadlines")
 
     def ready(self) -> None:
-        from records.hooks import register_edit_guard
+        from records.hooks import register_approved_laos, register_edit_guard
 
         register_edit_guard(_record_edit_guard)
+        register_approved_laos(_approved_laos)

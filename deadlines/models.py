@@ -302,6 +302,16 @@ class RoundLAO(models.Model):
             output_field=models.CharField(),
         )
 
+    @classmethod
+    def approved_laos(cls, fiscal_years, lao_ids=None) -> set[tuple[int, int]]:
+        """(fiscal year, LAO id) of the LAOs (of ``lao_ids``: ids or a queryset of ids; None
+        for all) with an approved record of one of the fiscal years: a participation of a round
+        of that year in the state "approved" (the supervisor's final approval). One query."""
+        found = cls.objects.filter(round__fiscal_year__in=fiscal_years, state=cls.State.APPROVED)
+        if lao_ids is not None:
+            found = found.filter(lao_id__in=lao_ids)
+        return set(found.values_list("round__fiscal_year", "lao_id"))
+
     def allowed_moves(self, user) -> set[str]:
         """The moves ``user`` may make on this participation now, as ``Move`` values.
 

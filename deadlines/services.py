@@ -18,6 +18,7 @@ from accounts.models import Role, User
 from deadlines.models import Circular, LockException, Reminder, Round, RoundLAO, Transition
 from deadlines.parsing import ParsedCircular, normalise_reference
 from lgdata.thai import be_date
+from records import rollups
 from records.models import LAO, District, Province, Record, SectionEntry
 from records.services import SectionProgress, record_progress
 
@@ -142,7 +143,25 @@ def _move(
     )
     participant.refresh_from_db()
     _notify(participant, move=move, by=by, comment=comment)
+    _approval_to_rollups(participant, before=before, to=to)
     return participant
+
+
+def _approval_to_rollups(participant: RoundLAO, *, before: str, to: str) -> None:
+    """The key figures' roll-ups count approved records (records/rollups.py): a move into or
+    out of "approved" changes them, unless another round of the year keeps the record
+    approved."""
+    approved = RoundLAO.State.APPROVED
+    if (before == approved) == (to == approved):
+        return
+    year = participant.round.fiscal_year
+    others = RoundLAO.objects.filter(
+        lao_id=participant.lao_id, round__fiscal_year=year, state=approved
+    ).exclude(pk=participant.pk)
+    if not others.exists():
+        rollups.approval_changed(
+            lao_id=participant.lao_id, fiscal_year=year, approved=to == approved
+        )
 
 
 # Who hears of each move, and as which kind of notice (docs/supervision.md).

@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_migrate, post_save, pre_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -11,9 +11,30 @@ def _load_schema(sender, using: str = "default", **kwargs) -> None:
     schema_load_all(using=using)
 
 
+def _lao_place_before(sender, instance, raw: bool = False, **kwargs) -> None:
+    # An LAO saved one at a time (the admin) with another district or type takes its key
+    # figures with it; the registry import does the same for its bulk update.
+    if raw or instance.pk is None:
+        return
+    instance._place_before = (
+        sender.objects.filter(pk=instance.pk).values_list("district_id", "type").first()
+    )
+
+
+def _lao_place_after(sender, instance, raw: bool = False, **kwargs) -> None:
+    from records import rollups
+
+    before = getattr(instance, "_place_before", None)
+    if not raw and before and before != (instance.district_id, instance.type):
+        rollups.laos_moved({instance.pk: before})
+
+
 class RecordsConfig(AppConfig):
     name = "records"
     verbose_name = _("Hierarchy and records")
 
     def ready(self) -> None:
         post_migrate.connect(_load_schema, sender=self, dispatch_uid="records.load_schema")
+        lao = self.get_model("LAO")
+        pre_save.connect(_lao_place_before, sender=lao, dispatch_uid="records.lao_place_before")
+        post_save.connect(_lao_place_after, sender=lao, dispatch_uid="records.lao_place_after")

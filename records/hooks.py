@@ -1,11 +1,12 @@
 """Places where higher apps plug rules into the records app without records importing them.
 
 The deadlines app registers an edit guard (a submitted record waits for its officers; a locked
-round needs an exception), so records never needs to know about rounds.
+round needs an exception) and says which records are approved (the key figures' roll-ups count
+them, records/rollups.py), so records never needs to know about rounds.
 """
 
 import datetime
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from records.models import LAO
 
@@ -26,3 +27,30 @@ def edit_blocked_reason(lao: LAO, fiscal_year: int, today: datetime.date) -> str
         if reason:
             return reason
     return None
+
+
+# Which of the LAOs (ids, a queryset of ids, or None for all) have an approved record of each
+# of the fiscal years, as (year, LAO id). One query per source.
+ApprovedLaos = Callable[[Iterable[int], Iterable[int] | None], set[tuple[int, int]]]
+approved_sources: list[ApprovedLaos] = []
+
+
+def register_approved_laos(source: ApprovedLaos) -> None:
+    if source not in approved_sources:
+        approved_sources.append(source)
+
+
+def approved_laos_of_years(
+    fiscal_years: Iterable[int], lao_ids: Iterable[int] | None = None
+) -> set[tuple[int, int]]:
+    """(fiscal year, LAO id) of the LAOs (of ``lao_ids``, or all) whose record of the year is
+    approved."""
+    found: set[tuple[int, int]] = set()
+    for source in approved_sources:
+        found |= source(list(fiscal_years), lao_ids)
+    return found
+
+
+def approved_laos(fiscal_year: int, lao_ids: Iterable[int] | None = None) -> set[int]:
+    """The LAOs (of ``lao_ids``, or all) whose record of the fiscal year is approved."""
+    return {pk for _year, pk in approved_laos_of_years([fiscal_year], lao_ids)}

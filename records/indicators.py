@@ -132,6 +132,30 @@ class Catalogue:
         """Every field code any indicator reads."""
         return {code for indicator in self.indicators for code in indicator.fields}
 
+    def counts_for(self, indicator: Indicator, lao_type: str) -> bool:
+        """Whether an LAO of this type is one of an area's LAOs for the indicator: a type it
+        applies to, and not a PAO when every input is a coverage field (no double counting)."""
+        if lao_type not in indicator.applies_to:
+            return False
+        return lao_type != LAO.Type.PAO or not all(
+            code in self.pao_coverage_fields for code in indicator.fields
+        )
+
+    def area_contributions(
+        self, lao_type: str, values: dict
+    ) -> dict[str, tuple[Decimal, Decimal] | None]:
+        """Per indicator the LAO counts for (``counts_for``), what it adds to its area's
+        figure: its (numerator, denominator), or None when an input is missing. A PAO's
+        coverage fields count as nothing."""
+        pao_fields = self.pao_coverage_fields if lao_type == LAO.Type.PAO else frozenset()
+        return {
+            indicator.code: (
+                indicator.contribution(lao_type, values, pao_fields=pao_fields) if values else None
+            )
+            for indicator in self.indicators
+            if self.counts_for(indicator, lao_type)
+        }
+
 
 def _schema_fields(schema_version: int) -> tuple[dict[str, dict], dict[str, str]]:
     """(field code → its definition, field code → section code) of a record schema file."""

@@ -417,3 +417,46 @@ class ValueChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.field_code}: {self.old_value} → {self.new_value}"
+
+
+class KeyFigureRollup(models.Model):
+    """One indicator of the key figures added up over one district's LAOs, or one province's,
+    for one fiscal year, kept current by every write that changes it (records/rollups.py;
+    docs/key-figures.md, "Stored roll-ups"). The nation's figures are sums of the province rows.
+
+    ``area`` is the district's code (``level`` "district") or the province's (``level``
+    "province"); a write changes its district's rows and its province's. Sums are kept in
+    hundredths (values have at most two decimals), as whole numbers, so SQL adds them up
+    exactly on SQLite as on PostgreSQL. ``contributing`` counts the LAOs whose inputs are in,
+    ``approved`` those of them with an approved record; the ``approved_*`` sums are the
+    approved LAOs' part. Every LAO of the registry is counted here, whether or not it exists
+    today: the read side takes out the few that do not."""
+
+    class Level(models.TextChoices):
+        PROVINCE = "province", _("province")
+        DISTRICT = "district", _("district")
+
+    fiscal_year = models.PositiveSmallIntegerField()
+    level = models.CharField(max_length=8, choices=Level.choices)
+    area = models.CharField(max_length=4)
+    province = models.ForeignKey(Province, on_delete=models.CASCADE, related_name="+")
+    indicator = models.CharField(max_length=60)
+    numerator = models.BigIntegerField(default=0)
+    denominator = models.BigIntegerField(default=0)
+    contributing = models.IntegerField(default=0)
+    approved = models.IntegerField(default=0)
+    approved_numerator = models.BigIntegerField(default=0)
+    approved_denominator = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["fiscal_year", "area", "indicator"], name="rollup_one_per_area"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["fiscal_year", "level", "province"], name="rollup_level_province")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator} {self.area} {self.fiscal_year}"

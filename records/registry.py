@@ -36,7 +36,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from lgdata.thai import to_arabic_digits
-from records import uploads
+from records import rollups, uploads
 from records.models import LAO, District, Province, Subdistrict
 from records.registry_cells import (
     COLUMNS,
@@ -694,6 +694,18 @@ def _write(plan: _Plan, targets: dict[str, _Target], *, by: User | None, reason:
         plan.to_create, LAO, batch_size=500, default_user=by, default_change_reason=reason
     )
     if plan.to_update:
+        # An LAO given another district or type takes its key figures with it (records/rollups.py).
+        places = {name.removesuffix("_id") for name in plan.fields} & {"district", "type"}
+        before = (
+            {
+                pk: (district, lao_type)
+                for pk, district, lao_type in LAO.objects.filter(
+                    pk__in=[lao.pk for lao in plan.to_update]
+                ).values_list("pk", "district_id", "type")
+            }
+            if places
+            else {}
+        )
         now = timezone.now()
         for lao in plan.to_update:
             lao.updated_at = now  # bulk_update does not apply auto_now
@@ -706,6 +718,7 @@ def _write(plan: _Plan, targets: dict[str, _Target], *, by: User | None, reason:
             default_user=by,
             default_change_reason=reason,
         )
+        rollups.laos_moved(before)
     _write_coverage(created, plan.coverage_changed, targets)
 
 

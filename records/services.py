@@ -12,7 +12,7 @@ from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from records import hooks
+from records import hooks, rollups
 from records.models import LAO, Field, Record, Rule, Section, SectionEntry, ValueChange
 from records.schema import current_schema
 from records.values import NOT_APPLICABLE, is_filled, number_text, outliers
@@ -183,8 +183,9 @@ def section_save(
     raises EditBlockedError and nothing is written. A stale save raises StaleSectionError with
     the current entry and writes nothing. Otherwise the changed values go to the history,
     completeness and the cross-field rules are recomputed for the section and the record in the
-    same transaction, the fields whose value jumped far from last year's are flagged (for a
-    second look; a flag does not block the save), and the version goes up by one. The version
+    same transaction, as are the key figures' roll-ups of the LAO's district (records/rollups.py),
+    the fields whose value jumped far from last year's are flagged (for a second look; a flag
+    does not block the save), and the version goes up by one. The version
     check is a conditional UPDATE, so of many concurrent saves from one version exactly one wins.
 
     `fields` (the section's fields applicable to the LAO) and `previous` (last year's values of
@@ -260,6 +261,13 @@ def section_save(
         filled_count=totals["filled"] or 0,
         updated_at=now,
         updated_by=by,
+    )
+    # Last, so the district's roll-up rows are locked for as short a time as possible.
+    rollups.record_saved(
+        record=record,
+        lao=record.lao,
+        before={k: v for other in others for k, v in other.values.items()} | entry.values,
+        after=record_values,
     )
     entry.refresh_from_db()
     return SaveResult(

@@ -21,7 +21,8 @@ from deadlines.services import (
     round_return,
     round_submit,
 )
-from records.models import Field, Record, SectionEntry, ValueChange
+from records import rollups
+from records.models import LAO, Field, KeyFigureRollup, Record, SectionEntry, ValueChange
 from records.record_import import ImportRow, record_values_import
 from records.schema import schema_load_all
 from records.services import (
@@ -31,7 +32,7 @@ from records.services import (
     record_get_or_create,
     section_save,
 )
-from tests.factories import POPULATION, fill_section, make_personas, make_round
+from tests.factories import POPULATION, fill_section, make_lao, make_personas, make_round
 
 YEAR = 2568
 
@@ -95,6 +96,7 @@ class ConcurrencyTestCase(TransactionTestCase):
             self.a_save_racing_the_submission_never_changes_a_submitted_record,
             self.a_return_racing_an_approval_ends_in_one_of_them,
             self.an_import_racing_a_form_save_loses_nothing,
+            self.saves_of_laos_of_one_district_at_once_leave_the_key_figures_exact,
         ):
             with self.subTest(scenario.__name__):
                 scenario()
@@ -227,3 +229,30 @@ class ConcurrencyTestCase(TransactionTestCase):
             self.assertTrue(imported.errors)  # a refusal with its message
         if isinstance(saved, Exception):
             self.assertIsInstance(saved, StaleSectionError)
+
+    def saves_of_laos_of_one_district_at_once_leave_the_key_figures_exact(self):
+        """Eight LAOs of one district save their population at once: each save adds its own
+        change to the district's roll-up rows (records/rollups.py) and none is lost."""
+        year = YEAR + 4
+        laos = [make_lao("6703", type=LAO.Type.SAO, name=f"พร้อมกัน{n}") for n in range(8)]
+        entries = []
+        for lao in laos:
+            record_get_or_create(lao=lao, fiscal_year=year)
+            entries.append(self.entry("population", year, lao=lao))
+        people = [1000 + 100 * n for n in range(len(laos))]
+
+        def save(entry, total):
+            return section_save(
+                entry=entry,
+                values={"population_total": str(total)},
+                expected_version=0,
+                by=self.clerk,
+            )
+
+        outcomes = run_at_once(
+            *[lambda e=e, t=t: save(e, t) for e, t in zip(entries, people, strict=True)]
+        )
+        self.assertFalse([o for o in outcomes if isinstance(o, Exception)], outcomes)
+        self.assertEqual(rollups.differences([year]), [])
+        row = KeyFigureRollup.objects.get(fiscal_year=year, area="6703", indicator="population")
+        self.assertEqual((row.numerator, row.contributing), (100 * sum(people), len(laos)))
