@@ -11,6 +11,20 @@ def _load_schema(sender, using: str = "default", **kwargs) -> None:
     schema_load_all(using=using)
 
 
+ROLLUPS_MIGRATION = ("records", "0004_key_figure_rollups")
+
+
+def _fill_rollups(sender, plan=None, **kwargs) -> None:
+    # A database upgraded past the migration that adds the key-figure roll-ups gets them
+    # computed from its records at once (docs/key-figures.md), so no area shows an empty figure
+    # until someone runs rebuild_rollups. Later migrates leave them to the writes that keep them.
+    applied = {(m.app_label, m.name) for m, backwards in plan or () if not backwards}
+    if ROLLUPS_MIGRATION in applied:
+        from records import rollups
+
+        rollups.rebuild()
+
+
 def _lao_place_before(sender, instance, raw: bool = False, **kwargs) -> None:
     # An LAO saved one at a time (the admin) with another district or type takes its key
     # figures with it; the registry import does the same for its bulk update.
@@ -35,6 +49,7 @@ class RecordsConfig(AppConfig):
 
     def ready(self) -> None:
         post_migrate.connect(_load_schema, sender=self, dispatch_uid="records.load_schema")
+        post_migrate.connect(_fill_rollups, sender=self, dispatch_uid="records.fill_rollups")
         lao = self.get_model("LAO")
         pre_save.connect(_lao_place_before, sender=lao, dispatch_uid="records.lao_place_before")
         post_save.connect(_lao_place_after, sender=lao, dispatch_uid="records.lao_place_after")
