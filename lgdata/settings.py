@@ -332,6 +332,10 @@ SPECTACULAR_SETTINGS = {
 # many workers), so there is no broker to run; `manage.py db_worker` runs them.
 INSTALLED_APPS += ["django_tasks", "django_tasks_db"]
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# From this size up a web export or a confirmed registry import runs as a task (a worker's job)
+# rather than in the request; lowered by `make cluster-test` so its small dataset uses workers.
+EXPORT_BACKGROUND_LAOS = env_int("EXPORT_BACKGROUND_LAOS", 2000)
+REGISTRY_IMPORT_BACKGROUND_ROWS = env_int("REGISTRY_IMPORT_BACKGROUND_ROWS", 1000)
 
 # CACHE_URL=redis://127.0.0.1:6379/0 shares the cache (rate limits, cached sessions, dashboard
 # figures) between every app server and worker; without it each process has its own memory.

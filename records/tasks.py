@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django_tasks import task
 
 from lgdata import jobs
@@ -13,7 +14,7 @@ from lgdata.models import Job
 KIND = "registry-import"
 # From this many rows up, a confirmed registry import runs as a task and the user watches its
 # page; smaller files import at once, within the request.
-BACKGROUND_ROWS = 1000
+BACKGROUND_ROWS = settings.REGISTRY_IMPORT_BACKGROUND_ROWS
 # The errors a job keeps to show (a changed database can make every row an error).
 KEEP_ERRORS = 200
 
