@@ -56,6 +56,7 @@ CLERKS = 4
 LAG_BOUND = 2  # REPLICA_MAX_LAG_SECONDS for this run
 CHECK_SECONDS = 1  # REPLICA_CHECK_SECONDS
 BASE = f"http://127.0.0.1:{NGINX_PORT}"
+CACHE_URL = os.environ.get("CLUSTER_CACHE_URL", "redis://127.0.0.1:6379/1")
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
@@ -606,7 +607,7 @@ def portal_env(stack: Stack) -> dict[str, str]:
         "REPLICA_URL": f"postgres://postgres@127.0.0.1:{REPLICA_PORT}/{DATABASE}",
         "REPLICA_MAX_LAG_SECONDS": str(LAG_BOUND),
         "REPLICA_CHECK_SECONDS": str(CHECK_SECONDS),
-        "CACHE_URL": "redis://127.0.0.1:6379/1",
+        "CACHE_URL": CACHE_URL,
         "CACHE_KEY_PREFIX": f"lgdata-cluster-{secrets.token_hex(4)}",  # nothing from a past run
         "DEBUG": "0",
         "SECURE": "0",
@@ -662,6 +663,9 @@ def run(stack: Stack) -> list[str]:
     ]
     if busy:
         raise RuntimeError(f"ports already in use: {busy} (another cluster test running?)")
+    import redis
+
+    redis.Redis.from_url(CACHE_URL).ping()  # the shared cache must be there (make cluster-test)
 
     log(f"PostgreSQL primary on {PRIMARY_PORT} ({stack.dir})")
     stack.primary_start()
