@@ -321,7 +321,12 @@ class Stack:
         wait_port(NGINX_PORT, process)
 
     def close(self, keep: bool) -> None:
-        for name in reversed(list(self.processes)):
+        """Stops everything: SIGTERM to every process group at once, SIGKILL to what is left
+        after 10 s; the PostgreSQL clusters at once (immediate)."""
+        for process in self.processes.values():
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGTERM)
+        for name in list(self.processes):
             self.stop(name, timeout=10)
         for data in reversed(self.clusters):
             self.pg_stop(data, "immediate")
@@ -373,11 +378,14 @@ class Tally:
     requests: int = 0
     failures: list[str] = field(default_factory=list)
     by_upstream: Counter = field(default_factory=Counter)
+    by_kind: Counter = field(default_factory=Counter)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def record(self, what: str, response: requests.Response | None, error: str = "") -> None:
+        method, path = what.split()[-2:]
         with self.lock:
             self.requests += 1
+            self.by_kind[kind_of(method, path)] += 1
             if response is None:
                 self.failures.append(f"{what}: {error}")
                 return
@@ -388,6 +396,22 @@ class Tally:
 
 
 TALLY = Tally()
+KINDS = (
+    ("/api/", "API"),
+    ("/national/", "dashboard"),
+    ("/province/", "dashboard"),
+    ("/district/", "dashboard"),
+    ("/figures/", "dashboard"),
+    ("/exports/", "export"),
+    ("/registry/", "import"),
+    ("/accounts/", "login"),
+)
+
+
+def kind_of(method: str, path: str) -> str:
+    if method == "POST" and path.startswith("/lao/"):
+        return "save"
+    return next((kind for prefix, kind in KINDS if path.startswith(prefix)), "record page")
 
 
 class Browser:
@@ -760,7 +784,13 @@ def run(stack: Stack) -> list[str]:
         stack.app_start(1)
         down_seconds = time.monotonic() - stopped_at
         log(f"app server 1 started again after {down_seconds:.1f} s down")
-        time.sleep(5)
+        # Until app server 1 has served again (nginx tries it after fail_timeout) and the
+        # export and the import are done.
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and (
+            TALLY.by_upstream[str(APP_PORTS[0])] < served_while_down + 5
+        ):
+            time.sleep(0.5)
         jobs_thread.join(120)
     finally:
         until.set()
@@ -822,7 +852,7 @@ def run(stack: Stack) -> list[str]:
         f"saves accepted {accepted}, found in the database {found}",
         problems,
     )
-    figures["saves accepted / found"] = f"{accepted} / {found}"
+    figures["saves accepted / found"] = f"{accepted} / {found} (under load)"
     export_rows = jobs.get("export_rows", 0)
     check(
         bool(export_rows), f"the export (a worker's task) downloaded: {export_rows} rows", problems
@@ -965,6 +995,8 @@ def run(stack: Stack) -> list[str]:
         f"  requests through nginx     {TALLY.requests} ({load_requests} under load), "
         f"failures {len(TALLY.failures)}"
     )
+    kinds = ", ".join(f"{kind} {count}" for kind, count in TALLY.by_kind.most_common())
+    print(f"  requests by kind           {kinds}")
     print(f"  served by app server       {upstream}")
     print(
         f"  app server 1 down          {down_seconds:.1f} s under load; nginx passed on "
