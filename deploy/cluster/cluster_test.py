@@ -368,6 +368,24 @@ def replica_table_reads() -> int:
     return int(rows[0][0])
 
 
+def pgbouncer_stats() -> tuple[int, int]:
+    """Transactions and queries PgBouncer passed to the primary for the portal's database (its
+    admin console, SHOW STATS)."""
+    connection = psycopg2.connect(
+        host="127.0.0.1", port=BOUNCER_PORT, user="postgres", dbname="pgbouncer"
+    )
+    connection.autocommit = True
+    with contextlib.closing(connection):
+        cursor = connection.cursor()
+        cursor.execute("SHOW STATS")
+        names = [column[0] for column in cursor.description]
+        for row in cursor.fetchall():
+            stats = dict(zip(names, row, strict=True))
+            if stats["database"] == DATABASE:
+                return int(stats["total_xact_count"]), int(stats["total_query_count"])
+    return 0, 0
+
+
 # The HTTP side ---------------------------------------------------------------------------------
 
 
@@ -987,6 +1005,9 @@ def run(stack: Stack) -> list[str]:
     error_log = (stack.dir / "nginx-error.log").read_text(errors="replace")
     skipped = error_log.count("connect() failed (111")
     check(skipped > 0, f"nginx skipped the stopped app server {skipped} times", problems)
+    transactions, queries = pgbouncer_stats()
+    check(transactions > 0, f"PgBouncer carried {transactions} transactions", problems)
+    figures["PgBouncer"] = f"{transactions} transactions, {queries} queries"
     total = time.monotonic() - started
     upstream = ", ".join(f"{port}: {TALLY.by_upstream[str(port)]}" for port in APP_PORTS)
     print()
