@@ -121,13 +121,6 @@ class Stack:
             raise RuntimeError(f"{args[0]} failed: {done.stderr or done.stdout}")
         return done
 
-    def owned_dir(self, name: str) -> Path:
-        path = self.dir / name
-        path.mkdir(mode=0o700)
-        if self.as_postgres:
-            shutil.chown(path, "postgres", "postgres")
-        return path
-
     def spawn(self, name: str, command: list[str], env: dict | None = None) -> subprocess.Popen:
         with (self.dir / f"{name}.log").open("ab") as out:
             process = subprocess.Popen(
@@ -179,7 +172,6 @@ class Stack:
 
     def primary_start(self) -> None:
         self.primary = self.dir / "primary"
-        self.owned_dir("primary")
         self.pg("initdb", "-D", str(self.primary), "-A", "trust", "-U", "postgres", "--no-sync")
         self.clusters.append(self.primary)
         self.pg_start(
@@ -499,7 +491,6 @@ class Clerk:
     lao: str
     section_url: str
     accepted: list[int] = field(default_factory=list)  # households_total of each accepted save
-    refused: int = 0
 
 
 def population(households: int) -> dict[str, str]:
@@ -540,7 +531,6 @@ def clerk_work(clerk: Clerk, until: threading.Event, number: int) -> None:
             else:
                 clerk.accepted.append(value)
         elif response is not None:
-            clerk.refused += 1
             with TALLY.lock:
                 TALLY.failures.append(
                     f"{browser.username} save refused: {response.status_code} "
@@ -776,7 +766,7 @@ def run(stack: Stack) -> list[str]:
     def jobs_work() -> None:
         try:
             jobs["export_rows"] = export_once(exporter, ctx)
-            jobs["import_page"] = import_once(department, ctx, registry_file)
+            import_once(department, ctx, registry_file)
         except Exception as exc:  # reported as a failure below
             jobs["error"] = repr(exc)
 
