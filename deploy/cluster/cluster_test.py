@@ -297,10 +297,20 @@ class Stack:
         )
 
     def nginx_reload(self, drained: tuple[int, ...] = ()) -> None:
-        """New configuration: new requests follow it, requests under way finish where they are."""
+        """New configuration: new requests follow it, and the old worker processes finish the
+        requests they have passed on (to a drained server too) and exit. Returns when they have,
+        so a drained server has nothing left in flight."""
+        master = self.processes["nginx"].pid
+        before = set(nginx_workers(master))
         self.nginx_config(drained)
         self.processes["nginx"].send_signal(signal.SIGHUP)
-        time.sleep(1)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            workers = set(nginx_workers(master))
+            if workers and not workers & before:
+                return
+            time.sleep(0.1)
+        raise RuntimeError("nginx's old worker processes did not finish within 60 s")
 
     def nginx_start(self) -> None:
         (self.dir / "nginx-tmp").mkdir()
@@ -327,6 +337,12 @@ class Stack:
             log(f"kept {self.dir}")
         else:
             shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def nginx_workers(master: int) -> list[int]:
+    """The worker processes of an nginx master (old ones included while they shut down)."""
+    children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    return [int(pid) for pid in children]
 
 
 def connect(port: int, database: str = DATABASE):
@@ -430,6 +446,10 @@ class Browser:
     def __init__(self, username: str) -> None:
         self.username = username
         self.session = requests.Session()
+        # A connection per request: nginx closes idle keep-alive connections when it reloads
+        # (the rolling restart reloads it twice), and a browser sends a request again when its
+        # reused connection was closed under it; requests does not.
+        self.session.headers["Connection"] = "close"
 
     def request(self, method: str, path: str, **kwargs) -> requests.Response | None:
         kwargs.setdefault("timeout", 60)
@@ -992,6 +1012,9 @@ def run(stack: Stack) -> list[str]:
     check(not TALLY.failures, f"no request failed ({len(TALLY.failures)} failures)", problems)
     for failure in TALLY.failures[:20]:
         log(f"      {failure}")
+    if TALLY.failures:
+        errors = (stack.dir / "nginx-error.log").read_text(errors="replace").splitlines()
+        print("--- nginx-error.log (errors)\n" + "\n".join(e for e in errors if "[error]" in e))
     error_log = (stack.dir / "nginx-error.log").read_text(errors="replace")
     skipped = error_log.count("connect() failed (111")
     check(skipped > 0, f"nginx skipped the stopped app server {skipped} times", problems)
