@@ -9,7 +9,7 @@ DEMO_PROVINCES ?= 67,81,10,50
 export DEBUG ?= 1
 export SECURE ?= 0
 
-.PHONY: run test install lint format deploy-check messages clean backup restore
+.PHONY: run test install lint format deploy-check messages clean backup restore cluster-test
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,13 @@ run: install var/secret_key
 
 test: install
 	$(PY) -m pytest -q $(PYTEST_ARGS)
+
+# The portal on several machines, on loopback: a PostgreSQL primary and a streaming replica
+# (pg_basebackup), PgBouncer, two gunicorn app servers behind nginx, two task workers and Redis;
+# clerks, officers, an export and an import through nginx while an app server restarts
+# (deploy/cluster/cluster_test.py, docs/DEPLOYMENT.md). KEEP=1 keeps its directory and logs.
+cluster-test: install
+	$(PY) deploy/cluster/cluster_test.py
 
 # Backups of the database DATABASE_URL names: pg_dump for PostgreSQL, the online backup API for
 # SQLite. `make backup` writes var/backups/lgdata-<UTC time>.dump|sqlite3 (or FILE=…);

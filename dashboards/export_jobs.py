@@ -17,6 +17,7 @@ import tempfile
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.utils import translation
@@ -32,7 +33,7 @@ if TYPE_CHECKING:
     from accounts.models import User
 
 # From this many LAOs up, an XLSX export from the web runs in the background.
-BACKGROUND_LAOS = 2000
+BACKGROUND_LAOS = settings.EXPORT_BACKGROUND_LAOS
 KIND = "records-export"
 
 

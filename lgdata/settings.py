@@ -332,6 +332,10 @@ SPECTACULAR_SETTINGS = {
 # many workers), so there is no broker to run; `manage.py db_worker` runs them.
 INSTALLED_APPS += ["django_tasks", "django_tasks_db"]
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# From this size up a web export or a confirmed registry import runs as a task (a worker's job)
+# rather than in the request; lowered by `make cluster-test` so its small dataset uses workers.
+EXPORT_BACKGROUND_LAOS = env_int("EXPORT_BACKGROUND_LAOS", 2000)
+REGISTRY_IMPORT_BACKGROUND_ROWS = env_int("REGISTRY_IMPORT_BACKGROUND_ROWS", 1000)
 
 # CACHE_URL=redis://127.0.0.1:6379/0 shares the cache (rate limits, cached sessions, dashboard
 # figures) between every app server and worker; without it each process has its own memory.
@@ -377,12 +381,25 @@ if PGBOUNCER:
 REPLICA_URL = os.environ.get("REPLICA_URL", "")
 REPLICA_MAX_LAG_SECONDS = env_int("REPLICA_MAX_LAG_SECONDS", 30)
 REPLICA_CHECK_SECONDS = env_int("REPLICA_CHECK_SECONDS", 5)
-if REPLICA_URL:
-    DATABASES["replica"] = dj_database_url.parse(
-        REPLICA_URL, conn_max_age=0 if PGBOUNCER else env_int("CONN_MAX_AGE", 60)
+# A replica host that takes the connection but never answers (hung, or a black-holed address)
+# costs the page that checks it this long, then the primary is read (libpq's least is 2 s).
+REPLICA_CONNECT_TIMEOUT = env_int("REPLICA_CONNECT_TIMEOUT", 2)
+
+
+def replica_database(url: str) -> dict:
+    """The replica's connection settings: those of REPLICA_URL, with a connect timeout (unless
+    the URL gives one)."""
+    database = dj_database_url.parse(
+        url, conn_max_age=0 if PGBOUNCER else env_int("CONN_MAX_AGE", 60)
     )
-    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    database.setdefault("OPTIONS", {}).setdefault("connect_timeout", REPLICA_CONNECT_TIMEOUT)
+    database["TEST"] = {"MIRROR": "default"}
     if PGBOUNCER:
-        DATABASES["replica"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+        database["DISABLE_SERVER_SIDE_CURSORS"] = True
+    return database
+
+
+if REPLICA_URL:
+    DATABASES["replica"] = replica_database(REPLICA_URL)
 DATABASE_ROUTERS = ["lgdata.replica.ReplicaRouter"]
 MIDDLEWARE.insert(0, "lgdata.replica.ReplicaReadsMiddleware")

@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.utils import translation
 from django_tasks import task
 
@@ -30,7 +31,7 @@ TEMPLATE_PREVIEW_KIND = "template-preview"
 TEMPLATE_KIND = "template-import"
 # From this many rows up, a confirmed registry import runs as a task and the user watches its
 # page; smaller files import at once, within the request.
-BACKGROUND_ROWS = 1000
+BACKGROUND_ROWS = settings.REGISTRY_IMPORT_BACKGROUND_ROWS
 # From these sizes up, an upload is read by a worker, not in the request. The national registry
 # (15.5 MB as CSV, 4.8 MB as XLSX) is far above; a province's rows (~1 MB as CSV) just under,
 # read in a request within 1-2 s. A template of one LAO and every section is ~30 KB and reads

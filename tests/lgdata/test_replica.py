@@ -1,15 +1,19 @@
 """The read replica's router: read-only pages read the replica only while it is usable."""
 
+import socket
+import threading
 from types import SimpleNamespace
 from unittest import mock
 
 from django.db import OperationalError
+from django.db.utils import ConnectionHandler
 from django.http import HttpResponse
 from django.test import RequestFactory, SimpleTestCase
 
 from lgdata import replica
 from lgdata.models import Job
 from lgdata.replica import ReplicaReadsMiddleware, ReplicaRouter, replica_reads
+from lgdata.settings import replica_database
 
 
 def reset_health() -> None:
@@ -96,3 +100,50 @@ class ReplicaReadsMiddlewareTestCase(SimpleTestCase):
     def test_record_pages_and_every_post_read_the_primary(self):
         self.assertFalse(self.reads_replica("GET", "/lao/6701/2568/population/"))
         self.assertFalse(self.reads_replica("POST", "/national/"))
+
+
+class HungReplicaTestCase(SimpleTestCase):
+    """A replica host that takes connections and never answers (hung, or an address that
+    swallows packets): the page that checks it reads the primary after REPLICA_CONNECT_TIMEOUT
+    instead of waiting for TCP to give up."""
+
+    databases = {"default"}  # lets the test connect (to its own silent replica only)
+
+    def setUp(self) -> None:
+        reset_health()
+        self.addCleanup(reset_health)
+        # The kernel completes the handshake into the backlog; nobody ever answers.
+        self.silent = socket.socket()
+        self.silent.bind(("127.0.0.1", 0))
+        self.silent.listen(8)
+        self.addCleanup(self.silent.close)
+        # Without a connect timeout the test would wait forever: the server closes after 60 s,
+        # and the connection fails for that reason instead of the timeout.
+        closer = threading.Timer(60, self.silent.close)
+        closer.start()
+        self.addCleanup(closer.cancel)
+        port = self.silent.getsockname()[1]
+        self.replica_settings = replica_database(f"postgres://lgdata@127.0.0.1:{port}/lgdata")
+        self.connections = ConnectionHandler(
+            {"default": {"ENGINE": "django.db.backends.dummy"}, "replica": self.replica_settings}
+        )
+        self.addCleanup(self.connections.close_all)
+
+    def test_the_replica_connection_gives_up_after_its_timeout(self):
+        self.assertEqual(self.replica_settings["OPTIONS"]["connect_timeout"], 2)
+        with self.assertRaisesRegex(OperationalError, "timeout expired"):
+            self.connections["replica"].ensure_connection()
+
+    def test_a_hung_replica_is_not_used(self):
+        configured = SimpleNamespace(
+            DATABASES={"default": {}, "replica": self.replica_settings},
+            REPLICA_MAX_LAG_SECONDS=30,
+            REPLICA_CHECK_SECONDS=5,
+        )
+        with (
+            mock.patch.object(replica, "settings", configured),
+            mock.patch.object(replica, "connections", self.connections),
+            self.assertLogs("lgdata.replica", "WARNING") as logs,
+        ):
+            self.assertFalse(replica.replica_usable())
+        self.assertIn("timeout expired", "\n".join(logs.output))
