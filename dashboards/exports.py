@@ -67,19 +67,6 @@ class _Echo:
         return value
 
 
-def csv_stream(
-    *, title: str, filters: dict[str, str], columns: Sequence[str], rows: Iterable[Sequence]
-) -> Iterable[str]:
-    """CSV lines one by one (so a national export never sits in memory), BOM first."""
-    writer = csv.writer(_Echo())
-    yield "\ufeff"
-    for line in preamble(title, filters):
-        yield writer.writerow(line)
-    yield writer.writerow([safe_cell(c) for c in columns])
-    for row in rows:
-        yield writer.writerow([safe_cell(v) for v in row])
-
-
 def csv_table(*, columns: Sequence[str], rows: Iterable[Sequence]) -> Iterable[str]:
     """CSV lines one by one, BOM first: the header row and the rows, nothing else, so a program
     reads it as it is (every row as wide as the header)."""
@@ -118,11 +105,14 @@ def table_response(
     rows: Iterable[Sequence],
     filters: dict[str, str] | None = None,
 ) -> HttpResponse:
-    """A download of a table: `fmt` is "csv" (streamed) or "xlsx"; `filename` without suffix."""
+    """A download of a table: `fmt` is "csv" (streamed) or "xlsx"; `filename` without suffix.
+
+    The workbook starts with the title, the filters and when it was exported; the CSV is the
+    header row and the rows only, so a program reads it as it is (docs/exports.md)."""
     filters = filters or {}
     if fmt == "csv":
         response = StreamingHttpResponse(
-            csv_stream(title=title, filters=filters, columns=columns, rows=rows),
+            csv_table(columns=columns, rows=rows),
             content_type="text/csv; charset=utf-8",
         )
     elif fmt == "xlsx":
