@@ -9,7 +9,7 @@ DEMO_PROVINCES ?= 67,81,10,50
 export DEBUG ?= 1
 export SECURE ?= 0
 
-.PHONY: run test install lint format deploy-check messages clean backup restore
+.PHONY: run test install lint format deploy-check messages clean backup restore bench
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -53,6 +53,11 @@ restore: install
 	$(PY) manage.py restore_database "$(FILE)" --yes
 	$(PY) manage.py database_checksums > var/restored-checksums.json
 	@echo "Row counts and checksums of every table: var/restored-checksums.json"
+
+# Every bench/ script on SQLite and PostgreSQL, on one national dataset built once per database;
+# one table, also written into docs/PERFORMANCE.md. BENCH_ARGS=--quick for a smoke run.
+bench: install
+	$(PY) bench/run_all.py --doc docs/PERFORMANCE.md $(BENCH_ARGS)
 
 lint: install
 	mkdir -p var
