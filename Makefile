@@ -9,7 +9,7 @@ DEMO_PROVINCES ?= 67,81,10,50
 export DEBUG ?= 1
 export SECURE ?= 0
 
-.PHONY: run test install lint format deploy-check messages clean backup restore bench
+.PHONY: run test install lint format deploy-check messages clean backup restore bench surge
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -58,6 +58,11 @@ restore: install
 # one table, also written into docs/PERFORMANCE.md. BENCH_ARGS=--quick for a smoke run.
 bench: install
 	$(PY) bench/run_all.py --doc docs/PERFORMANCE.md $(BENCH_ARGS)
+
+# The deadline surge: locust against gunicorn + PostgreSQL with national data (bench/surge.py).
+# SURGE_USERS=30 SURGE_STEADY=60 for a smoke run; SURGE_WORKERS, SURGE_THREADS, ... to tune.
+surge: install
+	$(PY) bench/surge.py
 
 lint: install
 	mkdir -p var

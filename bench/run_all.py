@@ -145,7 +145,7 @@ def _cell(line: dict | None, floors: dict) -> list[str]:
         return ["", "", "", "", ""]
     floor = floors.get((line["script"], line["database"], line.get("floor")))
     ratio = ""
-    if floor and floor.get("p95_ms") and line.get("p95_ms") and line.get("floor"):
+    if floor and floor is not line and floor.get("p95_ms") and line.get("p95_ms"):
         ratio = f"{line['p95_ms'] / floor['p95_ms']:.2f}×"
     peak = "–" if line.get("peak_mb") is None else f"{line['peak_mb']:,.0f}"
     queries = "–" if line.get("queries") is None else str(line["queries"])
