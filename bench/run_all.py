@@ -68,13 +68,17 @@ OWN_DATABASE = ("import_registry",)
 NO_DATASET = ("parsing", "upload_bounds")
 
 
-def run(command: list[str], env: dict[str, str], log) -> None:
-    """Runs a command, its output to the log file; stops everything if it fails."""
+def run(command: list[str], env: dict[str, str], log, *, must: bool = False) -> bool:
+    """Runs a command, its output to the log file. A failed build stops everything (`must`); a
+    failed script is reported and the others still run."""
     log.write(f"\n$ {' '.join(command)}\n")
     log.flush()
     done = subprocess.run(command, env=env, stdout=log, stderr=subprocess.STDOUT, check=False)
-    if done.returncode:
+    if done.returncode and must:
         sys.exit(f"failed ({done.returncode}): {' '.join(command)}; see {log.name}")
+    if done.returncode:
+        print(f"FAILED ({done.returncode}): {' '.join(command[1:2])}; see {log.name}")
+    return done.returncode == 0
 
 
 def with_name(url: str, name: str) -> str:
@@ -93,7 +97,7 @@ def build(database_url: str, provinces: str | None, env: dict[str, str], log) ->
         "else 'PRAGMA wal_checkpoint(TRUNCATE)');"
         "connection.close()"
     )
-    run([sys.executable, "-c", code, database_url, provinces or ""], env, log)
+    run([sys.executable, "-c", code, database_url, provinces or ""], env, log, must=True)
 
 
 class Dataset:
@@ -239,6 +243,7 @@ def main() -> None:
     workdir = Path(tempfile.mkdtemp(prefix="lgdata-perf-bench-"))
     started = time.perf_counter()
     load_before = os.getloadavg()
+    failed: list[str] = []
     print(f"log: {log_path}\nfigures: {results}")
     with log_path.open("w", encoding="utf-8") as log:
         try:
@@ -252,13 +257,13 @@ def main() -> None:
                 for script in scripts:
                     if script in NO_DATASET and vendor != vendors[0]:
                         continue
-                    began = time.perf_counter()
+                    ok, began = True, time.perf_counter()
                     command = [sys.executable, str(BASE_DIR / "bench" / f"{script}.py")]
                     command += [*script_args(script, args.quick), "--json", str(results)]
                     if script in ON_DATASET:
                         url = dataset.copy(script)
                         try:
-                            run(command, {**env, "DATABASE_URL": url, PREBUILT: "1"}, log)
+                            ok = run(command, {**env, "DATABASE_URL": url, PREBUILT: "1"}, log)
                         finally:
                             dataset.remove(url)
                     elif script in OWN_DATABASE:
@@ -267,9 +272,11 @@ def main() -> None:
                             own["DATABASE_URL"] = with_name(
                                 POSTGRES_URL, f"{_postgres_name(POSTGRES_URL)}_{script}"
                             )
-                        run(command, own, log)
+                        ok = run(command, own, log)
                     else:
-                        run(command, env, log)
+                        ok = run(command, env, log)
+                    if not ok:
+                        failed.append(f"{script} ({vendor})")
                     print(f"{vendor}: {script} in {time.perf_counter() - began:.0f} s")
                 if on_dataset:
                     dataset.drop_base()
@@ -283,7 +290,9 @@ def main() -> None:
         f"Measured {when} by `make bench{' BENCH_ARGS=--quick' if args.quick else ''}` "
         f"({'four provinces, a smoke run' if args.quick else 'the whole country'}) in "
         f"{(time.perf_counter() - started) / 60:.0f} min on {machine()}; load average "
-        f"{load_before[0]:.1f} at the start, {load_after[0]:.1f} at the end.\n\n{table(lines)}"
+        f"{load_before[0]:.1f} at the start, {load_after[0]:.1f} at the end."
+        + (f" Failed (see the log): {', '.join(failed)}." if failed else "")
+        + f"\n\n{table(lines)}"
     )
     print()
     print(text)
@@ -292,6 +301,8 @@ def main() -> None:
     elif args.doc:
         write_doc(args.doc, text)
         print(f"\nwritten to {args.doc}")
+    if failed:
+        sys.exit(1)
 
 
 if __name__ == "__main__":

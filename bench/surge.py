@@ -55,6 +55,7 @@ PORT = int(ENV("SURGE_PORT", "8200"))
 WORKERS = int(ENV("SURGE_WORKERS", "4"))
 THREADS = int(ENV("SURGE_THREADS", "2"))
 CONN_MAX_AGE = ENV("SURGE_CONN_MAX_AGE", "60")
+KEEP_ALIVE = ENV("SURGE_KEEP_ALIVE", "20")
 PROVINCES = ENV("SURGE_PROVINCES") or None
 REUSE = ENV("SURGE_REUSE") == "1"
 PASSWORD = "surge-Passw0rd-2569"
@@ -139,12 +140,12 @@ def accounts(n_clerks: int, n_officers: int, n_downloaders: int) -> dict:
     made: dict[str, dict] = {}
 
     def account(username: str, **fields) -> None:
-        made[username] = fields
+        made[username] = {"lao_id": None, "district_id": None, "province_id": None, **fields}
 
     clerks = []
     for i, lao in enumerate(open_laos[:n_clerks]):
         name = f"surge-clerk-{i:04d}"
-        account(name, role=Role.CLERK, lao=lao)
+        account(name, role=Role.CLERK, lao_id=lao.pk)
         base = f"/lao/{lao.code}/{year}"
         clerks.append(
             {
@@ -195,9 +196,7 @@ def accounts(n_clerks: int, n_officers: int, n_downloaders: int) -> dict:
         batch_size=500,
     )
     for name in existing:
-        User.objects.filter(username=name).update(
-            password=hashed, is_active=True, lao=None, district=None, province=None, **made[name]
-        )
+        User.objects.filter(username=name).update(password=hashed, is_active=True, **made[name])
     return {
         "password": PASSWORD,
         "year": year,
@@ -234,6 +233,9 @@ def start_gunicorn(env: dict[str, str], workdir: Path) -> subprocess.Popen:
         str(gunicorn), "lgdata.wsgi", "--bind", f"127.0.0.1:{PORT}",
         "--workers", str(WORKERS), "--threads", str(THREADS),
         "--timeout", "60", "--graceful-timeout", "10",
+        # Longer than a user's pause: with gunicorn's 2 s a connection idle between two actions
+        # was closed just as the next request went out ("connection reset by peer").
+        "--keep-alive", KEEP_ALIVE,
     ]  # fmt: skip
     print(f"gunicorn: {WORKERS} workers x {THREADS} threads, CONN_MAX_AGE={CONN_MAX_AGE}")
     process = subprocess.Popen(
