@@ -221,7 +221,14 @@ def main() -> None:
     parser.add_argument("--only", help="comma-separated scripts (default: all)")
     parser.add_argument("--databases", default="sqlite,postgresql", help="sqlite,postgresql")
     parser.add_argument("--doc", type=Path, help="put the table into this file's bench block")
+    parser.add_argument(
+        "--table", type=Path, help="only print the table of an earlier run's figures (JSON lines)"
+    )
     args = parser.parse_args()
+    if args.table:
+        lines = [json.loads(x) for x in args.table.read_text(encoding="utf-8").splitlines() if x]
+        print(table(lines))
+        return
     scripts = args.only.split(",") if args.only else [*ON_DATASET, *OWN_DATABASE, *NO_DATASET]
     if args.quick and not args.only:
         scripts = [s for s in scripts if s not in NO_DATASET]  # fixed-size; not for a smoke run
