@@ -6,7 +6,8 @@
 1. Builds the national dataset (`seed_demo` for the whole country, a round of the current
    fiscal year with a realistic mix of submissions: bench/dashboards.open_round) in the
    throwaway PostgreSQL database SURGE_DATABASE_URL (its name must contain "bench"; default
-   lgdata_perf_bench_surge). SURGE_REUSE=1 keeps a database built by an earlier run.
+   lgdata_perf_bench_surge), dropped at the end unless SURGE_KEEP=1; SURGE_REUSE=1 runs on
+   the database an earlier run kept (and keeps it).
 2. Makes an account for every simulated user, none shared: clerks of LAOs whose round is
    still open, district officers, province officers and department staff.
 3. Starts gunicorn (DEBUG off, as in production) on 127.0.0.1:SURGE_PORT (8200) with
@@ -42,7 +43,14 @@ from pathlib import Path
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 
-from bench.throwaway import PREBUILT, percentile, seed_national, setup_django, step  # noqa: E402
+from bench.throwaway import (  # noqa: E402
+    PREBUILT,
+    cleanup,
+    percentile,
+    seed_national,
+    setup_django,
+    step,
+)
 
 ENV = os.environ.get
 DATABASE_URL = ENV(
@@ -58,6 +66,7 @@ CONN_MAX_AGE = ENV("SURGE_CONN_MAX_AGE", "60")
 KEEP_ALIVE = ENV("SURGE_KEEP_ALIVE", "20")
 PROVINCES = ENV("SURGE_PROVINCES") or None
 REUSE = ENV("SURGE_REUSE") == "1"
+KEEP = REUSE or ENV("SURGE_KEEP") == "1"  # else the database is dropped at the end
 PASSWORD = "surge-Passw0rd-2569"
 FIELD = ("general", "climate")  # the value each save changes: free text, in every LAO type
 TYPES = ("login", "section GET", "save", "dashboard", "download")
@@ -414,6 +423,10 @@ def main() -> None:
     if errors:
         failed = True
     print(f"raw: {out}")
+    if KEEP:
+        print(f"kept: {DATABASE_URL} (SURGE_REUSE=1 runs on it again)")
+    else:
+        cleanup(None, DATABASE_URL)
     sys.exit(1 if failed else 0)
 
 
