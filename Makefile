@@ -37,8 +37,7 @@ run: install var/secret_key
 	@# A task worker (exports, large imports) runs beside the web server and stops with it.
 	$(RUN_ENV) $(PY) manage.py db_worker --no-reload & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
-	$(RUN_ENV) $(VENV)/bin/gunicorn lgdata.wsgi --bind $(HOST):$(PORT) --workers 2 --threads 4 \
-		--keep-alive 20 --access-logfile -
+	$(RUN_ENV) $(VENV)/bin/gunicorn lgdata.wsgi --bind $(HOST):$(PORT) --workers 2 --threads 4 --keep-alive 20 --access-logfile -
 
 test: install
 	$(PY) -m pytest -q $(PYTEST_ARGS)
