@@ -14,9 +14,9 @@ The national export (~7,850 LAOs x 238 fields) never sits in memory: two queries
 records' section entries, both ordered by LAO code, so one LAO's row is put together at a time.
 XLSX is written by XlsxWriter in its constant-memory mode, straight to a file (a large one in
 the background: ``dashboards.export_jobs``): each sheet's finished rows go to a temporary file as
-the next row starts, and it writes the national workbook about five times faster than openpyxl's
-write-only mode (docs/PERFORMANCE.md). Text is written as text: no formulas, no links made of
-it. Which LAOs are exported is ``dashboards.export_scope``.
+the next row starts. As a bare writer it wrote the national table in about 4 s where openpyxl's
+write-only mode took 17 s (docs/benchmarks.md; `make bench` measures both). Text is written as
+text: no formulas, no links made of it. Which LAOs are exported is ``dashboards.export_scope``.
 """
 
 from __future__ import annotations
