@@ -9,7 +9,7 @@ DEMO_PROVINCES ?= 67,81,10,50
 export DEBUG ?= 1
 export SECURE ?= 0
 
-.PHONY: run test install lint format deploy-check messages clean backup restore cluster-test
+.PHONY: run test install lint format deploy-check messages clean backup restore cluster-test bench surge
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -37,7 +37,7 @@ run: install var/secret_key
 	@# A task worker (exports, large imports) runs beside the web server and stops with it.
 	$(RUN_ENV) $(PY) manage.py db_worker --no-reload & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
-	$(RUN_ENV) $(VENV)/bin/gunicorn lgdata.wsgi --bind $(HOST):$(PORT) --workers 2 --access-logfile -
+	$(RUN_ENV) $(VENV)/bin/gunicorn lgdata.wsgi --bind $(HOST):$(PORT) --workers 2 --threads 4 --keep-alive 20 --access-logfile -
 
 test: install
 	$(PY) -m pytest -q $(PYTEST_ARGS)
@@ -60,6 +60,16 @@ restore: install
 	$(PY) manage.py restore_database "$(FILE)" --yes
 	$(PY) manage.py database_checksums > var/restored-checksums.json
 	@echo "Row counts and checksums of every table: var/restored-checksums.json"
+
+# Every bench/ script on SQLite and PostgreSQL, on one national dataset built once per database;
+# one table, also written into docs/PERFORMANCE.md. BENCH_ARGS=--quick for a smoke run.
+bench: install
+	$(PY) bench/run_all.py --doc docs/PERFORMANCE.md $(BENCH_ARGS)
+
+# The deadline surge: locust against gunicorn + PostgreSQL with national data (bench/surge.py).
+# SURGE_USERS=30 SURGE_STEADY=60 for a smoke run; SURGE_WORKERS, SURGE_THREADS, ... to tune.
+surge: install
+	$(PY) bench/surge.py
 
 lint: install
 	mkdir -p var

@@ -34,7 +34,17 @@ from pathlib import Path
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 
-from bench.throwaway import add_arguments, run_on_throwaway, seed_national  # noqa: E402
+from bench.throwaway import (  # noqa: E402
+    add_arguments,
+    emit,
+    run_on_throwaway,
+    seed_national,
+    use_json,
+)
+
+# The floor of request overhead: the health check, a near-static answer (one SELECT 1) through
+# the same WSGI handler and middleware.
+FLOOR = "floor: /healthz (static answer, SELECT 1)"
 
 # --- National data -----------------------------------------------------------------------------
 
@@ -115,6 +125,7 @@ class Api:
 
 def summary(label: str, times: list[float], queries: set[int], unit: str = "requests") -> None:
     ms = sorted(t * 1000 for t in times)
+    emit("api", label.strip(), times_ms=ms, queries=queries, floor=FLOOR)
     p95 = ms[max(0, round(0.95 * len(ms)) - 1)]
     rate = len(times) / sum(times)
     print(
@@ -150,6 +161,8 @@ def measure(token: str, n: int) -> None:
 
     api = Api(token)
     api.get("/api/v1/laos/")  # warm-up, and records the token's use once
+    times, queries, _response = repeat(api, "/healthz", n)
+    summary(FLOOR, times, queries)
     print()
     print("LAO list, walked end to end in full pages")
     for size in (100, 500):
@@ -194,6 +207,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     add_arguments(parser)
     args = parser.parse_args()
+    use_json(args.json)
     os.environ["API_RATE_LIMIT"] = "1000000/minute"  # measure the API, not the limiter
     run_on_throwaway(
         lambda: measure(seed(args.provinces), args.requests),

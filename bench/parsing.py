@@ -30,6 +30,7 @@ import django  # noqa: E402
 
 django.setup()
 
+from bench.throwaway import emit, json_option, use_json  # noqa: E402
 from deadlines.parsing import MAX_TEXT_CHARS, CircularError, parse_circular  # noqa: E402
 from records import registry, uploads, values  # noqa: E402
 
@@ -90,7 +91,7 @@ def series(label: str, sizes: list[int], action) -> None:
     print(f"\n{label}")
     print("| size | time | ratio to the previous size |")
     print("|---|---|---|")
-    previous = None
+    previous = largest = None
     for size in sizes:
         try:
             seconds = best_of_three(lambda s=size: action(s))
@@ -99,7 +100,10 @@ def series(label: str, sizes: list[int], action) -> None:
             continue
         ratio = f"{seconds / previous:.2f}" if previous else ""
         print(f"| {size:,} | {seconds * 1000:,.1f} ms | {ratio} |")
-        previous = seconds
+        largest, previous = (size, seconds, ratio), seconds
+    if largest:  # the largest size read, and its ratio to the half size (about 2: linear)
+        size, seconds, ratio = largest
+        emit("parsing", f"{label}: {size:,}", times_ms=[seconds * 1000], database="-", ratio=ratio)
 
 
 def doubling(largest: int, count: int) -> list[int]:
@@ -107,6 +111,11 @@ def doubling(largest: int, count: int) -> list[int]:
 
 
 def main() -> None:
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    json_option(parser)
+    use_json(parser.parse_args().json)
     for name, make in CIRCULAR_INPUTS.items():
         series(
             f"circular reader: {name} (characters)",

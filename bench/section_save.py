@@ -46,92 +46,31 @@ import os
 import random
 import resource
 import sys
-import tempfile
 import time
-import tracemalloc
 from collections import Counter
 from collections.abc import Callable
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
+
+from bench.throwaway import (  # noqa: E402
+    cleanup,
+    emit,
+    json_option,
+    prebuilt,
+    python_peak_mb,
+    setup_django,
+    use_json,
+)
 
 SMALL, LARGE = "population", "economy"
 FILL = 0.6  # share of applicable fields with a value
 CHUNK = 500  # LAOs built and inserted at a time
 TARGET_MS = 100.0
-
-
-# --- The throwaway database --------------------------------------------------------------------
-
-
-def postgres_recreate(database_url: str) -> None:
-    """Drops (if left over) and creates the benchmark's PostgreSQL database."""
-    name = _postgres_name(database_url)
-    with _postgres_admin(database_url) as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        cursor.execute(f'CREATE DATABASE "{name}"')
-
-
-def postgres_drop(database_url: str) -> None:
-    name = _postgres_name(database_url)
-    with _postgres_admin(database_url) as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-def _postgres_name(database_url: str) -> str:
-    name = urlsplit(database_url).path.lstrip("/")
-    if "bench" not in name or '"' in name:
-        sys.exit(
-            f"Refusing to create or drop PostgreSQL database {name!r}: use a name with 'bench'."
-        )
-    return name
-
-
-@contextmanager
-def _postgres_admin(database_url: str):
-    """A cursor on the same server's maintenance database "postgres", in autocommit."""
-    import psycopg2
-
-    connection = psycopg2.connect(urlunsplit(urlsplit(database_url)._replace(path="/postgres")))
-    connection.autocommit = True
-    try:
-        yield connection.cursor()
-    finally:
-        connection.close()
-
-
-def setup_django(database_url: str | None) -> tuple[Path | None, str | None]:
-    """Points Django at a throwaway database (never var/db.sqlite3), made empty here.
-
-    Returns the SQLite file or the PostgreSQL URL to remove at the end (None for neither)."""
-    sqlite_file = postgres_url = None
-    if not database_url:
-        handle, name = tempfile.mkstemp(prefix="lgdata-bench-", suffix=".sqlite3", dir="/tmp")
-        os.close(handle)
-        sqlite_file = Path(name)
-        database_url = f"sqlite:///{sqlite_file}"
-    development = BASE_DIR / "var" / "db.sqlite3"
-    if database_url.startswith("sqlite:///") and (
-        Path(database_url.removeprefix("sqlite:///")).resolve() == development
-        or str(development) in database_url
-    ):
-        sys.exit("Refusing to benchmark on the development database var/db.sqlite3.")
-    if database_url.startswith(("postgres://", "postgresql://")):
-        postgres_recreate(database_url)
-        postgres_url = database_url
-    os.environ["DATABASE_URL"] = database_url
-    os.environ.setdefault("DEBUG", "1")
-    os.environ.setdefault("SECURE", "0")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lgdata.settings")
-    import django
-
-    django.setup()
-    print(f"database: {database_url}")
-    return sqlite_file, postgres_url
+# The targets of the deadline surge (docs/PERFORMANCE.md: under load, through gunicorn).
+TARGETS = {"POST population": "surge p95 < 300 ms", "GET population": "surge p95 < 300 ms"}
 
 
 def migrate() -> None:
@@ -140,17 +79,6 @@ def migrate() -> None:
     started = time.perf_counter()
     call_command("migrate", verbosity=0)
     print(f"migrate (geography and record schema): {time.perf_counter() - started:.1f} s")
-
-
-def cleanup(sqlite_file: Path | None, postgres_url: str | None) -> None:
-    from django.db import connections
-
-    connections.close_all()
-    if sqlite_file:
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{sqlite_file}{suffix}").unlink(missing_ok=True)
-    if postgres_url:
-        postgres_drop(postgres_url)
 
 
 # --- National-scale data -----------------------------------------------------------------------
@@ -578,6 +506,15 @@ def print_table(rows: list[tuple[Stats, Stats]]) -> None:
     print(header)
     print("-" * len(header))
     for stats, floor in rows:
+        emit("section_save", floor.label, times_ms=floor.times_ms, queries=floor.queries)
+        emit(
+            "section_save",
+            stats.label,
+            times_ms=stats.times_ms,
+            queries=stats.queries,
+            floor=floor.label,
+            target=TARGETS.get(stats.label.split(" (")[0]),
+        )
         p50, p95 = stats.pct(0.5), stats.pct(0.95)
         floor50, floor95 = floor.pct(0.5), floor.pct(0.95)
         print(
@@ -592,16 +529,6 @@ def same_queries(small: Stats, large: Stats) -> str:
     same = small.queries.keys() == large.queries.keys() and len(small.queries) == 1
     verdict = "same" if same else "DIFFERENT"
     return f"{verdict} ({small.query_text} for {SMALL}, {large.query_text} for {LARGE})"
-
-
-def python_peak_mb(func: Callable) -> float:
-    """Peak of Python allocations while func runs (tracemalloc slows it; timed separately)."""
-    tracemalloc.start()
-    try:
-        func()
-        return tracemalloc.get_traced_memory()[1] / (1024 * 1024)
-    finally:
-        tracemalloc.stop()
 
 
 def verdict_line(post_small: Stats, post_large: Stats, vendor: str) -> str:
@@ -685,7 +612,9 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=200, help="Timed requests per operation.")
     parser.add_argument("--warmup", type=int, default=5, help="Untimed requests before them.")
     parser.add_argument("--keep", action="store_true", help="Keep the database at the end.")
+    json_option(parser)
     args = parser.parse_args()
+    use_json(args.json)
     n, warmup = max(1, args.requests), max(0, args.warmup)
 
     sqlite_file, postgres_url = setup_django(os.environ.get("DATABASE_URL"))
@@ -710,9 +639,10 @@ def benchmark(n: int, warmup: int) -> None:
     from lgdata.thai import fiscal_year_of
 
     year = fiscal_year_of(timezone.localdate())
-    migrate()
-    seed_country()
-    build_records((year - 1, year), by=User.objects.get(username="department"))
+    if not prebuilt():  # else bench/run_all.py's seed_demo made the records of both years
+        migrate()
+        seed_country()
+        build_records((year - 1, year), by=User.objects.get(username="department"))
 
     clerk = User.objects.select_related("lao").get(username="clerk")
     client = Client(SERVER_NAME="localhost")  # in ALLOWED_HOSTS with DEBUG on

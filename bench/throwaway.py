@@ -1,18 +1,33 @@
 """The throwaway database every benchmark runs on: a new SQLite file under /tmp, or the
 PostgreSQL database named in DATABASE_URL (its name must contain "bench"; it is dropped and
 created here, and dropped again by `cleanup`). The development database var/db.sqlite3 is
-refused."""
+refused.
+
+`bench/run_all.py` (`make bench`) builds the national dataset once and hands each script a copy
+with BENCH_PREBUILT=1: the database is then used as it is (not dropped, created or seeded here)
+and the runner removes it. Each script writes its figures as JSON lines (`emit`) to the file
+named by `--json` (or BENCH_JSON), from which the runner prints one table."""
 
 import argparse
 import io
+import json
+import math
 import os
 import sys
 import tempfile
 import time
+import tracemalloc
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+PREBUILT = "BENCH_PREBUILT"
+JSON = "BENCH_JSON"
+
+
+def prebuilt() -> bool:
+    """True when bench/run_all.py hands over a database already migrated and seeded."""
+    return os.environ.get(PREBUILT) == "1"
 
 
 def _postgres_name(database_url: str) -> str:
@@ -48,7 +63,9 @@ def setup_django(
         database_url = f"sqlite:///{sqlite_file}"
     if str(BASE_DIR / "var" / "db.sqlite3") in database_url:
         sys.exit("Refusing to benchmark on the development database var/db.sqlite3.")
-    if database_url.startswith(("postgres://", "postgresql://")):
+    if database_url.startswith(("postgres://", "postgresql://")) and prebuilt():
+        _postgres_name(database_url)  # the "bench" check, nothing dropped
+    elif database_url.startswith(("postgres://", "postgresql://")):
         name = _postgres_name(database_url)
         _postgres(database_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         _postgres(database_url, f'CREATE DATABASE "{name}"')
@@ -73,6 +90,8 @@ def cleanup(sqlite_file: Path | None, postgres_url: str | None) -> None:
     from django.db import connections
 
     connections.close_all()
+    if prebuilt():
+        return  # the runner's copy: it removes it
     if sqlite_file:
         for suffix in ("", "-wal", "-shm"):
             Path(f"{sqlite_file}{suffix}").unlink(missing_ok=True)
@@ -88,6 +107,72 @@ def add_arguments(parser, *, requests: int = 30, warmup: int = 3) -> None:
     parser.add_argument("--warmup", type=int, default=warmup)
     parser.add_argument("--provinces", help="seed only these provinces (default: the country)")
     parser.add_argument("--keep", action="store_true", help="keep the database for a look")
+    json_option(parser)
+
+
+def json_option(parser) -> None:
+    """--json FILE: append the figures as JSON lines (read by bench/run_all.py)."""
+    parser.add_argument("--json", metavar="FILE", help="append the figures as JSON lines here")
+
+
+def use_json(path: str | None) -> None:
+    if path:
+        os.environ[JSON] = str(Path(path).resolve())
+
+
+def percentile(values: list[float], share: float) -> float:
+    """Nearest-rank percentile."""
+    ordered = sorted(values)
+    return ordered[max(0, min(len(ordered) - 1, math.ceil(share * len(ordered)) - 1))]
+
+
+def python_peak_mb(action) -> float:
+    """Peak of Python allocations while `action()` runs (tracemalloc slows it: not timed)."""
+    tracemalloc.start()
+    try:
+        action()
+        return tracemalloc.get_traced_memory()[1] / (1024 * 1024)
+    finally:
+        tracemalloc.stop()
+
+
+def emit(
+    script: str,
+    item: str,
+    *,
+    times_ms: list[float] | None = None,
+    queries=None,
+    peak_mb: float | None = None,
+    floor: str | None = None,
+    target: str | None = None,
+    **extra,
+) -> None:
+    """One measured item as a JSON line in the file of --json / BENCH_JSON (nothing without
+    one): p50 and p95 of `times_ms`, the query count(s), the peak memory, and the item of the
+    same script that is its floor (the runner divides their p95s)."""
+    path = os.environ.get(JSON)
+    if not path:
+        return
+    from django.db import connection
+
+    if queries is not None and not isinstance(queries, int | str):
+        counts = sorted(set(queries))
+        queries = counts[0] if len(counts) == 1 else f"{counts[0]}-{counts[-1]}"
+    line = {
+        "script": script,
+        "item": item,
+        "database": connection.vendor,
+        "n": len(times_ms or []),
+        "p50_ms": percentile(times_ms, 0.5) if times_ms else None,
+        "p95_ms": percentile(times_ms, 0.95) if times_ms else None,
+        "queries": queries,
+        "peak_mb": peak_mb,
+        "floor": floor,
+        "target": target,
+        **extra,
+    }
+    with open(path, "a", encoding="utf-8") as stream:
+        stream.write(json.dumps(line, ensure_ascii=False) + "\n")
 
 
 def run_on_throwaway(run, *, keep: bool = False, **setup) -> None:
@@ -114,6 +199,9 @@ def seed_national(provinces: str | None) -> None:
     """Migrates the throwaway database and seeds the demo data (the whole country by default)."""
     from django.core.management import call_command
 
+    if prebuilt():
+        print("dataset: built once by bench/run_all.py")
+        return
     options = {"provinces": provinces} if provinces else {}
     step("migrate", lambda: call_command("migrate", verbosity=0))
     step("seed_demo", lambda: call_command("seed_demo", stdout=io.StringIO(), **options))
@@ -124,4 +212,5 @@ def command_line(description: str, run) -> None:
     parser = argparse.ArgumentParser(description=description)
     add_arguments(parser)
     args = parser.parse_args()
+    use_json(args.json)
     run_on_throwaway(lambda: run(args), keep=args.keep)

@@ -24,7 +24,7 @@ from pathlib import Path
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 
-from bench.throwaway import cleanup, setup_django  # noqa: E402
+from bench.throwaway import cleanup, emit, json_option, setup_django, use_json  # noqa: E402
 
 MB = 1024 * 1024
 HEADER = ["จังหวัด", "อำเภอ", "ตำบล", "รหัส อปท.", "ประเภท อปท.", "อปท.", "ที่ตั้งสำนักงานเลขที่"]
@@ -92,10 +92,16 @@ def timed(label: str, action) -> None:
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     seconds = min(seconds)
+    emit("upload_bounds", label, times_ms=[seconds * 1000], peak_mb=peak / MB, outcome=outcome)
     print(f"| {label} | {seconds * 1000:,.0f} ms | {peak / MB:,.1f} MB | {outcome} |")
 
 
 def main() -> None:
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    json_option(parser)
+    use_json(parser.parse_args().json)
     sqlite_file, postgres_url = setup_django(None, test_environment=True)
     try:
         from django.core.files.uploadedfile import SimpleUploadedFile

@@ -147,6 +147,51 @@ class RecordExportTestCase(FilledTestCase):
         self.assertIn("'" + EVIL, cells)
         self.assertNotIn(EVIL, cells)
 
+    def test_the_xlsx_opens_as_a_user_sees_it(self):
+        """The real file read back: bold frozen headers, Thai text, numbers that add up, dates
+        in the Buddhist Era, and a web address or a formula left as plain text."""
+        fill_section(
+            self.lao_b,
+            YEAR,
+            "general",
+            self.clerk_b,
+            {"area_km2": "12.5", "website": "http://www.napa.go.th", "climate": "ร้อนชื้น"},
+        )
+        response = self.export(self.province_officer, format="xlsx", province="67")
+        book = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+        summary = book.worksheets[0]
+        self.assertEqual(summary.title, "สรุป")
+        header = next(r for r in summary.iter_rows() if r[0].value == "รหัส อปท.")
+        self.assertTrue(all(c.font.b for c in header if c.value))
+        self.assertEqual(summary.freeze_panes, f"C{header[0].row + 1}")
+        first = summary.cell(header[0].row + 1, 1)
+        self.assertFalse(first.font.b)
+
+        general = book[Section.objects.get(schema__version=1, code="general").label_th[:31]]
+        rows = list(general.iter_rows())
+        codes = next(r for r in rows if any(c.value == "website" for c in r))
+        self.assertEqual(general.freeze_panes, f"C{codes[0].row + 1}")
+        self.assertTrue(all(c.font.b for c in codes if c.value))
+        column = {c.value: c.column - 1 for c in codes}
+        lao_b = next(r for r in rows if r[0].value == self.lao_b.code)
+        self.assertEqual(lao_b[1].value, "ทต.วังชมภู")
+        self.assertEqual(lao_b[column["area_km2"]].value, 12.5)
+        self.assertEqual(lao_b[column["area_km2"]].data_type, "n")
+        website = lao_b[column["website"]]
+        self.assertEqual((website.value, website.data_type), ("http://www.napa.go.th", "s"))
+        self.assertIsNone(website.hyperlink)
+        self.assertEqual(lao_b[column["climate"]].value, "ร้อนชื้น")
+        lao_a = next(r for r in rows if r[0].value == self.lao_a.code)
+        evil = lao_a[column["office_address"]]
+        self.assertEqual((evil.value, evil.data_type), ("'" + EVIL, "s"))
+
+        population = book[Section.objects.get(schema__version=1, code="population").label_th[:31]]
+        rows = [list(r) for r in population.iter_rows(values_only=True)]
+        codes = next(r for r in rows if "population_as_of" in r)
+        lao_a = next(r for r in rows if r[0] == self.lao_a.code)
+        self.assertEqual(lao_a[codes.index("population_as_of")], "30/9/2567")  # Buddhist Era
+        self.assertEqual(lao_a[codes.index("population_total")], 2500)
+
     def test_english_users_get_english_headers(self):
         self.client.cookies.load({"django_language": "en"})
         lines = csv_lines(self.export(self.province_officer, format="csv", province="67"))
