@@ -33,11 +33,29 @@ lines print the ratio of the warm national page's p95 to the floor's, and the ta
 """
 
 import datetime
+import gc
 import sys
 import time
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+class _GCClock:
+    """The time this process spends in Python's garbage collector, from gc.callbacks."""
+
+    def __init__(self) -> None:
+        self.spent, self._started = 0.0, 0.0
+        gc.callbacks.append(self)
+
+    def __call__(self, phase: str, info: dict) -> None:
+        if phase == "start":
+            self._started = time.perf_counter()
+        else:
+            self.spent += time.perf_counter() - self._started
+
+
+gc_clock = _GCClock()
 sys.path.insert(0, str(BASE_DIR))
 
 from bench.dashboards import open_round, percentile, report, seed, timed  # noqa: E402
@@ -187,11 +205,12 @@ def run(args) -> None:
         ("national table (saves between)", page, f"/figures/?year={year}"),
         ("indicator by province, API (saves between)", api, api_url),
     ):
-        times, cpu, counts = [], [], set()
+        times, cpu, collecting, counts = [], [], [], set()
         for i in range(args.warmup + args.requests):
             save()
             saves += 1
             with CaptureQueriesContext(connection) as queries:
+                gc_clock.spent = 0.0
                 started, used = time.perf_counter(), time.process_time()
                 response = client.get(url)
                 elapsed = (time.perf_counter() - started) * 1000
@@ -200,6 +219,7 @@ def run(args) -> None:
             if i >= args.warmup:
                 times.append(elapsed)
                 cpu.append(used)
+                collecting.append(gc_clock.spent * 1000)
                 counts.add(len(queries.captured_queries))
         results[label] = report(label, times, counts)
         # This process's CPU time (on SQLite the database's too): what the request costs when
@@ -207,6 +227,12 @@ def run(args) -> None:
         print(
             f"{'  CPU time of this process':<44} p50 {percentile(cpu, 0.5):7.1f}  "
             f"p95 {percentile(cpu, 0.95):7.1f} ms"
+        )
+        # Python's garbage collector runs inside whichever request allocates past its
+        # threshold; a full collection walks every object the process holds.
+        print(
+            f"{'  of which garbage collection':<44} p50 {percentile(collecting, 0.5):7.1f}  "
+            f"p95 {percentile(collecting, 0.95):7.1f}  max {max(collecting):7.1f} ms"
         )
     wrong = rollups.differences([year])
     print(
