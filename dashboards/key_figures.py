@@ -32,6 +32,7 @@ marker (so clearing the cache clears every copy).
 
 import datetime
 import functools
+import gc
 import hashlib
 import statistics
 from collections import defaultdict
@@ -455,6 +456,11 @@ def _remember(memo: dict, key: str, value) -> None:
         memo.pop(next(iter(memo)))
     memo[key] = value
     cache.set(f"{key}:m", True, CACHE_SECONDS)
+    # The table is hundreds of thousands of long-lived objects. Left to the garbage collector,
+    # every full collection (one request in ten or so) walks all of them: ~100 ms added to
+    # whichever request triggers it (bench/key_figures.py prints that time). Frozen, they are
+    # skipped; they are still freed by reference counting when the memo lets them go.
+    gc.freeze()
 
 
 def lao_rows(

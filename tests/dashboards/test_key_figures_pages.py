@@ -72,6 +72,21 @@ class KeyFiguresPagesTestCase(scenario.KeyFiguresScenarioTestCase):
         self.assertContains(other, 'data-testid="scope-note"')
         self.assertIn("7,500", self.row(other, "6701"))  # the district's total all the same
 
+    def test_the_laos_table_a_page_builds_is_kept_out_of_the_garbage_collectors_walk(self):
+        import gc
+
+        cache.clear()
+        gc.unfreeze()
+        self.assertEqual(gc.get_freeze_count(), 0)
+        try:
+            page = self.get("district_officer", f"/figures/?year={YEAR}&district=6701")
+            self.assertContains(page, f'data-code="{self.lao_a.code}"')
+            # Frozen: full collections no longer walk the per-LAO table (~100 ms a time at
+            # national scale, bench/key_figures.py), which reference counting still frees.
+            self.assertGreater(gc.get_freeze_count(), 0)
+        finally:
+            gc.unfreeze()
+
     def test_a_greyed_figure_says_why(self):
         response = self.get("executive", f"/figures/?year={YEAR}&province=67")
         row = self.row(response, "6701")
