@@ -2,8 +2,13 @@
 
 With DEBUG off, static files are served from the manifest `collectstatic` writes. Without it
 every page would answer 500, so the start fails instead, with the command that fixes it.
+
+What a worker has loaded by then (Django, the apps, their models) lives as long as the worker,
+so it is frozen out of the garbage collector: its full collections walk only what requests
+leave behind (docs/PERFORMANCE.md).
 """
 
+import gc
 import os
 
 from django.core.exceptions import ImproperlyConfigured
@@ -27,3 +32,5 @@ def require_collected_static() -> None:
 
 
 require_collected_static()
+
+gc.freeze()

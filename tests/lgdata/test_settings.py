@@ -63,6 +63,15 @@ class ProductionSettingsTestCase(SimpleTestCase):
         )
         self.assertIn("postgresql some_db", result.stdout, result.stderr)
 
+    def test_a_started_worker_freezes_what_it_loaded_out_of_the_garbage_collector(self):
+        result = manage(
+            "shell", "-c", "import gc, lgdata.wsgi; print('frozen', gc.get_freeze_count())",
+            DEBUG="1",
+        )  # fmt: skip
+        self.assertEqual(result.returncode, 0, result.stderr)
+        frozen = int(result.stdout.split("frozen")[1])
+        self.assertGreater(frozen, 10_000)  # Django and the apps: tens of thousands of objects
+
     def test_a_production_start_without_collected_static_files_fails_loudly(self):
         production = {
             "DEBUG": "0",
