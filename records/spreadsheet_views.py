@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from accounts import access
 from lgdata import jobs
 from lgdata.thai import fiscal_year_of
-from records import spreadsheet, tasks, uploads
+from records import spreadsheet, tasks, template_workbook, uploads
 from records.models import Section
 from records.schema import current_schema
 from records.views import fiscal_year_or_404, import_job_waiting_page, request_language
@@ -105,17 +105,19 @@ def spreadsheet_template(request: HttpRequest, year: int) -> HttpResponse:
     if section_code and not Section.objects.filter(code=section_code).exists():
         raise Http404
     try:
-        data = spreadsheet.template_build(
+        data = template_workbook.template_build(
             laos=laos,
             fiscal_year=year,
             section_codes=[section_code] if section_code else None,
             language=request_language(request),
         )
-    except spreadsheet.TemplateBuildError as exc:
+    except template_workbook.TemplateBuildError as exc:
         messages.error(request, str(exc))
         return redirect("records:spreadsheet")
-    response = HttpResponse(data, content_type=spreadsheet.CONTENT_TYPE)
-    filename = spreadsheet.template_filename(laos=laos, fiscal_year=year, section_code=section_code)
+    response = HttpResponse(data, content_type=template_workbook.CONTENT_TYPE)
+    filename = template_workbook.template_filename(
+        laos=laos, fiscal_year=year, section_code=section_code
+    )
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 

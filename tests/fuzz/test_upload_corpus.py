@@ -11,7 +11,7 @@ import openpyxl
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from records import record_import, registry, spreadsheet
+from records import record_import, registry, spreadsheet, template_workbook
 from records.models import LAO, SectionEntry, ValueChange
 from records.uploads import UploadError
 from tests.base import PersonasTestCase
@@ -82,7 +82,7 @@ class UploadCorpusTestCase(PersonasTestCase):
         }
 
     def test_every_importer_refuses_every_file_of_the_corpus_with_a_message(self):
-        template = spreadsheet.template_build(
+        template = template_workbook.template_build(
             laos=[self.lao_a], fiscal_year=YEAR, section_codes=["population"], language="th"
         )
         before = self.written()

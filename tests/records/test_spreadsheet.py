@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django.urls import reverse
 
-from records import hooks, spreadsheet
+from records import hooks, spreadsheet, template_workbook
 from records.models import Field, SectionEntry, ValueChange
 from tests.base import FilledTestCase, temporary_media
 from tests.factories import fill_section
@@ -23,17 +23,17 @@ def rows_of(sheet) -> dict[str, int]:
     """Field code -> row number of a section sheet."""
     return {
         sheet.cell(row=row, column=1).value: row
-        for row in range(spreadsheet.FIRST_DATA_ROW, sheet.max_row + 1)
+        for row in range(template_workbook.FIRST_DATA_ROW, sheet.max_row + 1)
     }
 
 
 def columns_of(sheet) -> dict[str, str]:
     """LAO code -> column letter of a section sheet."""
     return {
-        sheet.cell(row=spreadsheet.HEADER_ROW, column=c).value: sheet.cell(
+        sheet.cell(row=template_workbook.HEADER_ROW, column=c).value: sheet.cell(
             row=1, column=c
         ).column_letter
-        for c in range(spreadsheet.FIRST_LAO_COLUMN, sheet.max_column + 1)
+        for c in range(template_workbook.FIRST_LAO_COLUMN, sheet.max_column + 1)
     }
 
 
@@ -45,7 +45,7 @@ class SpreadsheetTestCase(FilledTestCase):
         self.login(user)
         response = self.client.get(reverse("records:spreadsheet-template", args=[YEAR]), params)
         self.assertEqual(response.status_code, 200, response.content[:200])
-        self.assertEqual(response["Content-Type"], spreadsheet.CONTENT_TYPE)
+        self.assertEqual(response["Content-Type"], template_workbook.CONTENT_TYPE)
         return openpyxl.load_workbook(io.BytesIO(response.content))
 
     def upload(self, data: bytes, name: str = "template.xlsx"):
@@ -86,7 +86,7 @@ class TemplateDownloadTestCase(SpreadsheetTestCase):
         rows, columns = rows_of(sheet), columns_of(sheet)
         self.assertEqual(list(columns), [self.lao_a.code])
         col = columns[self.lao_a.code]
-        self.assertEqual(sheet[f"{col}{spreadsheet.NAME_ROW}"].value, "อบต.นาป่า")
+        self.assertEqual(sheet[f"{col}{template_workbook.NAME_ROW}"].value, "อบต.นาป่า")
         self.assertEqual(sheet[f"{col}{rows['population_total']}"].value, 2500)
         self.assertEqual(sheet[f"{col}{rows['population_as_of']}"].value, "30/9/2567")
         self.assertEqual(sheet[f"B{rows['population_total']}"].value, "ประชากรทั้งหมด")
@@ -95,7 +95,7 @@ class TemplateDownloadTestCase(SpreadsheetTestCase):
         self.assertTrue(sheet.protection.sheet)
         self.assertFalse(sheet[f"{col}{rows['population_total']}"].protection.locked)
         self.assertTrue(sheet[f"B{rows['population_total']}"].protection.locked)
-        self.assertTrue(sheet[f"{col}{spreadsheet.HEADER_ROW}"].protection.locked)
+        self.assertTrue(sheet[f"{col}{template_workbook.HEADER_ROW}"].protection.locked)
         # Bounds from the schema, and drop-down lists for choices.
         total = Field.objects.get(code="population_total", section__schema__version=1)
         validations = {str(dv.sqref): dv for dv in sheet.data_validations.dataValidation}
@@ -112,7 +112,7 @@ class TemplateDownloadTestCase(SpreadsheetTestCase):
         )
         self.assertEqual(choice.type, "list")
         # The versions at download time, in a very hidden sheet.
-        meta = book[spreadsheet.META_SHEET]
+        meta = book[template_workbook.META_SHEET]
         self.assertEqual(meta.sheet_state, "veryHidden")
         versions = {
             (row[2], row[1]): row[3]
