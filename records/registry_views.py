@@ -18,7 +18,7 @@ from accounts import access
 from lgdata import jobs
 from records import registry, tasks, uploads
 from records.forms import RegistryUploadForm
-from records.views import import_job_waiting_page, request_language
+from records.views import import_job_waiting_page, upload_job_start
 
 
 def _registry_uploads(request: HttpRequest) -> uploads.KeptUploads:
@@ -28,21 +28,6 @@ def _registry_uploads(request: HttpRequest) -> uploads.KeptUploads:
 def _expired(request: HttpRequest) -> HttpResponse:
     messages.error(request, _("This upload has expired or was already imported. Upload it again."))
     return redirect("records:registry-import")
-
-
-def _job_start(request: HttpRequest, *, kind: str, token: str, filename: str, rows: int):
-    return jobs.job_start(
-        kind=kind,
-        user=request.user,
-        task=tasks.TASKS[kind],
-        params={
-            "upload": token,
-            "files": [uploads.kept_name(token)],
-            "filename": filename,
-            "language": request_language(request),
-        },
-        total=rows,
-    )
 
 
 @login_required
@@ -58,8 +43,8 @@ def registry_import(request: HttpRequest) -> HttpResponse:
             if len(data) > tasks.REGISTRY_BACKGROUND_BYTES:
                 rows = registry.registry_precheck(data)
                 token = _registry_uploads(request).keep(data, filename)
-                job = _job_start(
-                    request, kind=tasks.PREVIEW_KIND, token=token, filename=filename, rows=rows
+                job = upload_job_start(
+                    request, kind=tasks.PREVIEW_KIND, token=token, filename=filename, total=rows
                 )
                 return redirect("records:registry-import-check", token=job.token)
             result = registry.registry_import(
@@ -130,7 +115,9 @@ def registry_import_confirm(request: HttpRequest) -> HttpResponse:
         if large or dataset.height >= tasks.BACKGROUND_ROWS:
             kept.hand_over(token)
             rows = dataset.height if dataset is not None else registry.registry_precheck(data)
-            job = _job_start(request, kind=tasks.KIND, token=token, filename=filename, rows=rows)
+            job = upload_job_start(
+                request, kind=tasks.KIND, token=token, filename=filename, total=rows
+            )
             return redirect("records:registry-import-job", token=job.token)
         result = registry.registry_import(
             data=dataset, filename=filename, commit=True, by=request.user

@@ -20,7 +20,12 @@ from lgdata.thai import fiscal_year_of
 from records import spreadsheet, tasks, template_workbook, uploads
 from records.models import Section
 from records.schema import current_schema
-from records.views import fiscal_year_or_404, import_job_waiting_page, request_language
+from records.views import (
+    fiscal_year_or_404,
+    import_job_waiting_page,
+    request_language,
+    upload_job_start,
+)
 
 _SESSION_KEY = "spreadsheet_uploads"
 _KINDS = (tasks.TEMPLATE_PREVIEW_KIND, tasks.TEMPLATE_KIND)
@@ -31,17 +36,7 @@ def _template_uploads(request: HttpRequest) -> uploads.KeptUploads:
 
 
 def _job_start(request: HttpRequest, *, kind: str, token: str, filename: str) -> HttpResponse:
-    job = jobs.job_start(
-        kind=kind,
-        user=request.user,
-        task=tasks.TASKS[kind],
-        params={
-            "upload": token,
-            "files": [uploads.kept_name(token)],
-            "filename": filename,
-            "language": request_language(request),
-        },
-    )
+    job = upload_job_start(request, kind=kind, token=token, filename=filename)
     return redirect("records:spreadsheet-job", token=job.token)
 
 

@@ -18,8 +18,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts import access
+from lgdata import jobs
 from lgdata.thai import fiscal_year_of
-from records import hooks
+from records import hooks, tasks, uploads
 from records.completeness import percent
 from records.forms import SectionForm
 from records.models import (
@@ -105,6 +106,23 @@ def _crumbs(request: HttpRequest, lao: LAO) -> dict:
 
 def request_language(request: HttpRequest) -> str:
     return "en" if getattr(request, "LANGUAGE_CODE", "th") == "en" else "th"
+
+
+def upload_job_start(request: HttpRequest, *, kind: str, token: str, filename: str, total=0):
+    """Starts the background task of ``kind`` (records/tasks.py) on an upload kept under
+    ``token``, in the language of the request; returns the job."""
+    return jobs.job_start(
+        kind=kind,
+        user=request.user,
+        task=tasks.TASKS[kind],
+        params={
+            "upload": token,
+            "files": [uploads.kept_name(token)],
+            "filename": filename,
+            "language": request_language(request),
+        },
+        total=total,
+    )
 
 
 def import_job_waiting_page(
