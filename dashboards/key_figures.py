@@ -459,7 +459,11 @@ def _remember(memo: dict, key: str, value) -> None:
     # The table is hundreds of thousands of long-lived objects. Left to the garbage collector,
     # every full collection (one request in ten or so) walks all of them: ~100 ms added to
     # whichever request triggers it (bench/key_figures.py prints that time). Frozen, they are
-    # skipped; they are still freed by reference counting when the memo lets them go.
+    # skipped; they are still freed by reference counting when the memo lets them go. What was
+    # frozen before is collected first (once per table built, which costs far more), so cyclic
+    # garbage frozen with an earlier table is not kept for good.
+    gc.unfreeze()
+    gc.collect()
     gc.freeze()
 
 
