@@ -78,6 +78,7 @@ def open_round(today: datetime.date):
     from django.utils import timezone
 
     from accounts.models import User
+    from deadlines import progress_rollups
     from deadlines.models import Circular, RoundLAO, Transition
     from deadlines.services import circular_create, round_open
     from lgdata.thai import fiscal_year_of
@@ -159,8 +160,10 @@ def open_round(today: datetime.date):
             updates, ["state", "submitted_at", "on_time", "acknowledged_at"], batch_size=1000
         )
         Transition.objects.bulk_create(transitions, batch_size=2000)
-        # Approvals written in bulk, past the workflow: the key figures' roll-ups count them.
+        # Approvals written in bulk, past the workflow: the key figures' roll-ups count them,
+        # and the dashboards' progress counts every state.
         rollups.rebuild([year])
+        progress_rollups.rebuild([year])
     counts = {}
     for state in RoundLAO.objects.filter(round=round_).values_list("state", flat=True):
         counts[state] = counts.get(state, 0) + 1

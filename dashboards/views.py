@@ -402,10 +402,12 @@ def _area_page(
     as the page with its bars and burn-up. ``extra(rows, query)`` adds what only one page
     shows (the province's LAOs furthest behind, the nation's tile map)."""
     period, chosen = page.period, page.chosen
+    # Every LAO of the area that exists today, of the type chosen (page.qs): the stored
+    # roll-ups count them (dashboards.figures.area_rows).
     rows = figures.area_rows(
         level=child_level,
         parent_code=own["code"] or None,
-        laos=page.qs,
+        lao_type=chosen.lao_type or None,
         round=period.round,
         fiscal_year=period.fiscal_year,
         today=today,

@@ -20,13 +20,15 @@ PAGES = {
         "/district/6701/?status=in_progress&below=90&sort=-completeness",
         12,  # no burn-up when LAOs are picked by status
     ),
-    "province": ("province_officer", "/province/67/", 19),  # + the sections behind, per LAO
-    "national": ("department", "/national/", 10),
-    "national, executive": ("executive", "/national/?type=sao", 10),
+    # The area pages read their areas from the stored roll-ups (dashboards.figures.area_rows):
+    # the rows of the year and the round, the LAOs that no longer exist, what each type owes.
+    "province": ("province_officer", "/province/67/", 20),  # + the sections behind, per LAO
+    "national": ("department", "/national/", 11),
+    "national, executive": ("executive", "/national/?type=sao", 11),
     "fields": ("department", "/national/fields/", 11),
     "field": ("department", "/national/fields/population_total/", 9),
     "progress": ("department", f"/national/progress/?day={BEFORE.isoformat()}", 8),
-    "national download": ("department", "/national/?download=csv", 7),
+    "national download": ("department", "/national/?download=csv", 8),
 }
 
 
