@@ -21,10 +21,13 @@ keyword arguments with defaults.
 """
 
 import datetime
+import hashlib
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from types import SimpleNamespace
 
+from django.core.cache import cache
 from django.db.models import (
     Case,
     CharField,
@@ -36,6 +39,7 @@ from django.db.models import (
     Max,
     Q,
     QuerySet,
+    Subquery,
     Sum,
     Value,
     When,
@@ -638,31 +642,38 @@ def _stored_area_figures(
     if lao_type:
         stored = stored.filter(lao_type=lao_type)
         gone = gone.filter(type=lao_type)
-    names = (*YEAR_SUMS, *ROUND_SUMS)
+    # What an LAO without a record of the year owes: its type's required fields.
+    owed = required_by_type()
+    owes = Case(
+        *[When(lao_type=lao_type_, then=Value(n)) for lao_type_, n in owed.items()],
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+    sums = {
+        name: Max(name) if name == "last_updated" else Sum(name)
+        for name in (*YEAR_SUMS, *ROUND_SUMS)
+    }
+    sums["required"] = Sum(F("required") + (F("laos") - F("recorded")) * owes)
+    # Summed under other names: "required" is a column as well.
     rows = [
         (
-            ProgressRollup(
-                **{key: area},
-                lao_type=type_,
-                round_id=round_id,
-                **dict(zip(names, sums, strict=True)),
+            SimpleNamespace(
+                **{key: area, "round_id": round_id}, **dict(zip(sums, found, strict=True))
             ),
             1,
         )
-        for area, type_, round_id, *sums in stored.values_list(key, "lao_type", "round_id")
-        .annotate(*[Max(n) if n == "last_updated" else Sum(n) for n in names])
+        for area, round_id, *found in stored.values_list(key, "round_id")
+        .annotate(**{f"sum_{name}": total for name, total in sums.items()})
         .order_by()
     ]
     if not any(row.round_id is None for row, _sign in rows):
         return None
     gone_ids = list(gone.values_list("pk", flat=True))
     if gone_ids:
-        rows += [
-            (row, -1)
-            for row in progress_rollups.computed(LAO.objects.filter(pk__in=gone_ids), [fiscal_year])
-            if row.round_id is None or row.round_id == round.pk
-        ]
-    owed = required_by_type()
+        for row in progress_rollups.computed(LAO.objects.filter(pk__in=gone_ids), [fiscal_year]):
+            if row.round_id is None or row.round_id == round.pk:
+                row.required += (row.laos - row.recorded) * owed[row.lao_type]
+                rows.append((row, -1))
     overdue = round is not None and round.is_overdue(today)
     by_code: dict[str, dict] = defaultdict(lambda: dict.fromkeys(COUNTED, 0))
     newest_gone: dict[str, datetime.datetime] = {}
@@ -670,8 +681,7 @@ def _stored_area_figures(
         area = getattr(row, key)
         figures_ = by_code[area]
         if row.round_id is None:
-            owes = (row.laos - row.recorded) * owed[row.lao_type]
-            counted = {"laos": row.laos, "required": row.required + owes, "filled": row.filled}
+            counted = {"laos": row.laos, "required": row.required, "filled": row.filled}
             newest, into = row.last_updated, figures_ if sign > 0 else newest_gone
             slot = "last_updated" if sign > 0 else area
             if newest is not None and (into.get(slot) is None or newest > into[slot]):
@@ -832,15 +842,36 @@ def submitted_by_day(
     left out). One query, grouped by area and day in the database: each day is a range of the
     time column, so no date function runs per row and the time zone's own rules apply.
     """
+    start = start or round.starts_on
+    end = end or min(timezone.localdate(), reminding_until(round))
+    if end < start:
+        return {}
+    # The history only grows: the answer holds until a move is made anywhere or an LAO's
+    # registry entry changes (its district, type or dates), so it is kept in the cache (shared
+    # by every app server) under what it depends on, and made again only after such a change.
+    newest = (
+        Round.objects.filter(pk=round.pk)
+        .values_list(
+            Subquery(Transition.objects.order_by("-pk").values("pk")[:1]),
+            Subquery(LAO.objects.order_by("-updated_at").values("updated_at")[:1]),
+        )
+        .first()
+    )
+    key = hashlib.sha256(f"{round.pk}|{level}|{start}|{end}|{newest}|{laos.query}".encode())
+    key = key.hexdigest()
+    found = cache.get(f"submitted_by_day:{key}")
+    if found is None:
+        found = _submitted_by_day(round=round, laos=laos, level=level, start=start, end=end)
+        cache.set(f"submitted_by_day:{key}", found, timeout=24 * 3600)
+    return found
+
+
+def _submitted_by_day(*, round, laos, level, start, end) -> dict[str, dict[datetime.date, int]]:
     key = {
         "province": "participant__lao__district__province_id",
         "district": "participant__lao__district_id",
         "lao": "participant__lao__code",
     }[level]
-    start = start or round.starts_on
-    end = end or min(timezone.localdate(), reminding_until(round))
-    if end < start:
-        return {}
     days = [start + datetime.timedelta(days=n) for n in range((end - start).days + 1)]
     # The day as its number from ``start``: integers cost nothing to read back.
     day_of = Case(
