@@ -21,13 +21,11 @@ keyword arguments with defaults.
 """
 
 import datetime
-import hashlib
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from types import SimpleNamespace
 
-from django.core.cache import cache
 from django.db.models import (
     Case,
     CharField,
@@ -846,27 +844,6 @@ def submitted_by_day(
     end = end or min(timezone.localdate(), reminding_until(round))
     if end < start:
         return {}
-    # The history only grows: the answer holds until a move is made anywhere or an LAO's
-    # registry entry changes (its district, type or dates), so it is kept in the cache (shared
-    # by every app server) under what it depends on, and made again only after such a change.
-    newest = (
-        Round.objects.filter(pk=round.pk)
-        .values_list(
-            Subquery(Transition.objects.order_by("-pk").values("pk")[:1]),
-            Subquery(LAO.objects.order_by("-updated_at").values("updated_at")[:1]),
-        )
-        .first()
-    )
-    key = hashlib.sha256(f"{round.pk}|{level}|{start}|{end}|{newest}|{laos.query}".encode())
-    key = key.hexdigest()
-    found = cache.get(f"submitted_by_day:{key}")
-    if found is None:
-        found = _submitted_by_day(round=round, laos=laos, level=level, start=start, end=end)
-        cache.set(f"submitted_by_day:{key}", found, timeout=24 * 3600)
-    return found
-
-
-def _submitted_by_day(*, round, laos, level, start, end) -> dict[str, dict[datetime.date, int]]:
     key = {
         "province": "participant__lao__district__province_id",
         "district": "participant__lao__district_id",
@@ -904,6 +881,20 @@ def _submitted_by_day(*, round, laos, level, start, end) -> dict[str, dict[datet
     for code, day, n in moves:
         by_area[code][days[day]] = n
     return dict(by_area)
+
+
+def history_stamp() -> tuple:
+    """What the history of moves and the registry look like now, in one query: the newest move
+    and the newest change of an LAO (its district, type or dates). The history only grows, so
+    what is drawn from it holds until one of them changes."""
+    return (
+        Province.objects.values_list(
+            Subquery(Transition.objects.order_by("-pk").values("pk")[:1]),
+            Subquery(LAO.objects.order_by("-updated_at").values("updated_at")[:1]),
+        )
+        .order_by()
+        .first()
+    )
 
 
 def cumulative(

@@ -9,9 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from dashboards import figures
 from dashboards.field_gaps import field_gaps, field_missing_entries
 from deadlines.models import RoundLAO
-from deadlines.services import round_submit
 from records.models import LAO, Record
-from tests.base import on
 from tests.dashboards import scenario
 from tests.dashboards.scenario import AFTER, BEFORE, owed
 from tests.factories import POPULATION, fill_section, make_lao
@@ -282,25 +280,6 @@ class SubmittedByDayTestCase(ScenarioTestCase):
         self.assertEqual(series[1], (day(2024, 12, 10), 2))
         self.assertEqual(series[-2], (day(2024, 12, 21), 4))
         self.assertEqual(series[-1], (day(2024, 12, 22), 3))  # d1, d4, d5: d3 was returned
-
-    def test_the_kept_answer_follows_a_new_move_and_an_lao_moved(self):
-        def by_district():
-            return figures.submitted_by_day(
-                round=self.round, laos=LAO.objects.all(), level="district", end=AFTER
-            )
-
-        self.assertEqual(by_district()["6701"].get(datetime.date(2025, 1, 4)), None)
-        with on(datetime.date(2025, 1, 4)):
-            round_submit(
-                participant=RoundLAO.objects.get(round=self.round, lao=self.d3),
-                by=self.clerk_d3,
-            )
-        self.assertEqual(by_district()["6701"][datetime.date(2025, 1, 4)], 1)
-        # d3 moves to 6702 (the registry), now: its history counts there from now on.
-        self.d3.district_id = "6702"
-        self.d3.save()
-        self.assertEqual(by_district()["6702"][datetime.date(2025, 1, 4)], 1)
-        self.assertNotIn(datetime.date(2025, 1, 4), by_district()["6701"])
 
 
 class FieldGapsTestCase(ScenarioTestCase):
