@@ -60,7 +60,6 @@ from records.models import (
     Schema,
     Section,
     SectionEntry,
-    active_lao_q,
 )
 from records.services import SectionState
 
@@ -633,7 +632,7 @@ def _stored_area_figures(
     key = "province_id" if level == "province" else "district_id"
     stored = ProgressRollup.objects.filter(fiscal_year=fiscal_year)
     stored = stored.filter(Q(round__isnull=True) | Q(round=round) if round else Q(round=None))
-    gone = LAO.objects.exclude(active_lao_q(today))
+    gone = LAO.objects.gone_on(today)
     if level == "district" and parent_code:
         stored = stored.filter(province_id=parent_code)
         gone = gone.filter(district__province_id=parent_code)
@@ -666,7 +665,7 @@ def _stored_area_figures(
     ]
     if not any(row.round_id is None for row, _sign in rows):
         return None
-    gone_ids = list(gone.values_list("pk", flat=True))
+    gone_ids = list(gone.order_by().values_list("pk", flat=True))
     if gone_ids:
         for row in progress_rollups.computed(LAO.objects.filter(pk__in=gone_ids), [fiscal_year]):
             if row.round_id is None or row.round_id == round.pk:

@@ -426,6 +426,11 @@ def _area_page(
             "filter": page,
             "period": period,
             "rows": rows,
+            "table_body": tables.area_table_body(
+                rows,
+                link=panels.link_maker(f"dashboards:{child_level}", query),
+                with_statuses=period.round is not None,
+            ),
             "total": total,
             "query": query,
             "bars": panels.area_bars(

@@ -17,6 +17,7 @@ from tests.dashboards import scenario
 from tests.dashboards.scenario import AFTER, BEFORE
 from tests.factories import POPULATION, fill_section, make_lao
 
+DAY = datetime.timedelta(days=1)
 COMPARED = ("laos", "participants", *figures.STATUSES, "required", "filled")
 COMPARED += ("acknowledged", "current", "last_updated")
 
@@ -96,6 +97,19 @@ class ProgressRollupsTestCase(scenario.ScenarioTestCase):
         self.assertEqual(after["67"]["submitted_late"], before["67"]["submitted_late"] - 1)
         # The day before, it still existed.
         self.assert_same_as_counted(level="province", today=BEFORE)
+
+    def test_the_laos_gone_on_a_day_are_all_the_others(self):
+        make_lao("6701", active_from=AFTER)
+        make_lao("6701", active_until=BEFORE)
+        make_lao("6701", active_from=BEFORE, active_until=AFTER)
+        everyone = set(LAO.objects.values_list("pk", flat=True))
+        for day in (BEFORE - datetime.timedelta(days=1), BEFORE, AFTER, AFTER + DAY):
+            with self.subTest(day=day):
+                active = set(LAO.objects.active_on(day).values_list("pk", flat=True))
+                gone = set(LAO.objects.gone_on(day).values_list("pk", flat=True))
+                self.assertEqual(active | gone, everyone)
+                self.assertFalse(active & gone)
+                self.assertTrue(gone)
 
     def test_an_lao_moved_or_added_is_counted_in_its_new_district(self):
         before = self.assert_same_as_counted(level="district", parent="67", today=AFTER)
