@@ -629,8 +629,7 @@ def _stored_area_figures(
     the year and of the round, less the part of the LAOs that do not exist today (usually
     none). None when the year has no stored rows. Three queries; two or three more when an
     LAO does not exist today."""
-    key = "province_id" if level == "province" else "district_id"
-    stored = ProgressRollup.objects.filter(fiscal_year=fiscal_year)
+    stored = ProgressRollup.objects.filter(fiscal_year=fiscal_year, level=level)
     stored = stored.filter(Q(round__isnull=True) | Q(round=round) if round else Q(round=None))
     gone = LAO.objects.gone_on(today)
     if level == "district" and parent_code:
@@ -654,12 +653,10 @@ def _stored_area_figures(
     # Summed under other names: "required" is a column as well.
     rows = [
         (
-            SimpleNamespace(
-                **{key: area, "round_id": round_id}, **dict(zip(sums, found, strict=True))
-            ),
+            SimpleNamespace(area=area, round_id=round_id, **dict(zip(sums, found, strict=True))),
             1,
         )
-        for area, round_id, *found in stored.values_list(key, "round_id")
+        for area, round_id, *found in stored.values_list("area", "round_id")
         .annotate(**{f"sum_{name}": total for name, total in sums.items()})
         .order_by()
     ]
@@ -675,7 +672,8 @@ def _stored_area_figures(
     by_code: dict[str, dict] = defaultdict(lambda: dict.fromkeys(COUNTED, 0))
     newest_gone: dict[str, datetime.datetime] = {}
     for row, sign in rows:
-        area = getattr(row, key)
+        # A district row of an LAO gone counts in its province on the national page.
+        area = row.province_id if sign < 0 and level == "province" else row.area
         figures_ = by_code[area]
         if row.round_id is None:
             counted = {"laos": row.laos, "required": row.required, "filled": row.filled}
@@ -702,11 +700,11 @@ def _stored_area_figures(
             }
         for name, value in counted.items():
             figures_[name] += sign * value
-    _newest_of_existing(by_code, newest_gone, key=key, fiscal_year=fiscal_year, today=today)
+    _newest_of_existing(by_code, newest_gone, level=level, fiscal_year=fiscal_year, today=today)
     return dict(by_code)
 
 
-def _newest_of_existing(by_code, newest_gone, *, key, fiscal_year, today) -> None:
+def _newest_of_existing(by_code, newest_gone, *, level, fiscal_year, today) -> None:
     """The last update of the areas where an LAO that no longer exists holds the newest one,
     read again from the records of the LAOs that exist (one query, only then)."""
     suspect = [
@@ -716,7 +714,7 @@ def _newest_of_existing(by_code, newest_gone, *, key, fiscal_year, today) -> Non
     ]
     if not suspect:
         return
-    field = "lao__district__province_id" if key == "province_id" else "lao__district_id"
+    field = "lao__district__province_id" if level == "province" else "lao__district_id"
     found = dict(
         Record.objects.filter(
             **{f"{field}__in": suspect},

@@ -35,9 +35,10 @@ from django.db.models import Count, FilteredRelation, Max, Q, QuerySet, Sum
 from django.utils import timezone
 
 from deadlines.models import ProgressRollup, Round, RoundLAO
-from records.models import LAO, District, Record
+from records.models import LAO, District, Province, Record
 
 State = RoundLAO.State
+DISTRICT, PROVINCE = ProgressRollup.Level.DISTRICT, ProgressRollup.Level.PROVINCE
 APPROVED_STATES = (State.APPROVED, State.DISTRICT_APPROVED)
 CLOSED_STATES = (*APPROVED_STATES, State.SUBMITTED, State.RETURNED)
 
@@ -84,8 +85,8 @@ def _round_counts(rounds: list[Round]) -> dict:
 
 
 def computed(laos: QuerySet[LAO], fiscal_years: Iterable[int]) -> list[ProgressRollup]:
-    """The rows of these LAOs (a queryset) for these fiscal years and their rounds, counted
-    from scratch: two queries, and one more per year that has rounds."""
+    """The district rows of these LAOs (a queryset) for these fiscal years and their rounds,
+    counted from scratch: two queries, and one more per year that has rounds."""
     years = sorted(set(fiscal_years))
     places = {
         (district, lao_type): (province, n)
@@ -119,7 +120,8 @@ def computed(laos: QuerySet[LAO], fiscal_years: Iterable[int]) -> list[ProgressR
             rows.append(
                 ProgressRollup(
                     fiscal_year=year,
-                    district_id=district,
+                    level=DISTRICT,
+                    area=district,
                     province_id=province,
                     lao_type=lao_type,
                     laos=n,
@@ -146,7 +148,8 @@ def computed(laos: QuerySet[LAO], fiscal_years: Iterable[int]) -> list[ProgressR
             row = ProgressRollup(
                 fiscal_year=year,
                 round_id=round_id,
-                district_id=district,
+                level=DISTRICT,
+                area=district,
                 province_id=province,
                 lao_type=lao_type,
                 **dict(zip(ROUND_COUNTS, counts, strict=False)),
@@ -158,13 +161,38 @@ def computed(laos: QuerySet[LAO], fiscal_years: Iterable[int]) -> list[ProgressR
     return rows
 
 
-def _lock(district_ids: list[str] | None) -> None:
-    """Locks the districts' rows (all of them for None), in code order: writers of one district
-    wait for each other; nobody waits in a cycle."""
-    districts = District.objects.order_by("pk").select_for_update(no_key=True)
-    if district_ids is not None:
-        districts = districts.filter(pk__in=district_ids)
-    list(districts.values_list("pk", flat=True))
+def province_rows(district_rows: Iterable[ProgressRollup]) -> list[ProgressRollup]:
+    """The province rows that are the sums of these district rows (every district of the
+    province, for what is to be right)."""
+    totals: dict[tuple, ProgressRollup] = {}
+    for row in district_rows:
+        key = (row.fiscal_year, row.round_id, row.province_id, row.lao_type)
+        total = totals.get(key)
+        if total is None:
+            total = totals[key] = ProgressRollup(
+                fiscal_year=row.fiscal_year,
+                round_id=row.round_id,
+                level=PROVINCE,
+                area=row.province_id,
+                province_id=row.province_id,
+                lao_type=row.lao_type,
+            )
+        for name in (*YEAR_COUNTS, *ROUND_COUNTS):
+            setattr(total, name, getattr(total, name) + getattr(row, name))
+        if row.last_updated and (
+            total.last_updated is None or row.last_updated > total.last_updated
+        ):
+            total.last_updated = row.last_updated
+    return list(totals.values())
+
+
+def _lock(province_ids: list[str] | None) -> None:
+    """Locks the provinces' rows (all of them for None), in code order: writers in one
+    province wait for each other at the end of their transaction; nobody waits in a cycle."""
+    provinces = Province.objects.order_by("pk").select_for_update(no_key=True)
+    if province_ids is not None:
+        provinces = provinces.filter(pk__in=province_ids)
+    list(provinces.values_list("pk", flat=True))
 
 
 def rolled_up_years() -> set[int]:
@@ -179,20 +207,30 @@ def rolled_up_years() -> set[int]:
 @transaction.atomic
 def refresh(district_ids: Iterable[str], fiscal_year: int | None = None) -> None:
     """Counts the districts' rows of a fiscal year (of every rolled-up year for None) again
-    and replaces them; a year never rolled up is rolled up whole."""
+    and replaces them, then adds their provinces' rows up again from their districts' rows;
+    a year never rolled up is rolled up whole."""
     district_ids = sorted(set(district_ids))
     if not district_ids:
         return
     stored = rolled_up_years()
     years = sorted(stored) if fiscal_year is None else [fiscal_year]
+    provinces = sorted(
+        set(District.objects.filter(pk__in=district_ids).values_list("province_id", flat=True))
+    )
     for year in years:
         if year not in stored:
             rebuild([year])
             continue
-        _lock(district_ids)
+        _lock(provinces)
         rows = computed(LAO.objects.filter(district_id__in=district_ids), [year])
-        ProgressRollup.objects.filter(fiscal_year=year, district_id__in=district_ids).delete()
+        ProgressRollup.objects.filter(
+            fiscal_year=year, level=DISTRICT, area__in=district_ids
+        ).delete()
         ProgressRollup.objects.bulk_create(rows)
+        in_provinces = ProgressRollup.objects.filter(fiscal_year=year, province__in=provinces)
+        totals = province_rows(in_provinces.filter(level=DISTRICT))
+        in_provinces.filter(level=PROVINCE).delete()
+        ProgressRollup.objects.bulk_create(totals)
 
 
 def years_with_data() -> set[int]:
@@ -209,7 +247,7 @@ def rebuild(fiscal_years: Iterable[int] | None = None) -> int:
     are right); returns their number."""
     years = sorted(years_with_data() if fiscal_years is None else set(fiscal_years))
     _lock(None)
-    want = {_key(row): row for row in computed(LAO.objects.all(), years)}
+    want = {_key(row): row for row in counted(years)}
     stored = ProgressRollup.objects.all()
     if fiscal_years is not None:
         stored = stored.filter(fiscal_year__in=years)
@@ -222,22 +260,28 @@ def rebuild(fiscal_years: Iterable[int] | None = None) -> int:
     return len(wrong)
 
 
+def counted(years: list[int]) -> list[ProgressRollup]:
+    """Every district and province row of these years, counted from scratch."""
+    districts = computed(LAO.objects.all(), years)
+    return districts + province_rows(districts)
+
+
 def _key(row: ProgressRollup) -> tuple:
-    return (row.fiscal_year, row.round_id or 0, row.district_id, row.lao_type)
+    return (row.fiscal_year, row.round_id or 0, row.area, row.lao_type)
 
 
 def _differs(want: ProgressRollup | None, have: ProgressRollup | None) -> list[str]:
     """The counts in which a stored row differs from the counted one (all for a missing row)."""
     if want is None or have is None:
         return ["row"]
-    names = ["province_id", *COMPARED]
+    names = ["level", "province_id", *COMPARED]
     return [name for name in names if getattr(want, name) != getattr(have, name)]
 
 
 def differences(fiscal_years: Iterable[int] | None = None) -> list[str]:
     """Where the stored rows disagree with the counts from scratch, one line each."""
     years = sorted(years_with_data() if fiscal_years is None else set(fiscal_years))
-    want = {_key(row): row for row in computed(LAO.objects.all(), years)}
+    want = {_key(row): row for row in counted(years)}
     have = {_key(row): row for row in ProgressRollup.objects.filter(fiscal_year__in=years)}
     lines = []
     for key in sorted(want.keys() | have.keys(), key=str):
@@ -245,6 +289,6 @@ def differences(fiscal_years: Iterable[int] | None = None) -> list[str]:
         if wrong == ["row"]:
             lines.append(f"{key}: {'missing' if key not in have else 'not expected'}")
         for name in wrong if wrong != ["row"] else ():
-            stored, counted = getattr(have[key], name), getattr(want[key], name)
-            lines.append(f"{key} {name}: stored {stored}, counted {counted}")
+            stored, count = getattr(have[key], name), getattr(want[key], name)
+            lines.append(f"{key} {name}: stored {stored}, counted {count}")
     return lines

@@ -149,7 +149,7 @@ class ProgressRollupsTestCase(scenario.ScenarioTestCase):
         self.assertEqual(queries(), 4)
 
     def test_the_command_finds_and_repairs_a_stored_count_gone_wrong(self):
-        ProgressRollup.objects.filter(district_id="6701", round=self.round).update(approved=0)
+        ProgressRollup.objects.filter(area="6701", round=self.round).update(approved=0)
         with self.assertRaises(CommandError):
             call_command("rebuild_rollups", "--check", stdout=io.StringIO())
         call_command("rebuild_rollups", stdout=io.StringIO())
