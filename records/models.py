@@ -364,6 +364,9 @@ class Record(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["lao", "fiscal_year"], name="record_one_per_year")
         ]
+        # The newest change of a year's records, which the field-level view is kept under
+        # (dashboards.field_gaps): an index lookup.
+        indexes = [models.Index(fields=["fiscal_year", "updated_at"], name="record_year_updated")]
         verbose_name = _("record")
         verbose_name_plural = _("records")
 

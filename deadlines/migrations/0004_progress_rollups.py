@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('deadlines', '0003_supervision_by_lao_type'),
-        ('records', '0005_lao_date_indexes'),
+        ('records', '0004_key_figure_rollups'),
     ]
 
     operations = [

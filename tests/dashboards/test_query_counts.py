@@ -27,7 +27,8 @@ PAGES = {
     "province": ("province_officer", "/province/67/", 21),  # + the sections behind, per LAO
     "national": ("department", "/national/", 12),
     "national, executive": ("executive", "/national/?type=sao", 12),
-    "fields": ("department", "/national/fields/", 11),
+    # + whether the year's records changed since the cache kept the figures (a cold cache).
+    "fields": ("department", "/national/fields/", 12),
     "field": ("department", "/national/fields/population_total/", 9),
     "progress": ("department", f"/national/progress/?day={BEFORE.isoformat()}", 8),
     "national download": ("department", "/national/?download=csv", 8),
