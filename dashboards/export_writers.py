@@ -41,7 +41,7 @@ from records.completeness import percent
 from records.models import LAO, Field, Record, Schema, Section, SectionEntry
 from records.schema import current_schema
 from records.services import SectionState
-from records.values import cell_value
+from records.values import NOT_APPLICABLE, cell_value
 
 # Rows read from the database at a time: enough to keep the number of round trips low, small
 # enough that a chunk of section entries (each a JSON object of up to ~40 values) stays small.
@@ -76,6 +76,12 @@ class _Layout:
         numbers, dates in the Buddhist Era, the rest in words), text escaped against formulas."""
         language = self.language
         return lambda v: safe_cell(cell_value(v, f, language))
+
+    def xlsx_converters(self, columns: list[_Column]) -> list[Callable[[object], object]]:
+        """The columns' converters for a spreadsheet, where a number is a float in the file
+        whatever type it is given as: a stored number (text) goes straight to a float, the
+        same number ``cell_value`` makes, without the Decimal between; the rest as above."""
+        return [_float_first(c.convert) if c.field.is_numeric else c.convert for c in columns]
 
     def _unit(self, f: Field) -> str:
         return (f.unit_en or f.unit_th) if self.language == "en" else f.unit_th
@@ -209,6 +215,23 @@ def export_rows(scope: ExportScope, *, language: str = "th") -> Iterator[ExportR
         )
 
 
+def _float_first(convert: Callable[[object], object]) -> Callable[[object], object]:
+    """``convert`` for a numeric field, with the usual stored number (finite, as text) read as
+    a float at once."""
+
+    def number(value):
+        if value.__class__ is str and value != NOT_APPLICABLE:
+            try:
+                found = float(value)
+            except ValueError:
+                return convert(value)
+            if found - found == 0:  # not inf or nan, which are not numbers in a cell
+                return found + 0.0  # -0 is 0
+        return convert(value)
+
+    return number
+
+
 def _field_cells(layout: _Layout, columns: list[_Column], values: dict[str, dict]) -> list:
     cells: list = []
     section_code, section_values = None, {}
@@ -218,6 +241,12 @@ def _field_cells(layout: _Layout, columns: list[_Column], values: dict[str, dict
             section_values = values.get(section_code) or {}
         cells.append(column.convert(section_values.get(column.field.code)))
     return cells
+
+
+def _section_cells(codes: list[str], converters: list, section_values: dict) -> list:
+    """One section's cells for a spreadsheet row: each field's value through its converter."""
+    get = section_values.get
+    return [convert(get(code)) for code, convert in zip(codes, converters, strict=True)]
 
 
 def _title(scope: ExportScope) -> str:
@@ -352,6 +381,22 @@ class _Sheet:
             self.sheet.write_row(self.row, 0, values, self.bold if bold else None)
         self.row += 1
 
+    def append_cells(self, values: list) -> None:
+        """The next row of cells made by the converters (floats, text already escaped, or
+        empty): each written by its type's own writer, an empty cell not at all, as
+        ``write_row`` would write them but without asking every cell what it is."""
+        row, number, text = self.row, self.sheet.write_number, self.sheet.write_string
+        for column, value in enumerate(values):
+            kind = value.__class__
+            if kind is float or kind is int:
+                number(row, column, value)
+            elif kind is str:
+                if value:
+                    text(row, column, value)
+            elif value is not None:
+                self.sheet.write(row, column, value)
+        self.row += 1
+
 
 def records_xlsx_write(
     scope: ExportScope,
@@ -389,6 +434,7 @@ def records_xlsx_write(
 
     sheets = []
     for section, columns in layout.by_section:
+        codes = [c.field.code for c in columns]
         sheet = _Sheet(workbook, _sheet_title(getattr(section, label), used), bold)
         sheet.widths((11, 34))
         sheet.freeze(len(top) + 6, 3)
@@ -396,14 +442,15 @@ def records_xlsx_write(
             sheet.append(line)
         for line in layout.header_block(columns, [_("LAO code"), _("LAO")]):
             sheet.append(line, bold=True)
-        sheets.append((sheet, columns))
+        sheets.append((sheet, section.code, codes, layout.xlsx_converters(columns)))
 
     done = 0
     for row in export_rows(scope, language=language):
         summary.append(_summary_cells(row) + _status_cells(layout, row))
         lead = [row.code, safe_cell(row.name)]
-        for sheet, columns in sheets:
-            sheet.append(lead + _field_cells(layout, columns, row.values))
+        for sheet, section_code, codes, converters in sheets:
+            values = row.values.get(section_code) or {}
+            sheet.append_cells(lead + _section_cells(codes, converters, values))
         done += 1
         if on_progress and done % PROGRESS_EVERY == 0:
             on_progress(done, total)
