@@ -291,3 +291,32 @@ class ExportRowsTestCase(PersonasTestCase):
         b = next(r for r in rows if r.code == self.lao_b.code)
         self.assertEqual(b.values["population"]["population_total"], "2500")
         self.assertEqual(Decimal(b.values["population"]["population_male"]), 1200)
+
+
+class SpreadsheetNumberTestCase(PersonasTestCase):
+    """A numeric field's cell in the XLSX: the stored number as a number, anything else as the
+    CSV and the pages show it (dashboards.export_writers._float_first)."""
+
+    def test_a_stored_number_is_the_number_and_the_rest_reads_as_before(self):
+        from dashboards.export_writers import _float_first, _Layout
+        from records.schema import current_schema
+
+        layout = _Layout(current_schema(), "th")
+        column = next(c for c in layout.columns if c.field.code == "population_total")
+        xlsx = layout.xlsx_converters([column])[0]
+        for stored, cell in {
+            "1144612": 1144612.0,
+            "12.50": 12.5,
+            "-0": 0.0,
+            None: "",
+            "": "",
+        }.items():
+            with self.subTest(stored=stored):
+                self.assertEqual(xlsx(stored), cell)
+                self.assertEqual(xlsx(stored), column.convert(stored) if stored else "")
+        # Not a finite number: as the CSV shows it ("not applicable" in words, the text kept).
+        for stored in ("NA", "inf", "abc"):
+            with self.subTest(stored=stored):
+                self.assertEqual(xlsx(stored), column.convert(stored))
+        self.assertEqual(xlsx("NA"), "ไม่เกี่ยวข้อง/ไม่มีในพื้นที่")
+        self.assertIs(_float_first(column.convert)("7").__class__, float)
