@@ -35,7 +35,7 @@ from django.db.models import Count, FilteredRelation, Max, Q, QuerySet, Sum
 from django.utils import timezone
 
 from deadlines.models import ProgressRollup, Round, RoundLAO
-from records.models import LAO, District, Province, Record
+from records.models import LAO, Province, Record
 
 State = RoundLAO.State
 DISTRICT, PROVINCE = ProgressRollup.Level.DISTRICT, ProgressRollup.Level.PROVINCE
@@ -86,37 +86,23 @@ def _round_counts(rounds: list[Round]) -> dict:
 
 def computed(laos: QuerySet[LAO], fiscal_years: Iterable[int]) -> list[ProgressRollup]:
     """The district rows of these LAOs (a queryset) for these fiscal years and their rounds,
-    counted from scratch: two queries, and one more per year that has rounds."""
+    counted from scratch: two queries a year (one when it has no round), and one more."""
     years = sorted(set(fiscal_years))
-    places = {
-        (district, lao_type): (province, n)
-        for district, province, lao_type, n in laos.values_list(
-            "district_id", "district__province_id", "type"
-        )
-        .annotate(n=Count("pk"))
-        .order_by()
-    }
-    if not places or not years:
-        return []
-    records = {
-        (year, district, lao_type): found
-        for year, district, lao_type, *found in Record.objects.filter(
-            lao__in=laos.values("pk"), fiscal_year__in=years
-        )
-        .values_list("fiscal_year", "lao__district_id", "lao__type")
-        .annotate(
-            recorded=Count("pk"),
-            required=Sum("required_count"),
-            filled=Sum("filled_count"),
-            last_updated=Max("updated_at"),
-        )
-        .order_by()
-    }
     rows = []
     for year in years:
-        for (district, lao_type), (province, n) in places.items():
-            found = records.get((year, district, lao_type), (0, 0, 0, None))
-            recorded, required, filled, last = found
+        grouped = (
+            laos.alias(rec=FilteredRelation("records", condition=Q(records__fiscal_year=year)))
+            .values_list("district_id", "district__province_id", "type")
+            .annotate(
+                Count("pk"),
+                Count("rec__id"),
+                Sum("rec__required_count"),
+                Sum("rec__filled_count"),
+                Max("rec__updated_at"),
+            )
+            .order_by()
+        )
+        for district, province, lao_type, n, recorded, required, filled, last in grouped:
             rows.append(
                 ProgressRollup(
                     fiscal_year=year,
@@ -131,6 +117,8 @@ def computed(laos: QuerySet[LAO], fiscal_years: Iterable[int]) -> list[ProgressR
                     last_updated=last,
                 )
             )
+    if not rows:
+        return []
     rounds_of = {}
     for round_ in Round.objects.filter(fiscal_year__in=years).order_by("pk"):
         rounds_of.setdefault(round_.fiscal_year, []).append(round_)
@@ -212,11 +200,14 @@ def refresh(district_ids: Iterable[str], fiscal_year: int | None = None) -> None
     district_ids = sorted(set(district_ids))
     if not district_ids:
         return
-    stored = rolled_up_years()
+    if fiscal_year is None:
+        stored = rolled_up_years()
+    else:  # one index lookup, not every year's
+        year_rows = ProgressRollup.objects.filter(fiscal_year=fiscal_year, round__isnull=True)
+        stored = {fiscal_year} if year_rows.exists() else set()
     years = sorted(stored) if fiscal_year is None else [fiscal_year]
-    provinces = sorted(
-        set(District.objects.filter(pk__in=district_ids).values_list("province_id", flat=True))
-    )
+    # A district's code starts with its province's (DOPA codes).
+    provinces = sorted({district[:2] for district in district_ids})
     for year in years:
         if year not in stored:
             rebuild([year])
