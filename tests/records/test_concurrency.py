@@ -13,7 +13,8 @@ from django.db import connection
 from django.db.models import Sum
 from django.test import Client, TransactionTestCase
 
-from deadlines.models import RoundLAO, Transition
+from deadlines import progress_rollups
+from deadlines.models import ProgressRollup, RoundLAO, Transition
 from deadlines.services import (
     SubmissionIncomplete,
     WorkflowError,
@@ -256,3 +257,21 @@ class ConcurrencyTestCase(TransactionTestCase):
         self.assertEqual(rollups.differences([year]), [])
         row = KeyFigureRollup.objects.get(fiscal_year=year, area="6703", indicator="population")
         self.assertEqual((row.numerator, row.contributing), (100 * sum(people), len(laos)))
+        # The dashboards' progress counts of the district and province too (counted again by
+        # each save after the province's lock: deadlines/progress_rollups.py).
+        self.assertEqual(progress_rollups.differences([year]), [])
+        sao = ProgressRollup.objects.get(
+            fiscal_year=year, round=None, area="6703", lao_type=LAO.Type.SAO
+        )
+        filled = sum(
+            Record.objects.filter(lao__in=laos, fiscal_year=year).values_list(
+                "filled_count", flat=True
+            )
+        )
+        self.assertGreaterEqual(sao.filled, filled)  # the district's other SAOs add theirs
+        self.assertEqual(
+            sao.recorded,
+            Record.objects.filter(
+                lao__district_id="6703", lao__type=LAO.Type.SAO, fiscal_year=year
+            ).count(),
+        )
