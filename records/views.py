@@ -27,6 +27,7 @@ from records.models import (
     LAO,
     Field,
     Record,
+    Schema,
     Section,
     SectionEntry,
 )
@@ -36,7 +37,6 @@ from records.services import (
     SaveResult,
     StaleSectionError,
     applicable_fields,
-    previous_values,
     record_get_or_create,
     record_progress,
     rule_messages,
@@ -46,9 +46,13 @@ from records.values import show_value
 
 
 def _get_lao_for_user(request: HttpRequest, code: str) -> LAO:
-    return access.get_visible_or_404(
+    lao = access.get_visible_or_404(
         request, access.laos_visible_to(request.user).for_listing(), code=code
     )
+    if request.user.lao_id == lao.pk:
+        # A clerk's own LAO: the page header names it (user.scope_label); not read twice.
+        request.user.lao = lao
+    return lao
 
 
 LAO_SORTS = {
@@ -190,6 +194,45 @@ def lao_overview(request: HttpRequest, lao_code: str) -> HttpResponse:
     )
 
 
+# The sections of each schema version (with their fields and rules), read once per process: a
+# loaded version never changes (records/schema.py). Keyed by the row's id and load time, so a
+# version loaded again (a test database, a restored backup) is read again.
+_schema_sections: dict[tuple, dict[str, Section]] = {}
+
+
+def schema_sections(schema: Schema) -> dict[str, Section]:
+    """The schema's sections by code, in order, each with its fields and rules loaded."""
+    key = (schema.pk, schema.loaded_at)
+    sections = _schema_sections.get(key)
+    if sections is None:
+        loaded = schema.sections.prefetch_related("fields", "rules")
+        sections = {section.code: section for section in loaded}
+        if len(_schema_sections) >= 8:
+            _schema_sections.clear()
+        _schema_sections[key] = sections
+    return sections
+
+
+def _section_entries(
+    lao: LAO, year: int, section_code: str
+) -> tuple[SectionEntry | None, Record | None, dict]:
+    """The section's entry of the year (with its record and schema), its record, and last
+    year's values of the same section (matched by code, as records.services.previous_values):
+    one query when the record exists, two when it does not."""
+    entry, previous = None, {}
+    for row in SectionEntry.objects.filter(
+        record__lao=lao, record__fiscal_year__in=(year, year - 1), section__code=section_code
+    ).select_related("record__schema", "updated_by"):
+        if row.record.fiscal_year == year:
+            entry = row
+        else:
+            previous = row.values
+    if entry is not None:
+        return entry, entry.record, previous
+    record = Record.objects.filter(lao=lao, fiscal_year=year).select_related("schema").first()
+    return None, record, previous
+
+
 @login_required
 def section_edit(request: HttpRequest, lao_code: str, year: int, section_code: str) -> HttpResponse:
     """One section of a record as a form. Opening it writes nothing: a year without a record
@@ -199,20 +242,15 @@ def section_edit(request: HttpRequest, lao_code: str, year: int, section_code: s
     can_edit = access.can_edit_lao_record(request.user, lao)
     if request.method == "POST" and not can_edit:
         raise PermissionDenied
-    record = Record.objects.filter(lao=lao, fiscal_year=year).select_related("schema").first()
+    entry, record, previous = _section_entries(lao, year, section_code)
     schema = record.schema if record else current_schema()
-    section = get_object_or_404(
-        Section.objects.prefetch_related("fields", "rules"), schema=schema, code=section_code
-    )
-    entry = (
-        SectionEntry.objects.select_related("updated_by")
-        .filter(record=record, section=section)
-        .first()
-        if record
-        else None
-    )
+    sections = schema_sections(schema)
+    section = sections.get(section_code)
+    if section is None:
+        raise Http404
+    if record is not None:
+        record.lao = lao
     fields = applicable_fields(section, lao.type)
-    previous = previous_values(lao=lao, fiscal_year=year, section_code=section.code)
     language = request_language(request)
     form_args = {"schema_fields": fields, "previous": previous, "language": language}
     conflict = None
@@ -258,9 +296,10 @@ def section_edit(request: HttpRequest, lao_code: str, year: int, section_code: s
             "year": year,
             "record": record,
             "section": section,
-            "sections": schema.sections.all(),
+            "sections": sections.values(),
             "entry": entry,
             "form": form,
+            "rows": form.rows(flagged=entry.flags if entry else ()),
             "can_edit": can_edit and not blocked,
             "blocked": blocked,
             "conflict": conflict,
