@@ -5,6 +5,8 @@ tells nothing about what exists. The registry import (records/registry_views.py)
 round trip (records/spreadsheet_views.py) have their own modules.
 """
 
+from contextlib import nullcontext
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -309,7 +311,6 @@ def section_edit(request: HttpRequest, lao_code: str, year: int, section_code: s
     )
 
 
-@transaction.atomic
 def _save_section(
     request: HttpRequest,
     lao: LAO,
@@ -321,22 +322,26 @@ def _save_section(
     fields: list[Field],
     previous: dict,
 ) -> SaveResult:
-    """Saves the form, making the record on the first save (undone if the save is refused)."""
-    if record is None:
-        record = record_get_or_create(lao=lao, fiscal_year=year)
-    if entry is None:
-        entry = SectionEntry.objects.get(record=record, section=section)
-    # Already loaded: spares section_save a query for each.
-    record.lao = lao
-    entry.record, entry.section = record, section
-    return section_save(
-        entry=entry,
-        values=form.stored_values(),
-        expected_version=form.cleaned_data["version"],
-        by=request.user,
-        fields=fields,
-        previous=previous,
-    )
+    """Saves the form, making the record on the first save (undone if the save is refused).
+
+    Only a first save needs a transaction of its own around section_save's: otherwise one
+    would only add a savepoint (two more round trips) to every save."""
+    with transaction.atomic() if record is None else nullcontext():
+        if record is None:
+            record = record_get_or_create(lao=lao, fiscal_year=year)
+        if entry is None:
+            entry = SectionEntry.objects.get(record=record, section=section)
+        # Already loaded: spares section_save a query for each.
+        record.lao = lao
+        entry.record, entry.section = record, section
+        return section_save(
+            entry=entry,
+            values=form.stored_values(),
+            expected_version=form.cleaned_data["version"],
+            by=request.user,
+            fields=fields,
+            previous=previous,
+        )
 
 
 def _conflict_rows(fields, mine: dict, current: SectionEntry, language: str) -> list[dict]:
