@@ -152,6 +152,7 @@ class SectionForm(forms.Form):
                     errors=errors,
                     help_text=field.help_text,
                     help_id=f"{field.auto_id}_helptext" if field.auto_id else "",
+                    error_id=f"{field.auto_id}_error" if field.auto_id else "",
                     flagged=f.code in flagged,
                 )
             )
@@ -219,7 +220,8 @@ class SectionRow:
     na_label: str
     errors: list
     help_text: str
-    help_id: str
+    help_id: str  # the ids the input's aria-describedby names (Django's)
+    error_id: str
     flagged: bool
 
 
