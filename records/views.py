@@ -198,7 +198,8 @@ def lao_overview(request: HttpRequest, lao_code: str) -> HttpResponse:
 
 # The sections of each schema version (with their fields and rules), read once per process: a
 # loaded version never changes (records/schema.py). Keyed by the row's id and load time, so a
-# version loaded again (a test database, a restored backup) is read again.
+# version loaded again (a test database, a restored backup) is read again. Shared by a worker's
+# threads, which only read them.
 _schema_sections: dict[tuple, dict[str, Section]] = {}
 
 
@@ -252,6 +253,8 @@ def section_edit(request: HttpRequest, lao_code: str, year: int, section_code: s
         raise Http404
     if record is not None:
         record.lao = lao
+    if entry is not None:
+        entry.section = section
     fields = applicable_fields(section, lao.type)
     language = request_language(request)
     form_args = {"schema_fields": fields, "previous": previous, "language": language}
