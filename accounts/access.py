@@ -8,9 +8,11 @@ executives read everything and change nothing. A workflow combines these predica
 state where the state lives (``deadlines.models.RoundLAO.allowed_moves``).
 """
 
+from collections.abc import Callable
+
 from django.db.models import Q, QuerySet
 
-from accounts.models import Role, User
+from accounts.models import SCOPE_FIELD, Role, User
 from records.models import LAO, District, Province
 
 # Who supervises an LAO depends on its type (docs/supervision.md): a district office oversees
@@ -112,68 +114,69 @@ def laos_overseen_by_province(province: Province) -> QuerySet[LAO]:
     return LAO.objects.filter(province_oversight_q(province.pk))
 
 
-def can_supervise_province(user: User, province: Province) -> bool:
-    """Whether the user supervises the LAOs the province oversees (its own officers)."""
+def _works_for(user: User, role: Role, place_id: str) -> bool:
+    """Whether the user is active in ``role`` with the place ``place_id`` as scope (no query)."""
     return (
         user.is_authenticated
         and user.is_active
-        and user.role == Role.PROVINCE
-        and user.province_id == province.pk
+        and user.role == role
+        and getattr(user, f"{SCOPE_FIELD[role]}_id") == place_id
     )
+
+
+def can_supervise_province(user: User, province: Province) -> bool:
+    """Whether the user supervises the LAOs the province oversees (its own officers)."""
+    return _works_for(user, Role.PROVINCE, province.pk)
 
 
 def can_supervise_district(user: User, district: District) -> bool:
     """Whether the user supervises the LAOs a district oversees (its own officers; no query)."""
-    return (
-        user.is_authenticated
-        and user.is_active
-        and user.role == Role.DISTRICT
-        and user.district_id == district.pk
-    )
+    return _works_for(user, Role.DISTRICT, district.pk)
+
+
+def _in_scope(qs: QuerySet, user: User, by_role: dict[Role, Callable[[User], Q]]) -> QuerySet:
+    """``qs`` cut to what the user may see: the filter ``by_role`` names for the user's role,
+    everything for national users, nothing for anyone else (anonymous or inactive users, and
+    roles ``by_role`` leaves out)."""
+    if not user.is_authenticated or not user.is_active:
+        return qs.none()
+    if user.role in by_role:
+        return qs.filter(by_role[user.role](user))
+    return qs if user.is_national else qs.none()
 
 
 def laos_visible_to(user: User) -> QuerySet[LAO]:
     """The LAOs a user may read: a clerk's own LAO; a district officer's the LAOs the district
     oversees (``laos_supervised_by``); a province officer's every LAO of the province; national
     users' every LAO."""
-    qs = LAO.objects.all()
-    if not user.is_authenticated or not user.is_active:
-        return qs.none()
-    if user.role == Role.CLERK:
-        return qs.filter(pk=user.lao_id)
-    if user.role == Role.DISTRICT:
-        return qs.filter(district_oversight_q(user.district_id))
-    if user.role == Role.PROVINCE:
-        return qs.filter(district__province_id=user.province_id)
-    if user.is_national:
-        return qs
-    return qs.none()
+    return _in_scope(
+        LAO.objects.all(),
+        user,
+        {
+            Role.CLERK: lambda clerk: Q(pk=clerk.lao_id),
+            Role.DISTRICT: lambda officer: district_oversight_q(officer.district_id),
+            Role.PROVINCE: lambda officer: Q(district__province_id=officer.province_id),
+        },
+    )
 
 
 def districts_visible_to(user: User) -> QuerySet[District]:
     """The districts whose oversight page a user may open (clerks open none)."""
-    qs = District.objects.all()
-    if not user.is_authenticated or not user.is_active:
-        return qs.none()
-    if user.role == Role.DISTRICT:
-        return qs.filter(pk=user.district_id)
-    if user.role == Role.PROVINCE:
-        return qs.filter(province_id=user.province_id)
-    if user.is_national:
-        return qs
-    return qs.none()
+    return _in_scope(
+        District.objects.all(),
+        user,
+        {
+            Role.DISTRICT: lambda officer: Q(pk=officer.district_id),
+            Role.PROVINCE: lambda officer: Q(province_id=officer.province_id),
+        },
+    )
 
 
 def provinces_visible_to(user: User) -> QuerySet[Province]:
     """The provinces whose page a user may open."""
-    qs = Province.objects.all()
-    if not user.is_authenticated or not user.is_active:
-        return qs.none()
-    if user.role == Role.PROVINCE:
-        return qs.filter(pk=user.province_id)
-    if user.is_national:
-        return qs
-    return qs.none()
+    return _in_scope(
+        Province.objects.all(), user, {Role.PROVINCE: lambda officer: Q(pk=officer.province_id)}
+    )
 
 
 def can_view_lao(user: User, lao: LAO) -> bool:
@@ -182,12 +185,7 @@ def can_view_lao(user: User, lao: LAO) -> bool:
 
 def can_edit_lao_record(user: User, lao: LAO) -> bool:
     """Only the LAO's own clerks fill in its record."""
-    return (
-        user.is_authenticated
-        and user.is_active
-        and user.role == Role.CLERK
-        and user.lao_id == lao.pk
-    )
+    return _works_for(user, Role.CLERK, lao.pk)
 
 
 def can_approve_lao(user: User, lao: LAO) -> bool:

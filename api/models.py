@@ -19,6 +19,18 @@ class APITokenQuerySet(models.QuerySet):
         )
 
 
+def _staff_member(verbose_name) -> models.ForeignKey:
+    """Who issued or revoked a token; the token outlives the account (null once deleted)."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=verbose_name,
+    )
+
+
 class APIToken(models.Model):
     """A bearer token for the read-only API, stored as the SHA-256 of its text."""
 
@@ -37,24 +49,10 @@ class APIToken(models.Model):
     prefix = models.CharField(_("token starts with"), max_length=16)
     key_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(_("created"))
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("issued by"),
-    )
+    created_by = _staff_member(_("issued by"))
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
-    revoked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("revoked by"),
-    )
+    revoked_by = _staff_member(_("revoked by"))
 
     objects = APITokenQuerySet.as_manager()
 

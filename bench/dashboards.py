@@ -17,7 +17,11 @@ Measured with Django's test Client, logged in as the demo users, each page --req
 after --warmup warm-up requests: p50, p95 and max server time (ms) and the query count
 (checked equal on every request):
   - /national/ (department), /national/ (executive), /province/67/, /district/6701/,
-    /national/fields/, /national/progress/, and the national CSV download.
+    /national/fields/, /national/progress/, and the national CSV download;
+  - /national/ and /national/fields/ again with a clerk's section save (through section_save,
+    not timed) before each request: the stored roll-ups and the figures kept in the cache
+    change between requests, as under a surge; then the stored roll-ups are checked equal to
+    the records.
 
 The floor, measured in the same run: the national figures (per province: LAOs, LAOs in the
 round, each status, required and filled fields) computed from scratch by ONE raw SQL query over
@@ -78,6 +82,7 @@ def open_round(today: datetime.date):
     from django.utils import timezone
 
     from accounts.models import User
+    from deadlines import progress_rollups
     from deadlines.models import Circular, RoundLAO, Transition
     from deadlines.services import circular_create, round_open
     from lgdata.thai import fiscal_year_of
@@ -159,8 +164,10 @@ def open_round(today: datetime.date):
             updates, ["state", "submitted_at", "on_time", "acknowledged_at"], batch_size=1000
         )
         Transition.objects.bulk_create(transitions, batch_size=2000)
-        # Approvals written in bulk, past the workflow: the key figures' roll-ups count them.
+        # Approvals written in bulk, past the workflow: the key figures' roll-ups count them,
+        # and the dashboards' progress counts every state.
         rollups.rebuild([year])
+        progress_rollups.rebuild([year])
     counts = {}
     for state in RoundLAO.objects.filter(round=round_).values_list("state", flat=True):
         counts[state] = counts.get(state, 0) + 1
@@ -337,6 +344,34 @@ def run(args) -> None:
 
         times, counts = timed(get, requests=args.requests, warmup=args.warmup)
         results[label] = report(label, times, counts, get, floor=FLOOR, target=TARGETS.get(label))
+
+    # The same pages while clerks save: a section saved (through section_save, not timed)
+    # before each request, so the stored roll-ups, the burn-up and the field-level view's
+    # figures in the cache change between requests as they do under a surge.
+    from bench.key_figures import saver
+    from deadlines import progress_rollups
+
+    save = saver(round_.fiscal_year)
+    for label, who, url in (
+        ("national (saves between)", "department", f"/national/{r}"),
+        ("fields (saves between)", "department", f"/national/fields/?year={round_.fiscal_year}"),
+    ):
+        client = clients[who]
+
+        def get(client=client, url=url):
+            response = client.get(url)
+            assert response.status_code == 200, (url, response.status_code)
+
+        times, counts = [], set()
+        for i in range(args.warmup + args.requests):
+            save()
+            one, count = timed(get, requests=1, warmup=0)
+            if i >= args.warmup:
+                times += one
+                counts |= count
+        results[label] = report(label, times, counts)
+    wrong = progress_rollups.differences([round_.fiscal_year])
+    print(f"stored progress after the saves: {'equal to the records' if not wrong else 'DIFFER'}")
 
     expected = page_figures(round_, today)
     got = floor(round_, today)

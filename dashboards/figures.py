@@ -24,6 +24,7 @@ import datetime
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 from django.db.models import (
     Case,
@@ -36,6 +37,7 @@ from django.db.models import (
     Max,
     Q,
     QuerySet,
+    Subquery,
     Sum,
     Value,
     When,
@@ -45,16 +47,29 @@ from django.utils import timezone
 
 from accounts import access
 from dashboards.models import AreaFigures
-from deadlines.models import Round, RoundLAO, Transition
+from deadlines import progress_rollups
+from deadlines.models import ProgressRollup, Round, RoundLAO, Transition
 from deadlines.reminders import reminding_until
 from records.completeness import percent
-from records.models import LAO, District, Field, Province, Schema, Section, SectionEntry
+from records.models import (
+    LAO,
+    District,
+    Field,
+    Province,
+    Record,
+    Schema,
+    Section,
+    SectionEntry,
+)
 from records.services import SectionState
 
 Status = RoundLAO.Status
 State = RoundLAO.State
 
 STATUSES: tuple[str, ...] = tuple(Status.values)
+# What the stored roll-ups hold per district (deadlines/progress_rollups.py).
+YEAR_SUMS = (*progress_rollups.YEAR_COUNTS, "last_updated")
+ROUND_SUMS = progress_rollups.ROUND_COUNTS
 # The order a person reads the statuses in, from furthest behind to done.
 BEHIND_ORDER: tuple[str, ...] = (
     Status.OVERDUE,
@@ -509,35 +524,77 @@ def area_rows(
     *,
     level: str,
     parent_code: str | None,
-    laos: QuerySet[LAO],
+    laos: QuerySet[LAO] | None = None,
     round: Round | None,
     fiscal_year: int,
     today: datetime.date,
     areas: QuerySet | None = None,
     status: str | None = None,
     below: int | None = None,
+    lao_type: str | None = None,
 ) -> list[AreaRow]:
     """One row per province (``level="province"``) or per district (``level="district"``, of
     the province ``parent_code``, or of the whole country when it is None), in code order:
     LAOs, LAOs in the round, each status, required and filled fields, acknowledged, current
-    (updated since the round started), last update.
+    (participants updated since the round started), last update.
 
-    Only the LAOs of ``laos`` are counted (scope and filters are the caller's); every area
-    under the parent is listed, with zeros where it has none, unless ``areas`` narrows them.
-    ``status`` and ``below`` count only the LAOs in that status or under that per cent.
-    Three queries whatever the number of LAOs.
+    Only the LAOs of ``laos`` are counted (scope and filters are the caller's); None counts
+    every LAO that exists ``today`` (of ``lao_type`` when given), from the stored roll-ups
+    (deadlines/progress_rollups.py) when the year has them. Every area under the parent is
+    listed, with zeros where it has none, unless ``areas`` narrows them. ``status`` and
+    ``below`` count only the LAOs in that status or under that per cent (from the records).
+    A fixed number of queries whatever the number of LAOs.
     """
     if level == "province":
-        key = "district__province_id"
         places = Province.objects.all() if areas is None else areas
     elif level == "district":
-        key = "district_id"
         places = District.objects.all() if areas is None else areas
         if parent_code:
             places = places.filter(province_id=parent_code)
-            laos = laos.filter(district__province_id=parent_code)
     else:
         raise ValueError(f"unknown level {level!r}")
+    by_code = None
+    if laos is None and status is None and below is None:
+        by_code = _stored_area_figures(
+            level=level,
+            parent_code=parent_code,
+            round=round,
+            fiscal_year=fiscal_year,
+            today=today,
+            lao_type=lao_type,
+        )
+    if by_code is None:
+        if laos is None:
+            laos = LAO.objects.active_on(today)
+            if lao_type:
+                laos = laos.filter(type=lao_type)
+        by_code = _counted_area_figures(
+            level=level,
+            parent_code=parent_code,
+            laos=laos,
+            round=round,
+            fiscal_year=fiscal_year,
+            today=today,
+            status=status,
+            below=below,
+        )
+    rows = []
+    for place in places.order_by("code"):
+        row = AreaRow(level, place.code, place.name_th, place.name_en, place.display_name)
+        for name, value in by_code.get(place.code, {}).items():
+            setattr(row, name, value or (None if name == "last_updated" else 0))
+        rows.append(row)
+    return rows
+
+
+def _counted_area_figures(
+    *, level, parent_code, laos, round, fiscal_year, today, status, below
+) -> dict[str, dict]:
+    """An area's figures (by its code) added up from the records and participations of
+    ``laos``: one query."""
+    key = "district__province_id" if level == "province" else "district_id"
+    if level == "district" and parent_code:
+        laos = laos.filter(district__province_id=parent_code)
     since = round_start(round) if round is not None else None
     counts = {
         "laos": Count("pk"),
@@ -549,7 +606,7 @@ def area_rows(
         counts |= {
             "participants": Count("part__id"),
             "acknowledged": Count("pk", filter=Q(part__acknowledged_at__isnull=False)),
-            "current": Count("pk", filter=Q(rec__updated_at__gte=since)),
+            "current": Count("part__id", filter=Q(rec__updated_at__gte=since)),
             **{status: Count("pk", filter=Q(status=status)) for status in STATUSES},
         }
     progress = with_progress(laos, round=round, fiscal_year=fiscal_year, today=today)
@@ -561,14 +618,115 @@ def area_rows(
         .annotate(**counts)
         .order_by()
     )
-    by_code = {values.pop(key): values for values in grouped}
-    rows = []
-    for place in places.order_by("code"):
-        row = AreaRow(level, place.code, place.name_th, place.name_en, place.display_name)
-        for name, value in by_code.get(place.code, {}).items():
-            setattr(row, name, value or (None if name == "last_updated" else 0))
-        rows.append(row)
-    return rows
+    return {values.pop(key): values for values in grouped}
+
+
+def _stored_area_figures(
+    *, level, parent_code, round, fiscal_year, today, lao_type
+) -> dict[str, dict] | None:
+    """An area's figures (by its code) for every LAO that exists ``today`` (of ``lao_type``),
+    added up from the stored roll-ups (deadlines/progress_rollups.py): the district rows of
+    the year and of the round, less the part of the LAOs that do not exist today (usually
+    none). None when the year has no stored rows. Three queries; two or three more when an
+    LAO does not exist today."""
+    stored = ProgressRollup.objects.filter(fiscal_year=fiscal_year, level=level)
+    stored = stored.filter(Q(round__isnull=True) | Q(round=round) if round else Q(round=None))
+    gone = LAO.objects.gone_on(today)
+    if level == "district" and parent_code:
+        stored = stored.filter(province_id=parent_code)
+        gone = gone.filter(district__province_id=parent_code)
+    if lao_type:
+        stored = stored.filter(lao_type=lao_type)
+        gone = gone.filter(type=lao_type)
+    # What an LAO without a record of the year owes: its type's required fields.
+    owed = required_by_type()
+    owes = Case(
+        *[When(lao_type=lao_type_, then=Value(n)) for lao_type_, n in owed.items()],
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+    sums = {
+        name: Max(name) if name == "last_updated" else Sum(name)
+        for name in (*YEAR_SUMS, *ROUND_SUMS)
+    }
+    sums["required"] = Sum(F("required") + (F("laos") - F("recorded")) * owes)
+    # Summed under other names: "required" is a column as well.
+    rows = [
+        (
+            SimpleNamespace(area=area, round_id=round_id, **dict(zip(sums, found, strict=True))),
+            1,
+        )
+        for area, round_id, *found in stored.values_list("area", "round_id")
+        .annotate(**{f"sum_{name}": total for name, total in sums.items()})
+        .order_by()
+    ]
+    if not any(row.round_id is None for row, _sign in rows):
+        return None
+    gone_ids = list(gone.order_by().values_list("pk", flat=True))
+    if gone_ids:
+        for row in progress_rollups.computed(LAO.objects.filter(pk__in=gone_ids), [fiscal_year]):
+            if row.round_id is None or row.round_id == round.pk:
+                row.required += (row.laos - row.recorded) * owed[row.lao_type]
+                rows.append((row, -1))
+    overdue = round is not None and round.is_overdue(today)
+    by_code: dict[str, dict] = defaultdict(lambda: dict.fromkeys(COUNTED, 0))
+    newest_gone: dict[str, datetime.datetime] = {}
+    for row, sign in rows:
+        # A district row of an LAO gone counts in its province on the national page.
+        area = row.province_id if sign < 0 and level == "province" else row.area
+        figures_ = by_code[area]
+        if row.round_id is None:
+            counted = {"laos": row.laos, "required": row.required, "filled": row.filled}
+            newest, into = row.last_updated, figures_ if sign > 0 else newest_gone
+            slot = "last_updated" if sign > 0 else area
+            if newest is not None and (into.get(slot) is None or newest > into[slot]):
+                into[slot] = newest
+        else:
+            # The statuses a participation has whatever the day, and those it has until the
+            # deadline passes (then "overdue"), as RoundLAO.status() decides.
+            open_ = {
+                "returned": row.returned,
+                "in_progress": row.open_started,
+                "not_started": row.open_not_started,
+            }
+            counted = {
+                "participants": row.participants,
+                "acknowledged": row.acknowledged,
+                "current": row.current,
+                "approved": row.approved,
+                "submitted_on_time": row.submitted_on_time,
+                "submitted_late": row.submitted_late,
+                **({"overdue": sum(open_.values())} if overdue else open_),
+            }
+        for name, value in counted.items():
+            figures_[name] += sign * value
+    _newest_of_existing(by_code, newest_gone, level=level, fiscal_year=fiscal_year, today=today)
+    return dict(by_code)
+
+
+def _newest_of_existing(by_code, newest_gone, *, level, fiscal_year, today) -> None:
+    """The last update of the areas where an LAO that no longer exists holds the newest one,
+    read again from the records of the LAOs that exist (one query, only then)."""
+    suspect = [
+        area
+        for area, newest in newest_gone.items()
+        if newest is not None and newest >= (by_code[area].get("last_updated") or newest)
+    ]
+    if not suspect:
+        return
+    field = "lao__district__province_id" if level == "province" else "lao__district_id"
+    found = dict(
+        Record.objects.filter(
+            **{f"{field}__in": suspect},
+            fiscal_year=fiscal_year,
+            lao__in=LAO.objects.active_on(today).values("pk"),
+        )
+        .values_list(field)
+        .annotate(Max("updated_at"))
+        .order_by()
+    )
+    for area in suspect:
+        by_code[area]["last_updated"] = found.get(area)
 
 
 # --- For the API ----------------------------------------------------------------------------------
@@ -612,7 +770,8 @@ def completeness_by(
     rows = area_rows(
         level=level,
         parent_code=parent if level == "district" else None,
-        laos=laos,
+        # A national user's areas count every LAO that exists (the stored roll-ups).
+        laos=None if access.can_see_nation(user) else laos,
         round=round_,
         fiscal_year=fiscal_year,
         today=today,
@@ -678,15 +837,15 @@ def submitted_by_day(
     left out). One query, grouped by area and day in the database: each day is a range of the
     time column, so no date function runs per row and the time zone's own rules apply.
     """
+    start = start or round.starts_on
+    end = end or min(timezone.localdate(), reminding_until(round))
+    if end < start:
+        return {}
     key = {
         "province": "participant__lao__district__province_id",
         "district": "participant__lao__district_id",
         "lao": "participant__lao__code",
     }[level]
-    start = start or round.starts_on
-    end = end or min(timezone.localdate(), reminding_until(round))
-    if end < start:
-        return {}
     days = [start + datetime.timedelta(days=n) for n in range((end - start).days + 1)]
     # The day as its number from ``start``: integers cost nothing to read back.
     day_of = Case(
@@ -719,6 +878,20 @@ def submitted_by_day(
     for code, day, n in moves:
         by_area[code][days[day]] = n
     return dict(by_area)
+
+
+def history_stamp() -> tuple:
+    """What the history of moves and the registry look like now, in one query: the newest move
+    and the newest change of an LAO (its district, type or dates). The history only grows, so
+    what is drawn from it holds until one of them changes."""
+    return (
+        Province.objects.values_list(
+            Subquery(Transition.objects.order_by("-pk").values("pk")[:1]),
+            Subquery(LAO.objects.order_by("-updated_at").values("updated_at")[:1]),
+        )
+        .order_by()
+        .first()
+    )
 
 
 def cumulative(

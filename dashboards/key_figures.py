@@ -54,7 +54,6 @@ from records.models import (
     Record,
     SectionEntry,
     ValueChange,
-    active_lao_q,
 )
 
 CACHE_SECONDS = 24 * 3600
@@ -403,7 +402,7 @@ def area_tables(
         "fiscal_year", "area", "indicator", *rollups.SUMS
     ).order_by():
         added[year, code, indicator] = values
-    gone = rollups.part_of(laos.exclude(active_lao_q(today)), years)
+    gone = rollups.part_of(laos.gone_on(today), years)
     for (year, district, indicator), values in gone.items():
         if codes is not None and indicator not in codes:
             continue

@@ -1,10 +1,13 @@
 """Figures turned into the pages' charts: bars per area or LAO, the burn-up, the tile map."""
 
 import datetime
+import hashlib
 
+from django.core.cache import cache
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.safestring import SafeString
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from dashboards import charts, figures
@@ -76,12 +79,40 @@ def burnup(
     """Share of the round's LAOs that have submitted, day by day: the page's own area in bold
     and one line per area below it (from the workflow history), with the own area's
     completeness from the daily snapshots as a dashed line when there are snapshots.
-    Two queries."""
+
+    The history only grows, so the chart is kept in the cache (shared by every app server)
+    under all it is drawn from: the newest move and registry change (``figures.history_stamp``),
+    the LAOs counted, the areas and their participants, the snapshots, the day and the
+    language. Two queries while nothing changes; three when it is drawn again."""
     if round is None or today < round.starts_on or not own.participants:
         return None
     start, end = burnup_window(round, today)
-    drawn_until = min(today, end)
+    snapshots = snapshot_series(round=round, level=own_level, codes=[own.code]).get(own.code, [])
     group = child_level or own_level
+    drawn_from = [
+        round.pk,
+        start,
+        end,
+        today,
+        round.deadline,
+        get_language(),
+        figures.history_stamp(),
+        str(laos.query),
+        group,
+        [(area.code, area.name_th, area.participants) for area in [own, *(children or [])]],
+        [(s.day, s.percent) for s in snapshots],
+    ]
+    key = "burnup:" + hashlib.sha256(repr(drawn_from).encode()).hexdigest()
+    chart = cache.get(key)
+    if chart is None:
+        chart = _burnup_chart(round, laos, own, children, group, (start, end), today, snapshots)
+        cache.set(key, chart, timeout=24 * 3600)
+    return SafeString(chart)
+
+
+def _burnup_chart(round, laos, own, children, group, window, today, snapshots) -> str:
+    start, end = window
+    drawn_until = min(today, end)
     # The headline's "submitted" (returns taken off), so the line ends at the tile's figure.
     by_area = figures.submitted_by_day(
         round=round, laos=laos, level=group, start=start, end=drawn_until
@@ -110,7 +141,6 @@ def burnup(
             points=[(d, percent(n, own.participants)) for d, n in series],
         )
     )
-    snapshots = snapshot_series(round=round, level=own_level, codes=[own.code]).get(own.code, [])
     if snapshots:
         lines.append(
             charts.Line(

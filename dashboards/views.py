@@ -27,7 +27,7 @@ from accounts import access
 from accounts.models import Role
 from dashboards import figures, panels, tables
 from dashboards.exports import table_response
-from dashboards.field_gaps import field_gaps, field_missing_entries
+from dashboards.field_gaps import field_gaps_kept, field_missing_entries
 from dashboards.filters import DashboardFilter, FieldFilter, resolve_period
 from dashboards.models import ProgressSnapshot
 from dashboards.snapshots import snapshot_series, snapshots_on
@@ -402,10 +402,12 @@ def _area_page(
     as the page with its bars and burn-up. ``extra(rows, query)`` adds what only one page
     shows (the province's LAOs furthest behind, the nation's tile map)."""
     period, chosen = page.period, page.chosen
+    # Every LAO of the area that exists today, of the type chosen (page.qs): the stored
+    # roll-ups count them (dashboards.figures.area_rows).
     rows = figures.area_rows(
         level=child_level,
         parent_code=own["code"] or None,
-        laos=page.qs,
+        lao_type=chosen.lao_type or None,
         round=period.round,
         fiscal_year=period.fiscal_year,
         today=today,
@@ -424,6 +426,11 @@ def _area_page(
             "filter": page,
             "period": period,
             "rows": rows,
+            "table_body": tables.area_table_body(
+                rows,
+                link=panels.link_maker(f"dashboards:{child_level}", query),
+                with_statuses=period.round is not None,
+            ),
             "total": total,
             "query": query,
             "bars": panels.area_bars(
@@ -479,7 +486,7 @@ def fields(request: HttpRequest) -> HttpResponse:
     _require_nation(request)
     today = timezone.localdate()
     page = FieldFilter(request.GET, queryset=LAO.objects.active_on(today), today=today)
-    gaps = field_gaps(laos=page.qs, fiscal_year=page.period.fiscal_year)
+    gaps = field_gaps_kept(laos=page.qs, fiscal_year=page.period.fiscal_year)
     rows = sorted(gaps.fields, key=lambda g: (-g.missing_share, -g.flagged, g.field.code))
     rules = sorted(gaps.rules, key=lambda g: (-g.failing, g.rule.code))
     fmt = tables.wanted_format(request)

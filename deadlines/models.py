@@ -411,3 +411,70 @@ class Reminder(models.Model):
 
     def __str__(self) -> str:
         return self.subject
+
+
+class ProgressRollup(models.Model):
+    """How far the LAOs of one type in one district, or one province, have come, for one fiscal
+    year (``round`` None) or in one round: the counts the dashboards' area rows are added up
+    from, kept current by every write that changes them (deadlines/progress_rollups.py;
+    docs/dashboards.md, "Stored roll-ups"). The nation's figures are sums of the province rows.
+
+    ``area`` is the district's code (``level`` "district") or the province's (``level``
+    "province"); a write counts its district's rows again and adds its province's up from them.
+    A row of the year counts every LAO of the registry in the area of the type (``laos``),
+    those with a record of the year (``recorded``), the records' required and filled fields and
+    the newest update. A row of a round counts the LAOs taking part (``participants``) by
+    where they stand: the statuses that do not depend on the day (approved, submitted on time
+    or late), returned, open with a value (``open_started``) or without
+    (``open_not_started``); the read side makes the last three "overdue" once the round's
+    deadline has passed. Every LAO of the registry is counted, whether or not it exists today:
+    the read side takes out the few that do not."""
+
+    class Level(models.TextChoices):
+        PROVINCE = "province", _("province")
+        DISTRICT = "district", _("district")
+
+    fiscal_year = models.PositiveSmallIntegerField()
+    round = models.ForeignKey(
+        Round, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    level = models.CharField(max_length=8, choices=Level.choices)
+    area = models.CharField(max_length=4)
+    province = models.ForeignKey(Province, on_delete=models.CASCADE, related_name="+")
+    lao_type = models.CharField(max_length=12)
+    # Rows of the year
+    laos = models.IntegerField(default=0)
+    recorded = models.IntegerField(default=0)
+    required = models.IntegerField(default=0)
+    filled = models.IntegerField(default=0)
+    last_updated = models.DateTimeField(null=True, blank=True)
+    # Rows of a round
+    participants = models.IntegerField(default=0)
+    acknowledged = models.IntegerField(default=0)
+    current = models.IntegerField(default=0)
+    approved = models.IntegerField(default=0)
+    submitted_on_time = models.IntegerField(default=0)
+    submitted_late = models.IntegerField(default=0)
+    returned = models.IntegerField(default=0)
+    open_started = models.IntegerField(default=0)
+    open_not_started = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["fiscal_year", "area", "lao_type"],
+                condition=models.Q(round__isnull=True),
+                name="progress_rollup_one_per_year",
+            ),
+            models.UniqueConstraint(
+                fields=["round", "area", "lao_type"],
+                condition=models.Q(round__isnull=False),
+                name="progress_rollup_one_per_round",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["fiscal_year", "level", "province"], name="progress_rollup_period")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.area} {self.lao_type} {self.fiscal_year} {self.round_id or '-'}"

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from accounts import access
 from accounts.models import Role, User
+from deadlines import progress_rollups
 from deadlines.models import Circular, LockException, Reminder, Round, RoundLAO, Transition
 from deadlines.parsing import ParsedCircular, normalise_reference
 from lgdata.thai import be_date
@@ -109,6 +110,9 @@ def round_open(
         [RoundLAO(round=round_, lao_id=pk) for pk in laos.values_list("pk", flat=True)],
         batch_size=2000,
     )
+    progress_rollups.refresh(
+        laos.values_list("district_id", flat=True).order_by().distinct(), fiscal_year
+    )
     return round_
 
 
@@ -144,6 +148,7 @@ def _move(
     participant.refresh_from_db()
     _notify(participant, move=move, by=by, comment=comment)
     _approval_to_rollups(participant, before=before, to=to)
+    progress_rollups.refresh([participant.lao.district_id], participant.round.fiscal_year)
     return participant
 
 
@@ -250,6 +255,7 @@ def round_acknowledge(*, participant: RoundLAO, by: User) -> RoundLAO:
         acknowledged_at=timezone.now(), acknowledged_by=by
     )
     participant.refresh_from_db()
+    progress_rollups.refresh([participant.lao.district_id], participant.round.fiscal_year)
     return participant
 
 

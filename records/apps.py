@@ -35,12 +35,14 @@ def _lao_place_before(sender, instance, raw: bool = False, **kwargs) -> None:
     )
 
 
-def _lao_place_after(sender, instance, raw: bool = False, **kwargs) -> None:
-    from records import rollups
+def _lao_place_after(sender, instance, raw: bool = False, created: bool = False, **kwargs) -> None:
+    from records import hooks, rollups
 
     before = getattr(instance, "_place_before", None)
     if not raw and before and before != (instance.district_id, instance.type):
         rollups.laos_moved({instance.pk: before})
+    if not raw and (created or (before and before != (instance.district_id, instance.type))):
+        hooks.areas_changed({instance.district_id, *(before[:1] if before else ())})
 
 
 class RecordsConfig(AppConfig):

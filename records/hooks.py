@@ -54,3 +54,22 @@ def approved_laos_of_years(
 def approved_laos(fiscal_year: int, lao_ids: Iterable[int] | None = None) -> set[int]:
     """The LAOs (of ``lao_ids``, or all) whose record of the fiscal year is approved."""
     return {pk for _year, pk in approved_laos_of_years([fiscal_year], lao_ids)}
+
+
+# Told which districts' progress changed (records saved or made, LAOs moved or added), for one
+# fiscal year or (None) every year: the dashboards' stored roll-ups count them again
+# (deadlines/progress_rollups.py), in the writer's transaction.
+AreasChanged = Callable[[Iterable[str], int | None], None]
+areas_listeners: list[AreasChanged] = []
+
+
+def register_areas_changed(listener: AreasChanged) -> None:
+    if listener not in areas_listeners:
+        areas_listeners.append(listener)
+
+
+def areas_changed(district_ids: Iterable[str], fiscal_year: int | None = None) -> None:
+    """The records or LAOs of these districts changed (of one fiscal year, or any for None)."""
+    district_ids = sorted(set(district_ids))
+    for listener in areas_listeners:
+        listener(district_ids, fiscal_year)

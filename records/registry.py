@@ -36,7 +36,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from lgdata.thai import to_arabic_digits
-from records import rollups, uploads
+from records import hooks, rollups, uploads
 from records.models import LAO, District, Province, Subdistrict
 from records.registry_cells import (
     COLUMNS,
@@ -693,6 +693,8 @@ def _write(plan: _Plan, targets: dict[str, _Target], *, by: User | None, reason:
     created = bulk_create_with_history(
         plan.to_create, LAO, batch_size=500, default_user=by, default_change_reason=reason
     )
+    # The dashboards count the LAOs of a district by type (records/hooks.py, areas_changed).
+    districts = {lao.district_id for lao in [*created, *plan.to_update]}
     if plan.to_update:
         # An LAO given another district or type takes its key figures with it (records/rollups.py).
         places = {name.removesuffix("_id") for name in plan.fields} & {"district", "type"}
@@ -719,6 +721,8 @@ def _write(plan: _Plan, targets: dict[str, _Target], *, by: User | None, reason:
             default_change_reason=reason,
         )
         rollups.laos_moved(before)
+        districts |= {district for district, _type in before.values()}
+    hooks.areas_changed(districts)
     _write_coverage(created, plan.coverage_changed, targets)
 
 

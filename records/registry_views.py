@@ -25,6 +25,33 @@ def _registry_uploads(request: HttpRequest) -> uploads.KeptUploads:
     return uploads.KeptUploads(request.session, "registry_uploads")
 
 
+def _import_job(request: HttpRequest, token: str, kind: str | tuple[str, ...]):
+    """The user's registry job under a token, or 404 (also for anyone
+    who may not open these pages)."""
+    if not access.can_import_registry(request.user):
+        raise Http404
+    job = jobs.job_get(token, user=request.user, kind=kind)
+    if job is None:
+        raise Http404
+    return job
+
+
+def _job_page(job) -> HttpResponse:
+    """Sends the user to a job's page: the preview's (progress, then the preview to confirm)
+    or the import's."""
+    page = (
+        "records:registry-import-job" if job.kind == tasks.KIND else "records:registry-import-check"
+    )
+    return redirect(page, token=job.token)
+
+
+def _job_start(
+    request: HttpRequest, *, kind: str, token: str, filename: str, rows: int
+) -> HttpResponse:
+    job = upload_job_start(request, kind=kind, token=token, filename=filename, total=rows)
+    return _job_page(job)
+
+
 def _expired(request: HttpRequest) -> HttpResponse:
     messages.error(request, _("This upload has expired or was already imported. Upload it again."))
     return redirect("records:registry-import")
@@ -43,10 +70,9 @@ def registry_import(request: HttpRequest) -> HttpResponse:
             if len(data) > tasks.REGISTRY_BACKGROUND_BYTES:
                 rows = registry.registry_precheck(data)
                 token = _registry_uploads(request).keep(data, filename)
-                job = upload_job_start(
-                    request, kind=tasks.PREVIEW_KIND, token=token, filename=filename, total=rows
+                return _job_start(
+                    request, kind=tasks.PREVIEW_KIND, token=token, filename=filename, rows=rows
                 )
-                return redirect("records:registry-import-check", token=job.token)
             result = registry.registry_import(
                 data=data, filename=filename, commit=False, by=request.user
             )
@@ -66,11 +92,7 @@ def registry_import(request: HttpRequest) -> HttpResponse:
 @login_required
 def registry_import_check(request: HttpRequest, token: str) -> HttpResponse:
     """A large upload read by a worker: its progress, then the preview to confirm."""
-    if not access.can_import_registry(request.user):
-        raise Http404
-    job = jobs.job_get(token, user=request.user, kind=tasks.PREVIEW_KIND)
-    if job is None:
-        raise Http404
+    job = _import_job(request, token, tasks.PREVIEW_KIND)
     waiting = import_job_waiting_page(
         request,
         job,
@@ -81,16 +103,11 @@ def registry_import_check(request: HttpRequest, token: str) -> HttpResponse:
     if waiting is not None:
         return waiting
     result = registry.RegistryImportResult.from_json(job.result["result"])
-    upload = job.params["upload"]
-    # Confirmable while the upload waits in this session (not yet confirmed or expired).
-    confirmable = result.ok and upload in request.session.get("registry_uploads", {})
+    confirm_token = _registry_uploads(request).waiting(job.params["upload"]) if result.ok else ""
     return render(
         request,
         "records/registry_import_preview.html",
-        {
-            "result": result,
-            "confirm_form": uploads.ConfirmForm(initial={"token": upload if confirmable else ""}),
-        },
+        {"result": result, "confirm_form": uploads.ConfirmForm(initial={"token": confirm_token})},
     )
 
 
@@ -100,10 +117,7 @@ def registry_import_confirm(request: HttpRequest) -> HttpResponse:
     """Apply a previewed upload, all or nothing, checking it again against today's database."""
     if not access.can_import_registry(request.user):
         raise Http404
-    form = uploads.ConfirmForm(request.POST)
-    kept = _registry_uploads(request)
-    token = form.cleaned_data["token"] if form.is_valid() else ""
-    upload = kept.get(token)
+    token, upload = _registry_uploads(request).confirmed(request.POST)
     if upload is None:
         return _expired(request)
     data, filename = upload
@@ -113,12 +127,9 @@ def registry_import_confirm(request: HttpRequest) -> HttpResponse:
         large = len(data) > tasks.REGISTRY_BACKGROUND_BYTES
         dataset = None if large else registry.registry_read(data)
         if large or dataset.height >= tasks.BACKGROUND_ROWS:
-            kept.hand_over(token)
+            _registry_uploads(request).hand_over(token)
             rows = dataset.height if dataset is not None else registry.registry_precheck(data)
-            job = upload_job_start(
-                request, kind=tasks.KIND, token=token, filename=filename, total=rows
-            )
-            return redirect("records:registry-import-job", token=job.token)
+            return _job_start(request, kind=tasks.KIND, token=token, filename=filename, rows=rows)
         result = registry.registry_import(
             data=dataset, filename=filename, commit=True, by=request.user
         )
@@ -127,7 +138,7 @@ def registry_import_confirm(request: HttpRequest) -> HttpResponse:
         return redirect("records:registry-import")
     if not result.ok:  # the database changed since the preview; nothing was written
         return render(request, "records/registry_import_preview.html", {"result": result})
-    kept.discard(token)
+    _registry_uploads(request).discard(token)
     messages.success(
         request,
         _(
@@ -142,11 +153,7 @@ def registry_import_confirm(request: HttpRequest) -> HttpResponse:
 @login_required
 def registry_import_job(request: HttpRequest, token: str) -> HttpResponse:
     """A large registry import running in a worker: its progress, then its outcome."""
-    if not access.can_import_registry(request.user):
-        raise Http404
-    job = jobs.job_get(token, user=request.user, kind=tasks.KIND)
-    if job is None:
-        raise Http404
+    job = _import_job(request, token, tasks.KIND)
     return render(request, "records/registry_import_job.html", {"job": job})
 
 
@@ -154,15 +161,8 @@ def registry_import_job(request: HttpRequest, token: str) -> HttpResponse:
 @require_POST
 def registry_import_job_retry(request: HttpRequest, token: str) -> HttpResponse:
     """Runs a failed large preview or import again (a new task), if its upload is still kept."""
-    if not access.can_import_registry(request.user):
-        raise Http404
-    job = jobs.job_get(token, user=request.user, kind=(tasks.KIND, tasks.PREVIEW_KIND))
-    if job is None:
-        raise Http404
+    job = _import_job(request, token, (tasks.KIND, tasks.PREVIEW_KIND))
     if uploads.kept_read(job.params["upload"]) is None:
         return _expired(request)
     jobs.job_retry(job, task=tasks.TASKS[job.kind])
-    page = (
-        "records:registry-import-job" if job.kind == tasks.KIND else "records:registry-import-check"
-    )
-    return redirect(page, token=job.token)
+    return _job_page(job)

@@ -162,6 +162,7 @@ def record_get_or_create(*, lao: LAO, fiscal_year: int) -> Record:
     SectionEntry.objects.bulk_create(entries)
     record.required_count = sum(e.required_count for e in entries)
     record.save(update_fields=["required_count"])
+    hooks.areas_changed([lao.district_id], fiscal_year)
     return record
 
 
@@ -183,7 +184,8 @@ def section_save(
     raises EditBlockedError and nothing is written. A stale save raises StaleSectionError with
     the current entry and writes nothing. Otherwise the changed values go to the history,
     completeness and the cross-field rules are recomputed for the section and the record in the
-    same transaction, as are the key figures' roll-ups of the LAO's district (records/rollups.py),
+    same transaction, as are the key figures' roll-ups of the LAO's district (records/rollups.py)
+    and its progress (``hooks.areas_changed``),
     the fields whose value jumped far from last year's are flagged (for a second look; a flag
     does not block the save), and the version goes up by one. The version
     check is a conditional UPDATE, so of many concurrent saves from one version exactly one wins.
@@ -269,6 +271,7 @@ def section_save(
         before={k: v for other in others for k, v in other.values.items()} | entry.values,
         after=record_values,
     )
+    hooks.areas_changed([record.lao.district_id], record.fiscal_year)
     entry.refresh_from_db()
     return SaveResult(
         entry=entry, changed=changed, rule_messages=failing, record_values=record_values

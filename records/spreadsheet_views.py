@@ -35,6 +35,22 @@ def _template_uploads(request: HttpRequest) -> uploads.KeptUploads:
     return uploads.KeptUploads(request.session, _SESSION_KEY)
 
 
+def _import_job(request: HttpRequest, token: str):
+    """The user's template job under a token, or 404 (also for anyone
+    who may not open these pages)."""
+    if not access.template_laos(request.user).exists():
+        raise Http404
+    job = jobs.job_get(token, user=request.user, kind=_KINDS)
+    if job is None:
+        raise Http404
+    return job
+
+
+def _expired(request: HttpRequest) -> HttpResponse:
+    messages.error(request, _("This upload has expired or was already imported. Upload it again."))
+    return redirect("records:spreadsheet")
+
+
 def _job_start(request: HttpRequest, *, kind: str, token: str, filename: str) -> HttpResponse:
     job = upload_job_start(request, kind=kind, token=token, filename=filename)
     return redirect("records:spreadsheet-job", token=job.token)
@@ -123,15 +139,10 @@ def spreadsheet_confirm(request: HttpRequest) -> HttpResponse:
     """Applies a previewed template, all or nothing, checking it again against the database."""
     if not access.template_laos(request.user).exists():
         raise Http404
-    form = uploads.ConfirmForm(request.POST)
     kept = _template_uploads(request)
-    token = form.cleaned_data["token"] if form.is_valid() else ""
-    upload = kept.get(token)
+    token, upload = kept.confirmed(request.POST)
     if upload is None:
-        messages.error(
-            request, _("This upload has expired or was already imported. Upload it again.")
-        )
-        return redirect("records:spreadsheet")
+        return _expired(request)
     data, filename = upload
     if len(data) > tasks.TEMPLATE_BACKGROUND_BYTES:
         kept.hand_over(token)
@@ -161,11 +172,7 @@ def spreadsheet_confirm(request: HttpRequest) -> HttpResponse:
 def spreadsheet_job(request: HttpRequest, token: str) -> HttpResponse:
     """A large template read by a worker: its progress, then the preview to confirm, or (once
     confirmed) the outcome of its import."""
-    if not access.template_laos(request.user).exists():
-        raise Http404
-    job = jobs.job_get(token, user=request.user, kind=_KINDS)
-    if job is None:
-        raise Http404
+    job = _import_job(request, token)
     preview = job.kind == tasks.TEMPLATE_PREVIEW_KIND
     waiting = import_job_waiting_page(
         request,
@@ -177,10 +184,8 @@ def spreadsheet_job(request: HttpRequest, token: str) -> HttpResponse:
     if waiting is not None:
         return waiting
     result = spreadsheet.TemplateImportResult.from_json(job.result["result"])
-    upload = job.params["upload"]
-    # Confirmable while the upload waits in this session (not yet confirmed or expired).
     confirmable = preview and result.ok and result.laos
-    confirmable = confirmable and upload in request.session.get(_SESSION_KEY, {})
+    confirm_token = _template_uploads(request).waiting(job.params["upload"]) if confirmable else ""
     if not preview and result.committed:
         messages.success(
             request,
@@ -194,7 +199,7 @@ def spreadsheet_job(request: HttpRequest, token: str) -> HttpResponse:
         {
             "result": result,
             "filename": job.params["filename"],
-            "token": upload if confirmable else "",
+            "token": confirm_token,
         },
         status=200 if result.ok else (422 if preview else 409),
     )
@@ -204,15 +209,8 @@ def spreadsheet_job(request: HttpRequest, token: str) -> HttpResponse:
 @require_POST
 def spreadsheet_job_retry(request: HttpRequest, token: str) -> HttpResponse:
     """Runs a failed large preview or import again (a new task), if its upload is still kept."""
-    if not access.template_laos(request.user).exists():
-        raise Http404
-    job = jobs.job_get(token, user=request.user, kind=_KINDS)
-    if job is None:
-        raise Http404
+    job = _import_job(request, token)
     if uploads.kept_read(job.params["upload"]) is None:
-        messages.error(
-            request, _("This upload has expired or was already imported. Upload it again.")
-        )
-        return redirect("records:spreadsheet")
+        return _expired(request)
     jobs.job_retry(job, task=tasks.TASKS[job.kind])
     return redirect("records:spreadsheet-job", token=job.token)

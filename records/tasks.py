@@ -43,32 +43,13 @@ KEEP_ERRORS = 200
 
 
 @task()
-def registry_import(job_id: int) -> dict[str, Any]:
-    return jobs.job_run(job_id, registry_import_work)
+def import_job(job_id: int) -> dict[str, Any]:
+    """Every upload's job, preview or import: the work of its kind (``WORK``)."""
+    return jobs.job_run(job_id, lambda job, progress: WORK[job.kind](job, progress))
 
 
-@task()
-def registry_preview(job_id: int) -> dict[str, Any]:
-    return jobs.job_run(job_id, registry_preview_work)
-
-
-@task()
-def template_preview(job_id: int) -> dict[str, Any]:
-    return jobs.job_run(job_id, template_preview_work)
-
-
-@task()
-def template_import(job_id: int) -> dict[str, Any]:
-    return jobs.job_run(job_id, template_import_work)
-
-
-# The task of each kind, to retry a failed job.
-TASKS = {
-    KIND: registry_import,
-    PREVIEW_KIND: registry_preview,
-    TEMPLATE_PREVIEW_KIND: template_preview,
-    TEMPLATE_KIND: template_import,
-}
+# The task of each kind, to start or retry a job: one task, its job's kind says what it does.
+TASKS = dict.fromkeys((KIND, PREVIEW_KIND, TEMPLATE_PREVIEW_KIND, TEMPLATE_KIND), import_job)
 
 
 def _refusable(job: Job, work: Callable[[bytes], dict[str, Any]]) -> dict[str, Any]:
@@ -87,28 +68,29 @@ def _refusable(job: Job, work: Callable[[bytes], dict[str, Any]]) -> dict[str, A
             return {"ok": False, "refused": str(refusal)}
 
 
-def _registry_dataset(data: bytes, progress: jobs.Progress):
-    """The file read within the worker's bounds, before (outside) the import's transaction: its
-    progress reports are then seen by the page at once, and the reading, the long part, holds
-    no lock in the database."""
+def _registry_run(job: Job, progress: jobs.Progress, data: bytes, *, commit: bool):
+    """The registry import (or its dry run) of the kept upload. The file is read within the
+    worker's bounds before (outside) the import's transaction: its progress reports are then
+    seen by the page at once, and the reading, the long part, holds no lock in the database."""
     from records import registry, uploads
 
-    return registry.registry_read(data, uploads.REGISTRY_WORKER_BOUNDS, progress)
+    result = registry.registry_import(
+        data=registry.registry_read(data, uploads.REGISTRY_WORKER_BOUNDS, progress),
+        filename=job.params["filename"],
+        commit=commit,
+        by=job.user,
+    )
+    progress(result.rows, result.rows)
+    return result
 
 
 def registry_import_work(job: Job, progress: jobs.Progress) -> dict[str, Any]:
     """Imports the kept upload, all or nothing, exactly as the synchronous confirmation does;
     the upload is deleted once imported (kept for a retry otherwise)."""
-    from records import registry, uploads
+    from records import uploads
 
     def work(data: bytes) -> dict[str, Any]:
-        result = registry.registry_import(
-            data=_registry_dataset(data, progress),
-            filename=job.params["filename"],
-            commit=True,
-            by=job.user,
-        )
-        progress(result.rows, result.rows)
+        result = _registry_run(job, progress, data, commit=True)
         if result.ok:
             uploads.kept_delete(job.params["upload"])
         return {
@@ -126,16 +108,9 @@ def registry_import_work(job: Job, progress: jobs.Progress) -> dict[str, Any]:
 
 def registry_preview_work(job: Job, progress: jobs.Progress) -> dict[str, Any]:
     """The dry run of a large registry upload; the upload stays kept for its confirmation."""
-    from records import registry
 
     def work(data: bytes) -> dict[str, Any]:
-        result = registry.registry_import(
-            data=_registry_dataset(data, progress),
-            filename=job.params["filename"],
-            commit=False,
-            by=job.user,
-        )
-        progress(result.rows, result.rows)
+        result = _registry_run(job, progress, data, commit=False)
         return {"ok": result.ok, "result": result.as_json()}
 
     return _refusable(job, work)
@@ -167,3 +142,12 @@ def template_preview_work(job: Job, progress: jobs.Progress) -> dict[str, Any]:
 def template_import_work(job: Job, progress: jobs.Progress) -> dict[str, Any]:
     """The confirmed import of a large template, all or nothing."""
     return _template_work(job, progress, commit=True)
+
+
+# What a worker does for each kind of job.
+WORK: dict[str, jobs.Work] = {
+    KIND: registry_import_work,
+    PREVIEW_KIND: registry_preview_work,
+    TEMPLATE_PREVIEW_KIND: template_preview_work,
+    TEMPLATE_KIND: template_import_work,
+}

@@ -562,6 +562,18 @@ class KeptUploads:
         self.session[self.key] = {**self.session.get(self.key, {}), token: filename}
         return token
 
+    def confirmed(self, post) -> tuple[str, tuple[bytes, str] | None]:
+        """The token a confirmation (``ConfirmForm``) posted and its upload, as ``get`` finds
+        it: None if it expired or was already imported."""
+        form = ConfirmForm(post)
+        token = form.cleaned_data["token"] if form.is_valid() else ""
+        return token, self.get(token)
+
+    def waiting(self, token: str) -> str:
+        """The token while its upload waits in this session for its confirmation (not yet
+        confirmed, handed over or expired), else ``""``: what a preview's form may send."""
+        return token if token in self.session.get(self.key, {}) else ""
+
     def get(self, token: str) -> tuple[bytes, str] | None:
         """(the file's bytes, its name) for a token of this session, or None if the token is
         not this session's, is malformed, or its file is gone."""

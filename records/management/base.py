@@ -1,5 +1,6 @@
 """What the import commands (import_laos, import_records) share: the file and --commit
-arguments, reading the file within the upload bounds, and reporting its errors."""
+arguments, their run (import, report, fail on errors), reading the file within the upload
+bounds, and reporting its errors."""
 
 from collections.abc import Callable
 from pathlib import Path
@@ -19,6 +20,19 @@ class ImportCommand(LanguageCommand):
     """A dry run unless --commit is given; a file with errors ends with a CommandError."""
 
     file_help = "The file."
+
+    def handle(self, *args, file: Path, commit: bool, **options) -> None:
+        result = self.import_file(file, commit=commit, **options)
+        self.report(result, verbosity=options["verbosity"])
+        self.fail_on_errors(result.errors, file)
+
+    def import_file(self, file: Path, *, commit: bool, **options):
+        """The import's result (with its ``errors``), a dry run unless ``commit``."""
+        raise NotImplementedError
+
+    def report(self, result, *, verbosity: int) -> None:
+        """Writes what the import did (or would do) and its problems."""
+        raise NotImplementedError
 
     def add_arguments(self, parser: CommandParser) -> None:
         super().add_arguments(parser)

@@ -1,6 +1,6 @@
 """What the browser tests share: a headless Chromium (Debian's chromium + chromedriver), a
-live-server test case that opens one for each test, and logging in and submitting a form as a
-person does (waiting for the next page)."""
+live-server test case that opens one for each test (or one for all the tests of a class), and
+logging in and submitting a form as a person does (waiting for the next page)."""
 
 import os
 import shutil
@@ -79,3 +79,22 @@ class BrowserTestCase(StaticLiveServerTestCase):
 
     def log_in(self, username: str) -> None:
         log_in(self.browser, self.live_server_url, username)
+
+
+class SharedBrowserTestCase(StaticLiveServerTestCase):
+    """One Chromium for all the tests of the class, as ``self.browser``; ``javascript`` says
+    whether it runs scripts."""
+
+    serialized_rollback = True  # keeps the geography loaded by the data migration
+    javascript = False
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.browser = chromium(javascript=cls.javascript)
+        cls.browser.implicitly_wait(5)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.browser.quit()
+        super().tearDownClass()

@@ -4,11 +4,10 @@ critical accessibility violations, in Thai."""
 from pathlib import Path
 
 import pytest
-from django.contrib.staticfiles.testing import StaticLiveServerTestCase
 from django.utils import timezone
 
 from lgdata.thai import fiscal_year_of
-from tests.browser.base import chromium
+from tests.browser.base import SharedBrowserTestCase
 from tests.factories import POPULATION, fill_section, make_personas, make_round
 
 AXE = (Path(__file__).parent / "vendor" / "axe.min.js").read_text(encoding="utf-8")
@@ -25,19 +24,13 @@ axe.run(document, {resultTypes: ["violations"]}).then(
 
 
 @pytest.mark.browser
-class AccessibilityTestCase(StaticLiveServerTestCase):
-    serialized_rollback = True  # keeps the geography loaded by the data migration
+class AccessibilityTestCase(SharedBrowserTestCase):
+    javascript = True
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.browser = chromium(javascript=True)
         cls.browser.set_script_timeout(60)
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.browser.quit()
-        super().tearDownClass()
 
     def setUp(self):
         self.people = make_personas()

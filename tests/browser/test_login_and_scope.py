@@ -7,25 +7,12 @@ from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
-from tests.browser.base import chromium
+from tests.browser.base import SharedBrowserTestCase, chromium
 from tests.factories import PASSWORD, make_personas
 
 
 @pytest.mark.browser
-class LoginInBrowserTestCase(StaticLiveServerTestCase):
-    serialized_rollback = True  # keeps the geography loaded by the data migration
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.browser = chromium(javascript=False)
-        cls.browser.implicitly_wait(5)
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.browser.quit()
-        super().tearDownClass()
-
+class LoginInBrowserTestCase(SharedBrowserTestCase):
     def setUp(self):
         self.personas = make_personas()
 

@@ -7,6 +7,8 @@ from django.test import SimpleTestCase
 
 from dashboards import charts
 from dashboards.tilemap import TILES
+from deadlines.models import RoundLAO
+from deadlines.services import round_submit
 from records.completeness import percent
 from records.models import Province
 from tests.base import on
@@ -156,6 +158,35 @@ class ChartsOnPagesTestCase(scenario.ScenarioTestCase):
         share = percent(total.submitted, total.participants)
         self.assertEqual(main.get("data-value"), f"{share:.1f}")
         self.assertContains(response, f'data-testid="headline-submitted">{total.submitted}<')
+
+    def test_the_kept_burnup_follows_a_new_submission_and_an_lao_moved(self):
+        # The chart is kept in the cache until the history or the registry changes.
+        def burnup_values():
+            with scenario.on(AFTER):
+                response = self.client.get("/province/67/")
+            chart = self.chart(response, "burnup-chart")
+            return {
+                line.get("data-code"): line.get("data-value")
+                for line in chart.iterfind(".//svg:polyline", NS)
+            }
+
+        self.login(self.province_officer)
+        before = burnup_values()
+        self.assertEqual(burnup_values(), before)  # drawn from the cache, the same
+        with scenario.on(AFTER):
+            round_submit(
+                participant=RoundLAO.objects.get(round=self.round, lao=self.d3),
+                by=self.clerk_d3,
+            )
+        after = burnup_values()
+        self.assertGreater(float(after["6701"]), float(before["6701"]))
+        self.assertGreater(float(after["67"]), float(before["67"]))
+        # d3 joins another district of the province (the registry, now).
+        self.d3.district_id = "6702"
+        self.d3.save()
+        moved = burnup_values()
+        self.assertLess(float(moved["6701"]), float(after["6701"]))
+        self.assertEqual(moved["6702"], "100.0")  # lao_c and d3, both submitted
 
     def test_labels_are_body_size_and_never_overlap(self):
         self.login(self.department)

@@ -3,6 +3,7 @@
 from tests.base import on
 from tests.dashboards import scenario
 from tests.dashboards.scenario import AFTER
+from tests.factories import POPULATION, fill_section
 
 
 class FieldsPageTestCase(scenario.ScenarioTestCase):
@@ -21,6 +22,17 @@ class FieldsPageTestCase(scenario.ScenarioTestCase):
             (by_code["population_total"].applicable, by_code["population_total"].missing), (8, 2)
         )
         self.assertContains(response, 'href="/national/fields/population_total/')
+
+    def test_the_kept_figures_follow_a_save(self):
+        def population_total():
+            gap = next(g for g in self.get().context["rows"] if g.field.code == "population_total")
+            return gap.applicable, gap.missing
+
+        self.assertEqual(population_total(), (8, 2))
+        self.assertEqual(population_total(), (8, 2))  # from the cache
+        # lao_b's clerk fills the missing total (a save changes the year's newest record).
+        fill_section(self.lao_b, 2568, "population", self.clerk_a, POPULATION)
+        self.assertEqual(population_total(), (8, 1))
 
     def test_province_and_type_filters(self):
         by_code = {g.field.code: g for g in self.get(province="81").context["rows"]}

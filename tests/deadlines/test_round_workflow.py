@@ -66,6 +66,11 @@ class SubmitTestCase(PersonasTestCase):
             round=self.round, lao=lao or self.lao_a
         )
 
+    def submitted(self) -> RoundLAO:
+        """LAO A's participation once its clerk has filled in the population and submitted."""
+        fill_section(self.lao_a, 2568, "population", self.clerk_a, POPULATION)
+        return round_submit(participant=self.participant(), by=self.clerk_a)
+
     def test_submit_is_refused_while_required_sections_are_missing_and_lists_them(self):
         with self.assertRaises(SubmissionIncomplete) as caught:
             round_submit(participant=self.participant(), by=self.clerk_a)
@@ -158,8 +163,7 @@ class SubmitTestCase(PersonasTestCase):
         )
 
     def test_the_province_cannot_approve_a_districts_sao_and_a_return_needs_a_reason(self):
-        fill_section(self.lao_a, 2568, "population", self.clerk_a, POPULATION)
-        p = round_submit(participant=self.participant(), by=self.clerk_a)
+        p = self.submitted()
         with self.assertRaises(WorkflowError):
             round_approve(participant=p, by=self.province_officer)
         with self.assertRaises(WorkflowError):
@@ -167,8 +171,7 @@ class SubmitTestCase(PersonasTestCase):
         self.assertEqual(self.participant().state, RoundLAO.State.SUBMITTED)
 
     def test_a_stale_officer_action_is_refused(self):
-        fill_section(self.lao_a, 2568, "population", self.clerk_a, POPULATION)
-        round_submit(participant=self.participant(), by=self.clerk_a)
+        self.submitted()
         first, second = self.participant(), self.participant()
         round_approve(participant=first, by=self.district_officer)
         with self.assertRaises(WorkflowError):
@@ -176,8 +179,7 @@ class SubmitTestCase(PersonasTestCase):
         self.assertEqual(self.participant().state, RoundLAO.State.APPROVED)
 
     def test_a_submitted_record_cannot_be_edited_until_returned(self):
-        fill_section(self.lao_a, 2568, "population", self.clerk_a, POPULATION)
-        round_submit(participant=self.participant(), by=self.clerk_a)
+        self.submitted()
         self.assertIn("มท ๐๘๐๖/ว ๓๑๓๗", edit_blocked_reason(self.lao_a, 2568, DEADLINE))
         self.assertIsNone(edit_blocked_reason(self.lao_a, 2569, DEADLINE))
 

@@ -142,6 +142,16 @@ class RegistryFileTestCase(TestCase):
             call_command("import_laos", str(path), "--language", "en", *args, stdout=out)
         return out.getvalue(), str(caught.exception)
 
+    def refused_commit(self, changes: dict[tuple[int, int], str]) -> tuple[str, str]:
+        """Commits the good rows with ``changes`` ({(row, column): cell}) expecting a refusal
+        that writes nothing; returns (printed output, error message)."""
+        rows = good_rows()
+        for (row, column), cell in changes.items():
+            rows[row][column] = cell
+        refused = self.refused(self.file(rows), "--commit")
+        self.assertNothingWritten()
+        return refused
+
     def assertNothingWritten(self, laos: int = 0, history: int = 0) -> None:
         self.assertEqual(LAO.objects.count(), laos)
         self.assertEqual(LAO.history.count(), history)
@@ -263,44 +273,35 @@ class BadFileTestCase(RegistryFileTestCase):
         self.assertNothingWritten()
 
     def test_it_names_every_row_with_an_unknown_district(self):
-        rows = good_rows()
-        rows[1][1] = "ไม่มีอำเภอนี้"
-        rows[3][1] = "เมืองกระบี่ใหม่"
-        out, message = self.refused(self.file(rows), "--commit")
+        out, message = self.refused_commit({(1, 1): "ไม่มีอำเภอนี้", (3, 1): "เมืองกระบี่ใหม่"})
         self.assertIn("Line 3, อำเภอ: unknown district “ไม่มีอำเภอนี้” in province กระบี่", out)
         self.assertIn("Line 5, อำเภอ: unknown district “เมืองกระบี่ใหม่”", out)
         self.assertIn("2 error(s)", message)
-        self.assertNothingWritten()
 
     def test_it_refuses_a_code_that_is_not_seven_digits(self):
-        rows = good_rows()
-        rows[2][3] = "58104O1"
-        out, _message = self.refused(self.file(rows), "--commit")
+        out, _message = self.refused_commit({(2, 3): "58104O1"})
         self.assertIn("Line 4, รหัส อปท.: “58104O1” is not a seven-digit code", out)
-        self.assertNothingWritten()
 
     def test_it_refuses_two_rows_giving_one_code_different_names(self):
-        rows = good_rows()
-        rows[1][5] = "คลองท่อมเหนือใหม่"
-        out, _message = self.refused(self.file(rows), "--commit")
+        out, _message = self.refused_commit({(1, 5): "คลองท่อมเหนือใหม่"})
         self.assertIn(
             "Line 3, อปท.: code 6810403 gives “คลองท่อมเหนือใหม่” here but “คลองท่อมเหนือ” on line 2",
             out,
         )
-        self.assertNothingWritten()
 
     def test_it_refuses_an_unknown_type_subdistrict_and_bad_numbers(self):
-        rows = good_rows()
-        rows[0][4] = "สุขาภิบาล"
-        rows[1][2] = "ไม่มีตำบลนี้"
-        rows[2][10] = "27.5"  # north of Thailand
-        rows[3][9] = "ประมาณ 3"
-        out, _message = self.refused(self.file(rows), "--commit")
+        out, _message = self.refused_commit(
+            {
+                (0, 4): "สุขาภิบาล",
+                (1, 2): "ไม่มีตำบลนี้",
+                (2, 10): "27.5",  # north of Thailand
+                (3, 9): "ประมาณ 3",
+            }
+        )
         self.assertIn("Line 2, ประเภท อปท.: unknown type “สุขาภิบาล”", out)
         self.assertIn("Line 3, ตำบล: unknown subdistrict “ไม่มีตำบลนี้” in อำเภอคลองท่อม", out)
         self.assertIn("Line 4, LAT: 27.5 is outside 5 to 21", out)
         self.assertIn("Line 5, ขนาดพื้นที่: “ประมาณ 3” is not a number", out)
-        self.assertNothingWritten()
 
     def test_a_bad_file_leaves_the_database_as_it_was(self):
         path = self.file(good_rows())

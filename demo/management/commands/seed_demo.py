@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from deadlines import progress_rollups
 from demo import DemoSeedError
 from demo.records.seed import DEFAULT_FILL, RecordsSeedResult
 from demo.registry import TYPE_ORDER
@@ -95,9 +96,11 @@ class Command(BaseCommand):
         )
         # The sample records and approvals are written in bulk, past section_save: the key
         # figures' roll-ups are added up again at the end (records/rollups.py); a rerun that
-        # changed nothing writes nothing.
+        # changed nothing writes nothing. The dashboards' progress counts are counted again
+        # (deadlines/progress_rollups.py).
         corrected = rollups.rebuild()
         self.stdout.write(_("Key figures: %(rows)d roll-up rows corrected.") % {"rows": corrected})
+        progress_rollups.rebuild()
 
     def _report(self, result: DemoSeedResult, *, seconds: float) -> None:
         registry = result.registry

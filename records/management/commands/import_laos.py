@@ -17,19 +17,17 @@ class Command(ImportCommand):
     help = "Imports the DLA LAO registry (XLSX or CSV). Dry run unless --commit is given."
     file_help = "The registry file, .xlsx or .csv."
 
-    def handle(self, *args, file: Path, commit: bool, language: str, **options) -> None:
+    def import_file(self, file: Path, *, commit: bool, **options) -> registry.RegistryImportResult:
         # No request waits here: the national registry as XLSX may take its time.
         bounds = replace(uploads.REGISTRY_BOUNDS, seconds=uploads.SERVER_SECONDS)
-        result = self.read(
+        return self.read(
             file,
             lambda data: registry.registry_import(
                 data=data, filename=file.name, commit=commit, by=None, bounds=bounds
             ),
         )
-        self._report(result, verbosity=options["verbosity"])
-        self.fail_on_errors(result.errors, file)
 
-    def _report(self, result: registry.RegistryImportResult, *, verbosity: int) -> None:
+    def report(self, result: registry.RegistryImportResult, *, verbosity: int) -> None:
         counts = {
             "rows": result.rows,
             "laos": result.laos,

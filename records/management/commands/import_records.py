@@ -34,20 +34,18 @@ class Command(ImportCommand):
             help="The user the history names for the changes (default: none).",
         )
 
-    def handle(
-        self, *args, file: Path, commit: bool, user: str | None, language: str, **options
-    ) -> None:
+    def import_file(
+        self, file: Path, *, commit: bool, user: str | None = None, **options
+    ) -> record_import.RecordImportResult:
         by = None
         if user:
             by = get_user_model().objects.filter(username=user).first()
             if by is None:
                 raise CommandError(_("Unknown user “%(username)s”.") % {"username": user})
         rows = self.read(file, record_import.record_file_read)
-        result = record_import.record_values_import(rows=rows, by=by, commit=commit)
-        self._report(result, verbosity=options["verbosity"])
-        self.fail_on_errors(result.errors, file)
+        return record_import.record_values_import(rows=rows, by=by, commit=commit)
 
-    def _report(self, result: record_import.RecordImportResult, *, verbosity: int) -> None:
+    def report(self, result: record_import.RecordImportResult, *, verbosity: int) -> None:
         counts = {
             "rows": result.rows,
             "changed": result.values_changed,
