@@ -1,6 +1,7 @@
 """Benchmark: a clerk's section GET and POST, and the LAO overview, on national-scale records.
 
     DEBUG=1 .venv/bin/python bench/section_save.py [--requests 200] [--warmup 5] [--keep]
+        [--provinces 67]
     DEBUG=1 DATABASE_URL=postgres://postgres@127.0.0.1:5432/lgdata_bench \\
         .venv/bin/python bench/section_save.py
 
@@ -11,7 +12,8 @@ fiscal years of records (the current one and the one before) for every LAO, with
 every section and ~60% of the applicable fields filled (numbers stored as strings, as
 records.services stores them), completeness counts and rules_pass consistent with the values
 (rules checked against the whole record, as section_save does). No record goes through the
-services: building takes about 25 s instead of hours.
+services: building takes about 25 s instead of hours. `--provinces 67` (codes as seed_demo takes
+them) seeds only those provinces, for quick iterations; the demo clerk's LAO is in 67.
 
 Measured, with Django's test Client logged in as the demo `clerk` on its own LAO, each for
 --requests requests after --warmup warm-up requests:
@@ -84,20 +86,21 @@ def migrate() -> None:
 # --- National-scale data -----------------------------------------------------------------------
 
 
-def seed_country() -> None:
-    """seed_demo for the whole country with --fill 0: the registry, the demo users (and whatever
-    else the seed makes) but no sample records, which build_records makes much faster. Its
-    table goes to a buffer, not the screen."""
+def seed_country(provinces: str | None = None) -> None:
+    """seed_demo for the whole country (or the given provinces) with --fill 0: the registry, the
+    demo users (and whatever else the seed makes) but no sample records, which build_records
+    makes much faster. Its table goes to a buffer, not the screen."""
     from django.core.management import call_command
 
     from records.models import LAO
 
     started = time.perf_counter()
-    call_command("seed_demo", fill="0", stdout=io.StringIO())
+    options = {"provinces": provinces} if provinces else {}
+    call_command("seed_demo", fill="0", stdout=io.StringIO(), **options)
     seconds = time.perf_counter() - started
     print(
-        f"seed_demo --fill 0 (whole country, demo users): {LAO.objects.count():,} LAOs "
-        f"in {seconds:.1f} s"
+        f"seed_demo --fill 0 ({'provinces ' + provinces if provinces else 'whole country'}, "
+        f"demo users): {LAO.objects.count():,} LAOs in {seconds:.1f} s"
     )
 
 
@@ -612,6 +615,9 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=200, help="Timed requests per operation.")
     parser.add_argument("--warmup", type=int, default=5, help="Untimed requests before them.")
     parser.add_argument("--keep", action="store_true", help="Keep the database at the end.")
+    parser.add_argument(
+        "--provinces", help="Seed only these provinces (e.g. 67,10), for quick iterations."
+    )
     json_option(parser)
     args = parser.parse_args()
     use_json(args.json)
@@ -619,7 +625,7 @@ def main() -> None:
 
     sqlite_file, postgres_url = setup_django(os.environ.get("DATABASE_URL"))
     try:
-        benchmark(n, warmup)
+        benchmark(n, warmup, args.provinces)
     finally:
         if args.keep:
             print(f"kept: {sqlite_file or postgres_url}")
@@ -627,7 +633,7 @@ def main() -> None:
             cleanup(sqlite_file, postgres_url)
 
 
-def benchmark(n: int, warmup: int) -> None:
+def benchmark(n: int, warmup: int, provinces: str | None = None) -> None:
     """Builds the data, measures, and prints the table and the verdict."""
     import django
     from django.conf import settings
@@ -641,7 +647,7 @@ def benchmark(n: int, warmup: int) -> None:
     year = fiscal_year_of(timezone.localdate())
     if not prebuilt():  # else bench/run_all.py's seed_demo made the records of both years
         migrate()
-        seed_country()
+        seed_country(provinces)
         build_records((year - 1, year), by=User.objects.get(username="department"))
 
     clerk = User.objects.select_related("lao").get(username="clerk")

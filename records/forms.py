@@ -1,6 +1,10 @@
 """Forms of the records app."""
 
+import html
+from dataclasses import dataclass
+
 from django import forms
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from records import uploads, values
@@ -125,15 +129,38 @@ class SectionForm(forms.Form):
                 "form-select" if isinstance(widget, forms.Select) else "form-control"
             )
 
-    def layout_rows(self):
-        """(field, not-applicable box, unit, schema field) per schema field, for the template."""
+    def rows(self, *, flagged=()) -> list["SectionRow"]:
+        """One row per schema field, for the template's single loop (records/section_form.html):
+        its widgets written as Django's widget templates write them, without rendering a
+        template per widget. ``flagged``: the codes marked as far from last year's value."""
+        rows = []
         for f in self.schema_fields:
-            if self.is_bound and f.code in self.errors:
-                widget = self.fields[f.code].widget
-                widget.attrs["class"] = widget.attrs.get("class", "") + " is-invalid"
-            unit = f.unit_th if self.language == "th" else f.unit_en
+            field = self[f.code]
+            errors = field.errors if self.is_bound else ()
             na = self[f"{f.code}__na"] if f"{f.code}__na" in self.fields else None
-            yield self[f.code], na, unit, f
+            rows.append(
+                SectionRow(
+                    code=f.code,
+                    id=field.id_for_label,
+                    label=field.label,
+                    required=f.required,
+                    unit=f.unit_th if self.language == "th" else f.unit_en,
+                    widget=lean_widget(field, invalid=bool(errors)),
+                    na=lean_widget(na) if na is not None else None,
+                    na_id=na.id_for_label if na is not None else "",
+                    na_label=na.label if na is not None else "",
+                    errors=errors,
+                    help_text=field.help_text,
+                    help_id=f"{field.auto_id}_helptext" if field.auto_id else "",
+                    error_id=f"{field.auto_id}_error" if field.auto_id else "",
+                    flagged=f.code in flagged,
+                )
+            )
+        return rows
+
+    def version_widget(self) -> SafeString:
+        """The hidden version input."""
+        return lean_widget(self["version"])
 
     def error_summary(self) -> list[dict]:
         """Each field's errors with its label and the anchor of its row, for the list at the
@@ -175,3 +202,98 @@ class SectionForm(forms.Form):
             if cleaned.get(f"{f.code}__na") and value not in (None, ""):
                 self.add_error(f.code, _("Either give a value or tick “not applicable”, not both."))
         return cleaned
+
+
+@dataclass(frozen=True, slots=True)
+class SectionRow:
+    """One field of a section form as the page lays it out: the input (and the "not
+    applicable" box) already written, everything else plain values for the template."""
+
+    code: str
+    id: str
+    label: str
+    required: bool
+    unit: str
+    widget: SafeString
+    na: SafeString | None
+    na_id: str
+    na_label: str
+    errors: list
+    help_text: str
+    help_id: str  # the ids the input's aria-describedby names (Django's)
+    error_id: str
+    flagged: bool
+
+
+# --- Widgets without a template each ----------------------------------------------------------
+# A section has dozens of fields, each with an input and a "not applicable" box; rendering them
+# through Django's widget templates (three or four template renders each) was most of a section
+# page's time. The widgets the section form uses are written here as those templates write
+# them (django/forms/templates/django/forms/widgets/input.html, select.html, attrs.html); any
+# other widget still goes through its template.
+
+LEAN_WIDGETS = (forms.TextInput, forms.HiddenInput, forms.Select, forms.CheckboxInput)
+
+
+def _escape(value) -> str:
+    """As django.utils.html.conditional_escape (HTML-safe values as they are, the rest escaped),
+    without its lazy-string wrapper: it is called a few hundred times a page."""
+    if hasattr(value, "__html__"):
+        return value.__html__()
+    return html.escape(str(value))
+
+
+def _attrs_html(attrs: dict) -> str:
+    """Attributes as attrs.html writes them: True as a bare name, False left out."""
+    return "".join(
+        f" {_escape(name)}" if value is True else f' {_escape(name)}="{_escape(str(value))}"'
+        for name, value in attrs.items()
+        if value is not False
+    )
+
+
+def lean_widget(field: forms.BoundField, *, invalid: bool = False) -> SafeString:
+    """The bound field's widget as HTML, the same as ``str(field)`` gives (its value, id,
+    disabled, aria-invalid and aria-describedby), with ``is-invalid`` added to its class when
+    ``invalid``."""
+    widget = field.field.widget
+    if type(widget) not in LEAN_WIDGETS or field.field.localize:
+        if invalid:
+            widget.attrs["class"] = widget.attrs.get("class", "") + " is-invalid"
+        return field.as_widget()
+    attrs = field.build_widget_attrs({}, widget)
+    if field.auto_id and "id" not in widget.attrs:
+        attrs.setdefault("id", field.auto_id)
+    attrs = {**widget.attrs, **attrs}  # as Widget.build_attrs
+    if invalid:
+        attrs["class"] = attrs.get("class", "") + " is-invalid"
+    name = _escape(field.html_name)
+    value = field.value()
+    if isinstance(widget, forms.Select):
+        return _select_html(widget, name, value, attrs) or field.as_widget()
+    if isinstance(widget, forms.CheckboxInput) and widget.check_test(value):
+        attrs["checked"] = True
+    shown = widget.format_value(value)
+    value_html = "" if shown is None else f' value="{_escape(str(shown))}"'
+    html = f'<input type="{widget.input_type}" name="{name}"{value_html}{_attrs_html(attrs)}>'
+    return mark_safe(html)  # noqa: S308 - every value escaped above
+
+
+def _select_html(widget: forms.Select, name: str, value, attrs: dict) -> SafeString | None:
+    """A single-choice select with flat choices (None for anything else)."""
+    if widget.allow_multiple_selected:
+        return None
+    chosen = widget.format_value(value)
+    options, has_selected = [], False
+    for option_value, option_label in widget.choices:
+        if isinstance(option_label, list | tuple):
+            return None  # option groups: Django's template
+        option_value = "" if option_value is None else str(option_value)
+        selected = not has_selected and option_value in chosen
+        has_selected |= selected
+        options.append(
+            f'<option value="{_escape(option_value)}"{" selected" if selected else ""}>'
+            f"{_escape(option_label)}</option>"
+        )
+    html = f'<select name="{name}"{_attrs_html(attrs)}>{"".join(options)}</select>'
+    return mark_safe(html)  # noqa: S308 - every value escaped above

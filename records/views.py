@@ -5,6 +5,8 @@ tells nothing about what exists. The registry import (records/registry_views.py)
 round trip (records/spreadsheet_views.py) have their own modules.
 """
 
+from contextlib import nullcontext
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -27,6 +29,7 @@ from records.models import (
     LAO,
     Field,
     Record,
+    Schema,
     Section,
     SectionEntry,
 )
@@ -36,7 +39,6 @@ from records.services import (
     SaveResult,
     StaleSectionError,
     applicable_fields,
-    previous_values,
     record_get_or_create,
     record_progress,
     rule_messages,
@@ -46,9 +48,13 @@ from records.values import show_value
 
 
 def _get_lao_for_user(request: HttpRequest, code: str) -> LAO:
-    return access.get_visible_or_404(
+    lao = access.get_visible_or_404(
         request, access.laos_visible_to(request.user).for_listing(), code=code
     )
+    if request.user.lao_id == lao.pk:
+        # A clerk's own LAO: the page header names it (user.scope_label); not read twice.
+        request.user.lao = lao
+    return lao
 
 
 LAO_SORTS = {
@@ -190,6 +196,46 @@ def lao_overview(request: HttpRequest, lao_code: str) -> HttpResponse:
     )
 
 
+# The sections of each schema version (with their fields and rules), read once per process: a
+# loaded version never changes (records/schema.py). Keyed by the row's id and load time, so a
+# version loaded again (a test database, a restored backup) is read again. Shared by a worker's
+# threads, which only read them.
+_schema_sections: dict[tuple, dict[str, Section]] = {}
+
+
+def schema_sections(schema: Schema) -> dict[str, Section]:
+    """The schema's sections by code, in order, each with its fields and rules loaded."""
+    key = (schema.pk, schema.loaded_at)
+    sections = _schema_sections.get(key)
+    if sections is None:
+        loaded = schema.sections.prefetch_related("fields", "rules")
+        sections = {section.code: section for section in loaded}
+        if len(_schema_sections) >= 8:
+            _schema_sections.clear()
+        _schema_sections[key] = sections
+    return sections
+
+
+def _section_entries(
+    lao: LAO, year: int, section_code: str
+) -> tuple[SectionEntry | None, Record | None, dict]:
+    """The section's entry of the year (with its record and schema), its record, and last
+    year's values of the same section (matched by code, as records.services.previous_values):
+    one query when the record exists, two when it does not."""
+    entry, previous = None, {}
+    for row in SectionEntry.objects.filter(
+        record__lao=lao, record__fiscal_year__in=(year, year - 1), section__code=section_code
+    ).select_related("record__schema", "updated_by"):
+        if row.record.fiscal_year == year:
+            entry = row
+        else:
+            previous = row.values
+    if entry is not None:
+        return entry, entry.record, previous
+    record = Record.objects.filter(lao=lao, fiscal_year=year).select_related("schema").first()
+    return None, record, previous
+
+
 @login_required
 def section_edit(request: HttpRequest, lao_code: str, year: int, section_code: str) -> HttpResponse:
     """One section of a record as a form. Opening it writes nothing: a year without a record
@@ -199,20 +245,17 @@ def section_edit(request: HttpRequest, lao_code: str, year: int, section_code: s
     can_edit = access.can_edit_lao_record(request.user, lao)
     if request.method == "POST" and not can_edit:
         raise PermissionDenied
-    record = Record.objects.filter(lao=lao, fiscal_year=year).select_related("schema").first()
+    entry, record, previous = _section_entries(lao, year, section_code)
     schema = record.schema if record else current_schema()
-    section = get_object_or_404(
-        Section.objects.prefetch_related("fields", "rules"), schema=schema, code=section_code
-    )
-    entry = (
-        SectionEntry.objects.select_related("updated_by")
-        .filter(record=record, section=section)
-        .first()
-        if record
-        else None
-    )
+    sections = schema_sections(schema)
+    section = sections.get(section_code)
+    if section is None:
+        raise Http404
+    if record is not None:
+        record.lao = lao
+    if entry is not None:
+        entry.section = section
     fields = applicable_fields(section, lao.type)
-    previous = previous_values(lao=lao, fiscal_year=year, section_code=section.code)
     language = request_language(request)
     form_args = {"schema_fields": fields, "previous": previous, "language": language}
     conflict = None
@@ -258,9 +301,10 @@ def section_edit(request: HttpRequest, lao_code: str, year: int, section_code: s
             "year": year,
             "record": record,
             "section": section,
-            "sections": schema.sections.all(),
+            "sections": sections.values(),
             "entry": entry,
             "form": form,
+            "rows": form.rows(flagged=entry.flags if entry else ()),
             "can_edit": can_edit and not blocked,
             "blocked": blocked,
             "conflict": conflict,
@@ -270,7 +314,6 @@ def section_edit(request: HttpRequest, lao_code: str, year: int, section_code: s
     )
 
 
-@transaction.atomic
 def _save_section(
     request: HttpRequest,
     lao: LAO,
@@ -282,22 +325,26 @@ def _save_section(
     fields: list[Field],
     previous: dict,
 ) -> SaveResult:
-    """Saves the form, making the record on the first save (undone if the save is refused)."""
-    if record is None:
-        record = record_get_or_create(lao=lao, fiscal_year=year)
-    if entry is None:
-        entry = SectionEntry.objects.get(record=record, section=section)
-    # Already loaded: spares section_save a query for each.
-    record.lao = lao
-    entry.record, entry.section = record, section
-    return section_save(
-        entry=entry,
-        values=form.stored_values(),
-        expected_version=form.cleaned_data["version"],
-        by=request.user,
-        fields=fields,
-        previous=previous,
-    )
+    """Saves the form, making the record on the first save (undone if the save is refused).
+
+    Only a first save needs a transaction of its own around section_save's: otherwise one
+    would only add a savepoint (two more round trips) to every save."""
+    with transaction.atomic() if record is None else nullcontext():
+        if record is None:
+            record = record_get_or_create(lao=lao, fiscal_year=year)
+        if entry is None:
+            entry = SectionEntry.objects.get(record=record, section=section)
+        # Already loaded: spares section_save a query for each.
+        record.lao = lao
+        entry.record, entry.section = record, section
+        return section_save(
+            entry=entry,
+            values=form.stored_values(),
+            expected_version=form.cleaned_data["version"],
+            by=request.user,
+            fields=fields,
+            previous=previous,
+        )
 
 
 def _conflict_rows(fields, mine: dict, current: SectionEntry, language: str) -> list[dict]:

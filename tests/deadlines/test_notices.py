@@ -1,6 +1,6 @@
 import datetime
 
-from django.test import Client
+from django.test import Client, RequestFactory
 
 from deadlines.models import Reminder
 from tests.base import PersonasTestCase
@@ -76,6 +76,29 @@ class NoticesTestCase(PersonasTestCase):
         self.assertContains(response, f'href="/rounds/{self.round.pk}/lao/{self.lao_a.code}/"')
         self.login(self.district_officer)
         self.assertNotContains(self.client.get("/circulars/"), 'data-testid="my-round"')
+
+    def test_the_unread_count_shows_for_a_clerk_outside_the_round_and_for_an_officer(self):
+        self.round.participants.filter(lao=self.lao_b).delete()
+        for persona in ("clerk_b", "district_officer"):
+            Reminder.objects.create(
+                round=self.round, recipient=getattr(self, persona), kind=Reminder.Kind.BEFORE,
+                day=datetime.date(2024, 12, 23), subject="เตือน", text="",
+            )  # fmt: skip
+            with self.subTest(persona=persona):
+                self.login(getattr(self, persona))
+                page = self.client.get("/circulars/")
+                self.assertContains(page, 'data-testid="unread">1<')
+                self.assertNotContains(page, 'data-testid="my-round"')
+
+    def test_a_clerk_s_notices_and_round_cost_two_plain_queries_on_every_page(self):
+        from deadlines.context_processors import unread_notices
+
+        request = RequestFactory().get("/")
+        request.user = self.clerk_a
+        with self.assertNumQueries(2):
+            context = unread_notices(request)
+        self.assertEqual(context["unread_notices"], 1)
+        self.assertEqual(context["my_round"].round, self.round)
 
 
 class ApprovalNoticeTestCase(PersonasTestCase):

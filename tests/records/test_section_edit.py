@@ -1,3 +1,4 @@
+import re
 from unittest import mock
 
 from django.db import connection
@@ -7,6 +8,7 @@ from records import hooks
 from records.models import Field, Record, SectionEntry, ValueChange
 from records.services import record_get_or_create, section_save
 from tests.base import PersonasTestCase
+from tests.factories import make_round
 
 YEAR = 2568
 
@@ -234,7 +236,90 @@ class SectionEditTestCase(PersonasTestCase):
         response = self.post({"population_total": "3000"}, version=1)
         self.assertEqual(self.entry().values["population_total"], "3000")
 
+    def assert_descriptions_exist(self, page: str) -> None:
+        """Every aria-describedby names elements of the page (else a screen reader reads
+        nothing more)."""
+        for names in re.findall(r'aria-describedby="([^"]+)"', page):
+            for name in names.split():
+                with self.subTest(name=name):
+                    self.assertIn(f'id="{name}"', page)
+
+    def test_each_field_s_help_and_last_year_s_value_are_read_out_with_its_input(self):
+        record = record_get_or_create(lao=self.lao_a, fiscal_year=YEAR - 1)
+        entry = SectionEntry.objects.get(record=record, section__code="population")
+        section_save(
+            entry=entry, values={"population_total": "2500"}, expected_version=0, by=self.clerk_a
+        )
+        self.login(self.clerk_a)
+        page = self.client.get(self.url()).content.decode()
+        self.assertIn('aria-describedby="id_population_total_helptext"', page)
+        self.assertIn('id="id_population_total_helptext">ปีที่แล้ว: 2,500 คน', page)
+        self.assert_descriptions_exist(page)
+
+    def test_a_bad_value_is_marked_invalid_for_screen_readers_and_keeps_what_was_typed(self):
+        self.login(self.clerk_a)
+        response = self.post({"population_male": "สิบ", "population_female": "๑๒"})
+        self.assertContains(
+            response,
+            '<input type="text" name="population_male" value="สิบ" inputmode="decimal" '
+            'class="form-control is-invalid" aria-invalid="true" '
+            'aria-describedby="id_population_male_error" id="id_population_male">',
+        )
+        self.assertContains(
+            response,
+            '<div id="id_population_male_error"><div class="text-danger small mt-1" role="alert">'
+            "กรอกตัวเลข",
+        )
+        self.assertContains(
+            response,
+            '<input type="text" name="population_female" value="๑๒" inputmode="decimal" '
+            'class="form-control" id="id_population_female">',
+        )
+        self.assert_descriptions_exist(response.content.decode())
+
+    def test_readers_see_every_input_disabled(self):
+        self.login(self.district_officer)
+        page = self.client.get(self.url(section="public_health")).content.decode()
+        inputs = re.findall(r"<(?:input|select) [^>]*>", page)
+        form_inputs = [tag for tag in inputs if 'name="csrfmiddlewaretoken"' not in tag]
+        form_inputs = [tag for tag in form_inputs if 'name="next"' not in tag]
+        self.assertGreater(len(form_inputs), 10)
+        for tag in form_inputs:
+            with self.subTest(tag=tag):
+                self.assertIn(" disabled", tag)
+
     # Query counts
+
+    def test_a_clerk_s_section_page_costs_seven_queries(self):
+        """The session, the user, the LAO (the header names the same one), the section's entry
+        with its record and last year's values, the edit guard's rounds, and the notices (the
+        unread count and the clerk's latest round). The schema's sections, fields and rules are
+        read once per process, not per page."""
+        make_round(fiscal_year=YEAR)
+        self.login(self.clerk_a)
+        self.post({"population_total": "2500"})
+        self.client.get(self.url(section="economy"))  # the schema, once per process
+        with self.assertNumQueries(7):
+            response = self.client.get(self.url())
+        self.assertContains(response, 'name="population_total" value="2,500"')
+        self.assertContains(response, f'data-testid="whoami">{self.clerk_a.username} ')
+        self.assertContains(response, "ระบบเศรษฐกิจ")  # the other sections, in the side list
+
+    def test_a_save_costs_thirty_two_queries_and_redirects_to_the_section(self):
+        """The session, the user, the LAO, the entry with its record and last year's values;
+        then section_save's own: the record's lock, the edit guard, the other sections, the
+        rules, the entry's update, its history, the record's totals (a sum and an update), the
+        key figures' roll-ups (approved or not, the rows' lock, their update), the dashboards'
+        progress roll-ups of the district and its province (fourteen, in a savepoint) and the
+        entry read back; and the savepoint around it all inside the test's transaction."""
+        make_round(fiscal_year=YEAR)
+        self.login(self.clerk_a)
+        self.post({"population_total": "2500"})
+        self.client.get(self.url())  # the schema, once per process
+        with self.assertNumQueries(32):
+            response = self.post({"population_total": "2600"}, version=1)
+        self.assertRedirects(response, self.url(), fetch_redirect_response=False)
+        self.assertEqual(self.entry().values["population_total"], "2600")
 
     def test_a_section_get_and_post_cost_the_same_queries_for_5_or_40_fields(self):
         self.login(self.clerk_a)
