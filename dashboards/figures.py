@@ -61,7 +61,7 @@ from records.models import (
     Section,
     SectionEntry,
 )
-from records.services import SectionState
+from records.services import SectionCounts, SectionState
 
 Status = RoundLAO.Status
 State = RoundLAO.State
@@ -171,8 +171,9 @@ def with_progress(
 
 
 @dataclass(frozen=True)
-class SectionCell:
-    """One section of one LAO's record, from the stored counts."""
+class SectionCell(SectionCounts):
+    """One section of one LAO's record, from the stored counts; its state, per cent and whether
+    complete as the LAO page and the exports show them (``records.services.SectionCounts``)."""
 
     code: str
     label_th: str
@@ -182,23 +183,8 @@ class SectionCell:
     rules_pass: bool
 
     @property
-    def complete(self) -> bool:
-        return self.state == SectionState.COMPLETE
-
-    @property
-    def state(self) -> str:
-        """As the LAO page and the exports show it (records.services.SectionState)."""
-        return SectionState.of(
-            required=self.required, filled=self.filled, rules_pass=self.rules_pass
-        )
-
-    @property
     def started(self) -> bool:
         return self.filled > 0
-
-    @property
-    def percent(self) -> float:
-        return percent(self.filled, self.required)
 
 
 @dataclass
