@@ -453,25 +453,24 @@ def _area_page(
 
 
 def _lao_download(fmt, page, rows, sections, title, filename) -> HttpResponse:
-    return table_response(
-        fmt=fmt,
-        title=title,
-        filename=filename,
-        columns=tables.lao_columns(sections),
-        rows=[tables.lao_values(row, sections) for row in rows],
-        filters=page.applied(),
-    )
+    values = [tables.lao_values(row, sections) for row in rows]
+    return _page_download(fmt, page, title, filename, tables.lao_columns(sections), values)
 
 
 def _area_download(fmt, page, rows, total, title, filename, level) -> HttpResponse:
     values = [tables.area_values(row) for row in rows]
     values.append(tables.area_values(total)[:1] + [_("Total")] + tables.area_values(total)[2:])
+    return _page_download(fmt, page, title, filename, tables.area_columns(level), values)
+
+
+def _page_download(fmt, page, title, filename, columns, rows) -> HttpResponse:
+    """A page's table as a download (``fmt``), headed by the filters the page applied."""
     return table_response(
         fmt=fmt,
         title=title,
         filename=filename,
-        columns=tables.area_columns(level),
-        rows=values,
+        columns=columns,
+        rows=rows,
         filters=page.applied(),
     )
 
@@ -491,23 +490,13 @@ def fields(request: HttpRequest) -> HttpResponse:
     rules = sorted(gaps.rules, key=lambda g: (-g.failing, g.rule.code))
     fmt = tables.wanted_format(request)
     if fmt and request.GET.get("table") == "checks":
-        return table_response(
-            fmt=fmt,
-            title=_("Checks most often failing"),
-            filename="checks",
-            columns=tables.rule_columns(),
-            rows=[tables.rule_values(g) for g in rules],
-            filters=page.applied(),
-        )
+        checks = [tables.rule_values(g) for g in rules]
+        title = _("Checks most often failing")
+        return _page_download(fmt, page, title, "checks", tables.rule_columns(), checks)
     if fmt:
-        return table_response(
-            fmt=fmt,
-            title=_("Fields most often missing or flagged"),
-            filename="fields",
-            columns=tables.field_columns(),
-            rows=[tables.field_values(g) for g in rows],
-            filters=page.applied(),
-        )
+        values = [tables.field_values(g) for g in rows]
+        title = _("Fields most often missing or flagged")
+        return _page_download(fmt, page, title, "fields", tables.field_columns(), values)
     return render(
         request,
         "dashboards/fields.html",
