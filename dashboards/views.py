@@ -171,33 +171,38 @@ def district_detail(request: HttpRequest, district_code: str) -> HttpResponse:
 def district_remind(request: HttpRequest, district_code: str) -> HttpResponse:
     """Remind the district's LAOs behind in a round (those it oversees): one (a POST from its
     row, ``lao``) or all of them (a confirmation page, then a POST). Only its officers may."""
-    district = _get_district_for_user(request, district_code)
-    if not access.can_supervise_district(request.user, district):
-        raise PermissionDenied
-    return _remind(
-        request,
-        area=district,
-        laos=access.laos_overseen_in_district(district),
-        page=reverse("dashboards:district", args=[district.code]),
-    )
+    return _remind(request, "district", district_code)
 
 
 @login_required
 def province_remind(request: HttpRequest, province_code: str) -> HttpResponse:
     """Remind the LAOs the province oversees directly (อบจ./ทน./ทม.) that are behind; only the
     province's officers may."""
-    province = _get_province_for_user(request, province_code)
-    if not access.can_supervise_province(request.user, province):
+    return _remind(request, "province", province_code)
+
+
+# Per level: the area as its user may read it, who may remind its LAOs, and which LAOs they are.
+_REMINDERS = {
+    "district": (
+        _get_district_for_user,
+        access.can_supervise_district,
+        access.laos_overseen_in_district,
+    ),
+    "province": (
+        _get_province_for_user,
+        access.can_supervise_province,
+        access.laos_overseen_by_province,
+    ),
+}
+
+
+def _remind(request: HttpRequest, level: str, code: str) -> HttpResponse:
+    get_area, may_remind, overseen = _REMINDERS[level]
+    area = get_area(request, code)
+    if not may_remind(request.user, area):
         raise PermissionDenied
-    return _remind(
-        request,
-        area=province,
-        laos=access.laos_overseen_by_province(province),
-        page=reverse("dashboards:province", args=[province.code]),
-    )
-
-
-def _remind(request: HttpRequest, *, area, laos: QuerySet[LAO], page: str) -> HttpResponse:
+    laos = overseen(area)
+    page = reverse(f"dashboards:{level}", args=[area.code])
     data = request.POST if request.method == "POST" else request.GET
     round_ = get_object_or_404(Round.objects.select_related("circular"), pk=_int(data.get("round")))
     today = timezone.localdate()
