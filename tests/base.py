@@ -46,6 +46,15 @@ class PersonasTestCase(TestCase):
     def login(self, user) -> None:
         self.client.force_login(user)
 
+    def assertPageQueries(self, url: str, queries: int) -> None:
+        """A GET of ``url`` answers 200 in exactly ``queries`` queries (a streamed body read to
+        its end, where the queries of a download are made)."""
+        with self.assertNumQueries(queries):
+            response = self.client.get(url)
+            if response.streaming:
+                b"".join(response.streaming_content)
+        self.assertEqual(response.status_code, 200)
+
     def assertStatusFor(self, personas: list[str], url: str, status_code: int) -> None:
         """Each of the personas, logged in, gets ``status_code`` for a GET of ``url``."""
         for persona in personas:
