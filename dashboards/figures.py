@@ -61,7 +61,7 @@ from records.models import (
     Section,
     SectionEntry,
 )
-from records.services import SectionState
+from records.services import SectionCounts, SectionState
 
 Status = RoundLAO.Status
 State = RoundLAO.State
@@ -171,8 +171,9 @@ def with_progress(
 
 
 @dataclass(frozen=True)
-class SectionCell:
-    """One section of one LAO's record, from the stored counts."""
+class SectionCell(SectionCounts):
+    """One section of one LAO's record, from the stored counts; its state, per cent and whether
+    complete as the LAO page and the exports show them (``records.services.SectionCounts``)."""
 
     code: str
     label_th: str
@@ -182,23 +183,8 @@ class SectionCell:
     rules_pass: bool
 
     @property
-    def complete(self) -> bool:
-        return self.state == SectionState.COMPLETE
-
-    @property
-    def state(self) -> str:
-        """As the LAO page and the exports show it (records.services.SectionState)."""
-        return SectionState.of(
-            required=self.required, filled=self.filled, rules_pass=self.rules_pass
-        )
-
-    @property
     def started(self) -> bool:
         return self.filled > 0
-
-    @property
-    def percent(self) -> float:
-        return percent(self.filled, self.required)
 
 
 @dataclass
@@ -485,39 +471,30 @@ def totals(
     provinces)."""
     total = AreaRow(level, code, name_th, name_en, display_name or name_th)
     for row in rows:
-        for name in COUNTED:
-            setattr(total, name, getattr(total, name) + getattr(row, name))
-        if row.last_updated and (
-            total.last_updated is None or row.last_updated > total.last_updated
-        ):
-            total.last_updated = row.last_updated
+        progress_rollups.add_counts(total, row, COUNTED)
     return total
 
 
-def lao_totals(
-    rows: Iterable[LaoRow],
-    *,
-    level: str,
-    code: str,
-    name_th: str,
-    name_en: str = "",
-    display_name: str = "",
-) -> AreaRow:
-    """LAO rows added up as one area row (the totals above a district's table)."""
-    total = AreaRow(level, code, name_th, name_en, display_name or name_th)
-    for row in rows:
-        total.laos += 1
-        total.required += row.required
-        total.filled += row.filled
-        if row.participant_id is not None:
-            total.participants += 1
-            total.acknowledged += row.acknowledged
-            total.current += row.current
-        if row.status:
-            setattr(total, row.status, getattr(total, row.status) + 1)
-        if row.updated_at and (total.last_updated is None or row.updated_at > total.last_updated):
-            total.last_updated = row.updated_at
-    return total
+def lao_totals(rows: Iterable[LaoRow], **names: str) -> AreaRow:
+    """LAO rows added up as one area row (the totals above a district's table); ``names`` as
+    for ``totals``."""
+    return totals(map(_one_lao_area, rows), **names)
+
+
+def _one_lao_area(row: LaoRow) -> AreaRow:
+    """An LAO row as the figures of an area of that one LAO."""
+    area = AreaRow("lao", row.lao.code, "", "", "")
+    area.laos = 1
+    area.required = row.required
+    area.filled = row.filled
+    area.last_updated = row.updated_at
+    if row.participant_id is not None:
+        area.participants = 1
+        area.acknowledged = int(row.acknowledged)
+        area.current = int(row.current)
+    if row.status:
+        setattr(area, row.status, 1)
+    return area
 
 
 def area_rows(

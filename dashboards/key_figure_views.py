@@ -75,16 +75,17 @@ def figures_index(request: HttpRequest) -> HttpResponse:
     rows = _sorted(rows, request.GET.get("sort", ""), last_by_code)
     fmt = wanted_format(request)
     if fmt:
-        return table_response(
-            fmt=fmt,
-            title=_("Key figures") + f" – {place}",
-            filename=f"key-figures-{(district or province).code if province else 'th'}-{year}",
-            columns=tables.area_columns(indicators, year, level_name),
-            rows=[
-                tables.area_values(row, last_by_code.get(row.code), indicators)
-                for row in [*rows, total]
-            ],
-            filters=_applied(year, approved_only),
+        values = [
+            tables.area_values(row, last_by_code.get(row.code), indicators)
+            for row in [*rows, total]
+        ]
+        return _key_figures_download(
+            fmt,
+            place,
+            f"{(district or province).code if province else 'th'}-{year}",
+            tables.area_columns(indicators, year, level_name),
+            values,
+            _applied(year, approved_only),
         )
     return render(
         request,
@@ -167,6 +168,18 @@ def _index_view(request: HttpRequest, year: int, common: dict) -> IndexView:
     by_year = key_figures.area_tables(level="province", years=[year, year - 1], **common)
     (rows, total), (last, total_last) = by_year[year], by_year[year - 1]
     return IndexView(rows, last, total, total_last, _("Province"), _("Whole country"))
+
+
+def _key_figures_download(fmt, place, name: str, columns, rows, filters) -> HttpResponse:
+    """A key figures table of ``place`` as a download, named key-figures-``name``."""
+    return table_response(
+        fmt=fmt,
+        title=_("Key figures") + f" – {place}",
+        filename=f"key-figures-{name}",
+        columns=columns,
+        rows=rows,
+        filters=filters,
+    )
 
 
 def _applied(year: int, approved_only: bool) -> dict[str, str]:
@@ -312,13 +325,11 @@ def lao_figures(request: HttpRequest, lao_code: str) -> HttpResponse:
     profile = key_figures.lao_profile(lao=lao, year=year, today=timezone.localdate())
     fmt = wanted_format(request)
     if fmt:
-        return table_response(
-            fmt=fmt,
-            title=_("Key figures") + f" – {lao.display_name}",
-            filename=f"key-figures-{lao.code}-{year}",
-            columns=tables.profile_columns(lao, year),
-            rows=[tables.profile_values(c) for c in profile],
-            filters={_("Fiscal year"): str(year)},
+        values = [tables.profile_values(c) for c in profile]
+        columns = tables.profile_columns(lao, year)
+        filters = {_("Fiscal year"): str(year)}
+        return _key_figures_download(
+            fmt, lao.display_name, f"{lao.code}-{year}", columns, values, filters
         )
     return render(
         request,

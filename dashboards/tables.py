@@ -75,11 +75,7 @@ def area_columns(level: str) -> list[str]:
     return [
         _("Code"),
         name,
-        _("LAOs"),
-        _("In the round"),
-        *[str(label) for label in RoundLAO.Status.labels],
-        _("Acknowledged"),
-        _("Completeness (%)"),
+        *_round_columns(),
         _("Required fields filled"),
         _("Required fields"),
     ]
@@ -89,19 +85,24 @@ def area_values(row: AreaRow) -> list:
     return [
         row.code,
         row.display_name,
-        row.laos,
-        row.participants,
-        *row.status_counts.values(),
-        row.acknowledged,
-        row.percent,
+        *_round_values(row),
         row.filled,
         row.required,
     ]
 
 
 def progress_columns() -> list[str]:
+    return [_("Day"), *_round_columns()]
+
+
+def progress_values(snapshot: ProgressSnapshot) -> list:
+    return [snapshot.day, *_round_values(snapshot)]
+
+
+def _round_columns() -> list[str]:
+    """The columns of an area's figures in a round, a live row's and a day's snapshot's alike:
+    its LAOs, those in the round, each status, acknowledged, completeness."""
     return [
-        _("Day"),
         _("LAOs"),
         _("In the round"),
         *[str(label) for label in RoundLAO.Status.labels],
@@ -110,14 +111,13 @@ def progress_columns() -> list[str]:
     ]
 
 
-def progress_values(snapshot: ProgressSnapshot) -> list:
+def _round_values(figures: AreaRow | ProgressSnapshot) -> list:
     return [
-        snapshot.day,
-        snapshot.laos,
-        snapshot.participants,
-        *[getattr(snapshot, status) for status in RoundLAO.Status.values],
-        snapshot.acknowledged,
-        snapshot.percent,
+        figures.laos,
+        figures.participants,
+        *[getattr(figures, status) for status in RoundLAO.Status.values],
+        figures.acknowledged,
+        figures.percent,
     ]
 
 

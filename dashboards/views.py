@@ -171,33 +171,38 @@ def district_detail(request: HttpRequest, district_code: str) -> HttpResponse:
 def district_remind(request: HttpRequest, district_code: str) -> HttpResponse:
     """Remind the district's LAOs behind in a round (those it oversees): one (a POST from its
     row, ``lao``) or all of them (a confirmation page, then a POST). Only its officers may."""
-    district = _get_district_for_user(request, district_code)
-    if not access.can_supervise_district(request.user, district):
-        raise PermissionDenied
-    return _remind(
-        request,
-        area=district,
-        laos=access.laos_overseen_in_district(district),
-        page=reverse("dashboards:district", args=[district.code]),
-    )
+    return _remind(request, "district", district_code)
 
 
 @login_required
 def province_remind(request: HttpRequest, province_code: str) -> HttpResponse:
     """Remind the LAOs the province oversees directly (อบจ./ทน./ทม.) that are behind; only the
     province's officers may."""
-    province = _get_province_for_user(request, province_code)
-    if not access.can_supervise_province(request.user, province):
+    return _remind(request, "province", province_code)
+
+
+# Per level: the area as its user may read it, who may remind its LAOs, and which LAOs they are.
+_REMINDERS = {
+    "district": (
+        _get_district_for_user,
+        access.can_supervise_district,
+        access.laos_overseen_in_district,
+    ),
+    "province": (
+        _get_province_for_user,
+        access.can_supervise_province,
+        access.laos_overseen_by_province,
+    ),
+}
+
+
+def _remind(request: HttpRequest, level: str, code: str) -> HttpResponse:
+    get_area, may_remind, overseen = _REMINDERS[level]
+    area = get_area(request, code)
+    if not may_remind(request.user, area):
         raise PermissionDenied
-    return _remind(
-        request,
-        area=province,
-        laos=access.laos_overseen_by_province(province),
-        page=reverse("dashboards:province", args=[province.code]),
-    )
-
-
-def _remind(request: HttpRequest, *, area, laos: QuerySet[LAO], page: str) -> HttpResponse:
+    laos = overseen(area)
+    page = reverse(f"dashboards:{level}", args=[area.code])
     data = request.POST if request.method == "POST" else request.GET
     round_ = get_object_or_404(Round.objects.select_related("circular"), pk=_int(data.get("round")))
     today = timezone.localdate()
@@ -453,25 +458,24 @@ def _area_page(
 
 
 def _lao_download(fmt, page, rows, sections, title, filename) -> HttpResponse:
-    return table_response(
-        fmt=fmt,
-        title=title,
-        filename=filename,
-        columns=tables.lao_columns(sections),
-        rows=[tables.lao_values(row, sections) for row in rows],
-        filters=page.applied(),
-    )
+    values = [tables.lao_values(row, sections) for row in rows]
+    return _page_download(fmt, page, title, filename, tables.lao_columns(sections), values)
 
 
 def _area_download(fmt, page, rows, total, title, filename, level) -> HttpResponse:
     values = [tables.area_values(row) for row in rows]
     values.append(tables.area_values(total)[:1] + [_("Total")] + tables.area_values(total)[2:])
+    return _page_download(fmt, page, title, filename, tables.area_columns(level), values)
+
+
+def _page_download(fmt, page, title, filename, columns, rows) -> HttpResponse:
+    """A page's table as a download (``fmt``), headed by the filters the page applied."""
     return table_response(
         fmt=fmt,
         title=title,
         filename=filename,
-        columns=tables.area_columns(level),
-        rows=values,
+        columns=columns,
+        rows=rows,
         filters=page.applied(),
     )
 
@@ -491,23 +495,13 @@ def fields(request: HttpRequest) -> HttpResponse:
     rules = sorted(gaps.rules, key=lambda g: (-g.failing, g.rule.code))
     fmt = tables.wanted_format(request)
     if fmt and request.GET.get("table") == "checks":
-        return table_response(
-            fmt=fmt,
-            title=_("Checks most often failing"),
-            filename="checks",
-            columns=tables.rule_columns(),
-            rows=[tables.rule_values(g) for g in rules],
-            filters=page.applied(),
-        )
+        checks = [tables.rule_values(g) for g in rules]
+        title = _("Checks most often failing")
+        return _page_download(fmt, page, title, "checks", tables.rule_columns(), checks)
     if fmt:
-        return table_response(
-            fmt=fmt,
-            title=_("Fields most often missing or flagged"),
-            filename="fields",
-            columns=tables.field_columns(),
-            rows=[tables.field_values(g) for g in rows],
-            filters=page.applied(),
-        )
+        values = [tables.field_values(g) for g in rows]
+        title = _("Fields most often missing or flagged")
+        return _page_download(fmt, page, title, "fields", tables.field_columns(), values)
     return render(
         request,
         "dashboards/fields.html",

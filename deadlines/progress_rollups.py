@@ -165,13 +165,18 @@ def province_rows(district_rows: Iterable[ProgressRollup]) -> list[ProgressRollu
                 province_id=row.province_id,
                 lao_type=row.lao_type,
             )
-        for name in (*YEAR_COUNTS, *ROUND_COUNTS):
-            setattr(total, name, getattr(total, name) + getattr(row, name))
-        if row.last_updated and (
-            total.last_updated is None or row.last_updated > total.last_updated
-        ):
-            total.last_updated = row.last_updated
+        add_counts(total, row, (*YEAR_COUNTS, *ROUND_COUNTS))
     return list(totals.values())
+
+
+def add_counts(total, row, names: Iterable[str]) -> None:
+    """Adds ``row``'s counts ``names`` into ``total`` and keeps the later of their
+    ``last_updated``: how a province's row sums its districts' here and how the dashboards sum
+    their area rows (``dashboards.figures.totals``)."""
+    for name in names:
+        setattr(total, name, getattr(total, name) + getattr(row, name))
+    if row.last_updated and (total.last_updated is None or row.last_updated > total.last_updated):
+        total.last_updated = row.last_updated
 
 
 def _lock(province_ids: list[str] | None) -> None:

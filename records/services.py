@@ -324,28 +324,16 @@ class SectionState:
         }[state]
 
 
-@dataclass
-class SectionProgress:
-    """One section of a record as a person checks it: what is filled, what is missing."""
-
-    section: Section
-    entry: SectionEntry | None
-    required: int
-    missing: list[Field]
-
-    @property
-    def filled(self) -> int:
-        return self.required - len(self.missing)
+class SectionCounts:
+    """What a section's counts say, for a class with ``required``, ``filled`` and
+    ``rules_pass``: its state, whether it is complete, its per cent (a section being checked
+    here and a dashboard's cell, ``dashboards.figures.SectionCell``)."""
 
     @property
     def percent(self) -> float:
         from records.completeness import percent
 
         return percent(self.filled, self.required)
-
-    @property
-    def rules_pass(self) -> bool:
-        return self.entry is None or self.entry.rules_pass
 
     @property
     def complete(self) -> bool:
@@ -360,6 +348,24 @@ class SectionProgress:
     @property
     def state_label(self) -> str:
         return SectionState.label(self.state)
+
+
+@dataclass
+class SectionProgress(SectionCounts):
+    """One section of a record as a person checks it: what is filled, what is missing."""
+
+    section: Section
+    entry: SectionEntry | None
+    required: int
+    missing: list[Field]
+
+    @property
+    def filled(self) -> int:
+        return self.required - len(self.missing)
+
+    @property
+    def rules_pass(self) -> bool:
+        return self.entry is None or self.entry.rules_pass
 
 
 def record_progress(

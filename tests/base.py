@@ -46,6 +46,22 @@ class PersonasTestCase(TestCase):
     def login(self, user) -> None:
         self.client.force_login(user)
 
+    def assertPageQueries(self, url: str, queries: int) -> None:
+        """A GET of ``url`` answers 200 in exactly ``queries`` queries (a streamed body read to
+        its end, where the queries of a download are made)."""
+        with self.assertNumQueries(queries):
+            response = self.client.get(url)
+            if response.streaming:
+                b"".join(response.streaming_content)
+        self.assertEqual(response.status_code, 200)
+
+    def assertStatusFor(self, personas: list[str], url: str, status_code: int) -> None:
+        """Each of the personas, logged in, gets ``status_code`` for a GET of ``url``."""
+        for persona in personas:
+            with self.subTest(persona=persona):
+                self.login(getattr(self, persona))
+                self.assertEqual(self.client.get(url).status_code, status_code)
+
 
 class FilledTestCase(PersonasTestCase):
     """The personas, and LAO A's population section of fiscal year 2568 filled in by its clerk

@@ -104,6 +104,12 @@ def build(case) -> None:
 class DashboardTestCase(PersonasTestCase):
     """The personas, for the dashboard tests; a page's test case gives ``get(user=...)``."""
 
+    def get_as(self, user, url: str, day: datetime.date = AFTER, params=None):
+        """``url`` as ``user`` sees it on ``day`` (the query string from ``params``)."""
+        self.login(user)
+        with on(day):
+            return self.client.get(url, params)
+
     def assert_open_only_to(self, may: list[str], may_not: list[str]) -> None:
         """The page opens for the personas in ``may`` and is not found for those in ``may_not``."""
         for persona in [*may, *may_not]:

@@ -9,7 +9,6 @@ from django.utils import translation
 from dashboards import tables
 from deadlines.models import RoundLAO
 from records.services import record_get_or_create
-from tests.base import on
 from tests.dashboards import scenario
 from tests.dashboards.scenario import AFTER, BEFORE, owed
 
@@ -24,9 +23,7 @@ def csv_rows(response) -> list[list[str]]:
 
 class DistrictPageTestCase(scenario.ScenarioTestCase):
     def get(self, day=AFTER, user=None, **params):
-        self.login(user or self.district_officer)
-        with on(day):
-            return self.client.get(URL, params)
+        return self.get_as(user or self.district_officer, URL, day, params)
 
     def test_totals_and_rows_equal_the_hand_count_after_the_deadline(self):
         response = self.get()

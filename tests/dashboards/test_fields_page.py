@@ -1,6 +1,5 @@
 """The field-level view: fields most often missing or flagged, by province and LAO type."""
 
-from tests.base import on
 from tests.dashboards import scenario
 from tests.dashboards.scenario import AFTER
 from tests.factories import POPULATION, fill_section
@@ -8,9 +7,7 @@ from tests.factories import POPULATION, fill_section
 
 class FieldsPageTestCase(scenario.ScenarioTestCase):
     def get(self, url="/national/fields/", user=None, **params):
-        self.login(user or self.department)
-        with on(AFTER):
-            return self.client.get(url, params)
+        return self.get_as(user or self.department, url, AFTER, params)
 
     def test_fields_sorted_by_share_missing_with_the_counts(self):
         response = self.get()

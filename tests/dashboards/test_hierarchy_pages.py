@@ -65,10 +65,9 @@ class DistrictPageTestCase(PersonasTestCase):
         self.assertNotContains(response, "ชนแดน")
 
     def test_other_districts_and_clerks_may_not_open_it(self):
-        for persona in ["other_district_officer", "clerk_a", "other_province_officer"]:
-            with self.subTest(persona=persona):
-                self.login(getattr(self, persona))
-                self.assertEqual(self.client.get("/district/6701/").status_code, 404)
+        self.assertStatusFor(
+            ["other_district_officer", "clerk_a", "other_province_officer"], "/district/6701/", 404
+        )
 
     def test_province_and_national_users_may_open_it(self):
         for persona in ["province_officer", "department", "executive"]:
@@ -106,10 +105,9 @@ class ProvincePageTestCase(PersonasTestCase):
         self.assertContains(response, "อำเภอเมืองเพชรบูรณ์")
 
     def test_other_provinces_districts_and_clerks_may_not_open_it(self):
-        for persona in ["other_province_officer", "district_officer", "clerk_a"]:
-            with self.subTest(persona=persona):
-                self.login(getattr(self, persona))
-                self.assertEqual(self.client.get("/province/67/").status_code, 404)
+        self.assertStatusFor(
+            ["other_province_officer", "district_officer", "clerk_a"], "/province/67/", 404
+        )
 
 
 class NationalPageTestCase(PersonasTestCase):
@@ -125,10 +123,7 @@ class NationalPageTestCase(PersonasTestCase):
                 self.assertEqual(by_code["81"].laos, 1)
 
     def test_lower_levels_may_not_open_it(self):
-        for persona in ["province_officer", "district_officer", "clerk_a"]:
-            with self.subTest(persona=persona):
-                self.login(getattr(self, persona))
-                self.assertEqual(self.client.get("/national/").status_code, 404)
+        self.assertStatusFor(["province_officer", "district_officer", "clerk_a"], "/national/", 404)
 
 
 class LAOSearchTestCase(PersonasTestCase):

@@ -5,16 +5,13 @@ import io
 
 import openpyxl
 
-from tests.base import on
 from tests.dashboards import scenario
 from tests.dashboards.scenario import AFTER
 
 
 class NationalPageTestCase(scenario.ScenarioTestCase):
     def get(self, user=None, **params):
-        self.login(user or self.department)
-        with on(AFTER):
-            return self.client.get("/national/", params)
+        return self.get_as(user or self.department, "/national/", AFTER, params)
 
     def test_headline_and_provinces_equal_the_hand_count(self):
         response = self.get()

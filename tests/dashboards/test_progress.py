@@ -77,9 +77,7 @@ class ProgressPageTestCase(scenario.ScenarioTestCase):
                 snapshots_take(day=day, rounds=[cls.round])
 
     def get(self, url, user=None, **params):
-        self.login(user or self.department)
-        with on(AFTER):
-            return self.client.get(url, params)
+        return self.get_as(user or self.department, url, AFTER, params)
 
     def test_national_series_and_the_provinces_on_a_past_day(self):
         response = self.get("/national/progress/", day=BEFORE.isoformat())

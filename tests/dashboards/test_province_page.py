@@ -1,7 +1,6 @@
 """The province dashboard: one row per district, drill-down, the LAOs furthest behind."""
 
 from deadlines.models import RoundLAO
-from tests.base import on
 from tests.dashboards import scenario
 from tests.dashboards.scenario import AFTER, BEFORE
 
@@ -10,9 +9,7 @@ S = RoundLAO.Status
 
 class ProvincePageTestCase(scenario.ScenarioTestCase):
     def get(self, url="/province/67/", user=None, day=AFTER, **params):
-        self.login(user or self.province_officer)
-        with on(day):
-            return self.client.get(url, params)
+        return self.get_as(user or self.province_officer, url, day, params)
 
     def test_one_row_per_district_with_the_hand_counted_figures(self):
         response = self.get(day=BEFORE)

@@ -43,10 +43,11 @@ class RecordOverviewTestCase(PersonasTestCase):
             with self.subTest(persona=persona):
                 self.login(getattr(self, persona))
                 self.assertContains(self.client.get(f"/lao/{self.lao_a.code}/"), "ประชากร")
-        for persona in ["clerk_b", "other_district_officer", "other_province_officer"]:
-            with self.subTest(persona=persona):
-                self.login(getattr(self, persona))
-                self.assertEqual(self.client.get(f"/lao/{self.lao_a.code}/").status_code, 404)
+        self.assertStatusFor(
+            ["clerk_b", "other_district_officer", "other_province_officer"],
+            f"/lao/{self.lao_a.code}/",
+            404,
+        )
 
     def test_an_lao_without_a_record_shows_zero_percent(self):
         self.login(self.clerk_b)
@@ -94,9 +95,8 @@ class RecordHistoryTestCase(PersonasTestCase):
         )
 
     def test_scope(self):
-        for persona in ["clerk_b", "other_district_officer", "other_province_officer"]:
-            with self.subTest(persona=persona):
-                self.login(getattr(self, persona))
-                self.assertEqual(self.client.get(self.url).status_code, 404)
+        self.assertStatusFor(
+            ["clerk_b", "other_district_officer", "other_province_officer"], self.url, 404
+        )
         self.login(self.executive)
         self.assertEqual(self.client.get(self.url).status_code, 200)
