@@ -6,6 +6,7 @@ import io
 
 import openpyxl
 from django.test import SimpleTestCase
+from django.utils import translation
 
 from dashboards.exports import table_response
 
@@ -37,9 +38,11 @@ class TableResponseTestCase(SimpleTestCase):
         self.assertEqual(body[2][1], "'-5+3")
 
     def test_xlsx_opens_with_the_same_rows_and_numbers_stay_numbers(self):
-        response = table_response(
-            fmt="xlsx", title="อปท.", filename="laos", columns=self.columns, rows=self.rows
-        )
+        # In Thai whatever an earlier test left active (a download is in the reader's language).
+        with translation.override("th"):
+            response = table_response(
+                fmt="xlsx", title="อปท.", filename="laos", columns=self.columns, rows=self.rows
+            )
         sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
         values = [list(r) for r in sheet.iter_rows(values_only=True)]
         header = values.index(self.columns)
