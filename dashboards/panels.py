@@ -2,6 +2,7 @@
 
 import datetime
 import hashlib
+from collections.abc import Callable
 
 from django.core.cache import cache
 from django.db.models import QuerySet
@@ -25,6 +26,19 @@ def link_maker(url_name: str, query: str = ""):
     return lambda code: pattern.replace("__code__", code) + query
 
 
+def kept(kind: str, drawn_from, draw: Callable[[], str]) -> SafeString:
+    """A chart drawn from exactly ``drawn_from`` (everything it shows, in the language of the
+    request), kept in the cache (shared by every app server) under it: the same figures are
+    drawn once, and different figures are a different key, so nothing stale is ever shown."""
+    key = repr((drawn_from, get_language())).encode()
+    key = f"chart:{kind}:{hashlib.sha256(key).hexdigest()}"
+    chart = cache.get(key)
+    if chart is None:
+        chart = str(draw())
+        cache.set(key, chart, timeout=24 * 3600)
+    return SafeString(chart)
+
+
 def area_bars(rows: list[AreaRow], *, title: str, url_name: str, query: str = "") -> SafeString:
     """Completeness per area, least complete first; each label links to the area's page."""
     link = link_maker(url_name, query)
@@ -32,7 +46,7 @@ def area_bars(rows: list[AreaRow], *, title: str, url_name: str, query: str = ""
         charts.Bar(label=row.display_name, value=row.percent, code=row.code, href=link(row.code))
         for row in sorted(rows, key=lambda r: (r.percent is None, r.percent or 0, r.code))
     ]
-    return charts.bar_chart(bars, title=title)
+    return kept("bars", (bars, title), lambda: charts.bar_chart(bars, title=title))
 
 
 def lao_bars(rows: list[LaoRow], *, title: str) -> SafeString:
@@ -57,7 +71,7 @@ def province_tiles(rows: list[AreaRow], *, title: str, query: str = "") -> SafeS
         )
         for row in rows
     }
-    return charts.tile_map(tiles, title=title)
+    return kept("tiles", (tiles, title), lambda: charts.tile_map(tiles, title=title))
 
 
 def burnup_window(round: Round, today: datetime.date) -> tuple[datetime.date, datetime.date]:
@@ -95,19 +109,17 @@ def burnup(
         end,
         today,
         round.deadline,
-        get_language(),
         figures.history_stamp(),
         str(laos.query),
         group,
         [(area.code, area.name_th, area.participants) for area in [own, *(children or [])]],
         [(s.day, s.percent) for s in snapshots],
     ]
-    key = "burnup:" + hashlib.sha256(repr(drawn_from).encode()).hexdigest()
-    chart = cache.get(key)
-    if chart is None:
-        chart = _burnup_chart(round, laos, own, children, group, (start, end), today, snapshots)
-        cache.set(key, chart, timeout=24 * 3600)
-    return SafeString(chart)
+    return kept(
+        "burnup",
+        drawn_from,
+        lambda: _burnup_chart(round, laos, own, children, group, (start, end), today, snapshots),
+    )
 
 
 def _burnup_chart(round, laos, own, children, group, window, today, snapshots) -> str:
