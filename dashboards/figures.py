@@ -112,19 +112,30 @@ def day_start(day: datetime.date) -> datetime.datetime:
 # --- Expressions shared by every query ------------------------------------------------------------
 
 
+# What each LAO type owes under each loaded schema version, counted once per process: a loaded
+# version never changes (records/schema.py). Keyed by the row's id and load time, so a version
+# loaded again (a test database, a restored backup) is counted again.
+_owed: dict[tuple, dict[str, int]] = {}
+
+
 def required_by_type() -> dict[str, int]:
     """Required fields of the newest schema per LAO type: what an LAO with no record yet owes.
-    One query."""
-    latest = Schema.objects.order_by("-version").values("pk")[:1]
-    counts = dict.fromkeys(LAO.Type.values, 0)
-    applies = Field.objects.filter(section__schema__in=latest, required=True).values_list(
-        "applies_to", flat=True
-    )
-    for types in applies:
-        for lao_type in counts:
-            if not types or lao_type in types:
-                counts[lao_type] += 1
-    return counts
+    One query (the newest schema's row); its fields are counted once per process."""
+    latest = Schema.objects.order_by("-version").values_list("pk", "loaded_at").first()
+    counts = _owed.get(latest)
+    if counts is None:
+        counts = dict.fromkeys(LAO.Type.values, 0)
+        applies = Field.objects.filter(
+            section__schema_id=latest[0] if latest else None, required=True
+        ).values_list("applies_to", flat=True)
+        for types in applies:
+            for lao_type in counts:
+                if not types or lao_type in types:
+                    counts[lao_type] += 1
+        if len(_owed) >= 8:
+            _owed.clear()
+        _owed[latest] = counts
+    return dict(counts)
 
 
 def _required_expression(owed: dict[str, int]):
