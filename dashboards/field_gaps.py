@@ -6,13 +6,12 @@ dashboards that cannot be a grouped count alone; it follows the contract of
 the same on SQLite and PostgreSQL).
 """
 
-import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.core.cache import cache
 from django.db.models import Count, F, Max, Q, QuerySet, Subquery
 
+from dashboards.figures import kept
 from records.completeness import percent
 from records.models import LAO, Field, Record, Rule, Schema, Section, SectionEntry
 from records.services import failing_rules
@@ -138,13 +137,11 @@ def field_gaps_kept(*, laos: QuerySet[LAO], fiscal_year: int) -> FieldGaps:
         schema=_newest(Schema.objects.all(), "version"),
         registry=_newest(LAO.objects.all(), "updated_at"),
     )
-    key = f"{fiscal_year}|{sorted(stamp.items())}|{laos.query}"
-    key = "field_gaps:" + hashlib.sha256(key.encode()).hexdigest()
-    gaps = cache.get(key)
-    if gaps is None:
-        gaps = field_gaps(laos=laos, fiscal_year=fiscal_year)
-        cache.set(key, gaps, timeout=24 * 3600)
-    return gaps
+    return kept(
+        "field_gaps",
+        (fiscal_year, sorted(stamp.items()), str(laos.query)),
+        lambda: field_gaps(laos=laos, fiscal_year=fiscal_year),
+    )
 
 
 def _newest(rows: QuerySet, column: str) -> Max:

@@ -21,11 +21,14 @@ keyword arguments with defaults.
 """
 
 import datetime
+import hashlib
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from types import SimpleNamespace
+from typing import TypeVar
 
+from django.core.cache import cache
 from django.db.models import (
     Case,
     CharField,
@@ -49,6 +52,7 @@ from accounts import access
 from dashboards.models import AreaFigures
 from deadlines import progress_rollups
 from deadlines.models import ProgressRollup, Round, RoundLAO, Transition
+from deadlines.progress_rollups import round_start
 from deadlines.reminders import reminding_until
 from records.completeness import percent
 from records.models import (
@@ -64,6 +68,7 @@ from records.models import (
 from records.services import SectionCounts, SectionState
 
 Status = RoundLAO.Status
+T = TypeVar("T")
 State = RoundLAO.State
 
 STATUSES: tuple[str, ...] = tuple(Status.values)
@@ -97,11 +102,6 @@ def current_round(fiscal_year: int | None = None) -> Round | None:
     if fiscal_year is not None:
         rounds = rounds.filter(fiscal_year=fiscal_year)
     return rounds.first()
-
-
-def round_start(round: Round) -> datetime.datetime:
-    """The first moment of a round's first day in the portal's time zone ("current" since)."""
-    return day_start(round.starts_on)
 
 
 def day_start(day: datetime.date) -> datetime.datetime:
@@ -880,6 +880,18 @@ def history_stamp() -> tuple:
         .order_by()
         .first()
     )
+
+
+def kept(kind: str, made_from, make: Callable[[], T]) -> T:
+    """What ``make()`` returns, kept in the cache (shared by every app server) under exactly
+    what it is made from (``made_from``, named by its repr): made once for the same inputs;
+    other inputs are another key, so nothing stale is ever served."""
+    key = f"{kind}:{hashlib.sha256(repr(made_from).encode()).hexdigest()}"
+    found = cache.get(key)
+    if found is None:
+        found = make()
+        cache.set(key, found, timeout=24 * 3600)
+    return found
 
 
 def cumulative(

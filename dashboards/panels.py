@@ -1,10 +1,8 @@
 """Figures turned into the pages' charts: bars per area or LAO, the burn-up, the tile map."""
 
 import datetime
-import hashlib
 from collections.abc import Callable
 
-from django.core.cache import cache
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.safestring import SafeString
@@ -30,12 +28,7 @@ def kept(kind: str, drawn_from, draw: Callable[[], str]) -> SafeString:
     """A chart drawn from exactly ``drawn_from`` (everything it shows, in the language of the
     request), kept in the cache (shared by every app server) under it: the same figures are
     drawn once, and different figures are a different key, so nothing stale is ever shown."""
-    key = repr((drawn_from, get_language())).encode()
-    key = f"chart:{kind}:{hashlib.sha256(key).hexdigest()}"
-    chart = cache.get(key)
-    if chart is None:
-        chart = str(draw())
-        cache.set(key, chart, timeout=24 * 3600)
+    chart = figures.kept(f"chart:{kind}", (drawn_from, get_language()), lambda: str(draw()))
     return SafeString(chart)
 
 
