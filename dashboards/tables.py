@@ -5,7 +5,7 @@ agree; headers go through gettext like every other string the user reads.
 """
 
 from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -169,39 +169,56 @@ STATUS_COLUMNS = (
 )
 
 
+def _area_cells(row: AreaRow, *, with_statuses: bool, alert: bool) -> SafeString:
+    """An area row's figures as table cells: its LAOs, the count of each status (while a round
+    is chosen; with ``alert`` an overdue count stands out) and its completeness."""
+    stands_out = " text-danger fw-semibold" if alert and row.overdue else ""
+    statuses = (
+        format_html_join(
+            "",
+            '<td class="text-end{}">{}</td>',
+            (
+                (stands_out if name == "overdue" else "", getattr(row, name))
+                for name in STATUS_COLUMNS
+            ),
+        )
+        if with_statuses
+        else ""
+    )
+    share = row.percent
+    return format_html(
+        '<td class="text-end">{}</td>{}<td class="text-end">{}</td>',
+        row.laos,
+        statuses,
+        f"{share:.1f}%" if share is not None else "–",
+    )
+
+
 def area_table_body(rows: list[AreaRow], *, link, with_statuses: bool) -> SafeString:
     """The body of an area table (one ``<tr>`` per province or district) as HTML, built here
     rather than cell by cell in the template: the national table has some 800 cells, which
     the template language took most of the page's time to fill. ``link(code)`` is the area's
-    page; the cells are those of ``_area_table.html``'s head and of its total row."""
-    cells = []
-    for row in rows:
-        statuses = (
-            format_html_join(
-                "",
-                '<td class="text-end{}">{}</td>',
-                (
-                    (
-                        " text-danger fw-semibold" if name == "overdue" and row.overdue else "",
-                        getattr(row, name),
-                    )
-                    for name in STATUS_COLUMNS
-                ),
+    page; the cells are those of ``_area_table.html``'s head."""
+    return format_html_join(
+        "\n",
+        '<tr data-code="{}"><td>{}</td><td><a href="{}">{}</a></td>{}</tr>',
+        (
+            (
+                row.code,
+                row.code,
+                link(row.code),
+                row.display_name,
+                _area_cells(row, with_statuses=with_statuses, alert=True),
             )
-            if with_statuses
-            else ""
-        )
-        share = row.percent
-        cells.append(
-            format_html(
-                '<tr data-code="{code}"><td>{code}</td><td><a href="{url}">{name}</a></td>'
-                '<td class="text-end">{laos}</td>{statuses}<td class="text-end">{share}</td></tr>',
-                code=row.code,
-                url=link(row.code),
-                name=row.display_name,
-                laos=row.laos,
-                statuses=statuses,
-                share=f"{share:.1f}%" if share is not None else "–",
-            )
-        )
-    return mark_safe("\n".join(cells))  # noqa: S308 — every part went through format_html
+            for row in rows
+        ),
+    )
+
+
+def area_table_total(total: AreaRow, *, with_statuses: bool) -> SafeString:
+    """The total row of an area table, with the same cells as its body."""
+    return format_html(
+        '<tr data-code="total"><td></td><td>{}</td>{}</tr>',
+        _("Total"),
+        _area_cells(total, with_statuses=with_statuses, alert=False),
+    )

@@ -436,6 +436,7 @@ def _area_page(
                 link=panels.link_maker(f"dashboards:{child_level}", query),
                 with_statuses=period.round is not None,
             ),
+            "table_total": tables.area_table_total(total, with_statuses=period.round is not None),
             "total": total,
             "query": query,
             "bars": panels.area_bars(
