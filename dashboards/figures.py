@@ -653,7 +653,7 @@ def _stored_area_figures(
     gone_ids = list(gone.order_by().values_list("pk", flat=True))
     if gone_ids:
         for row in progress_rollups.computed(LAO.objects.filter(pk__in=gone_ids), [fiscal_year]):
-            if row.round_id is None or row.round_id == round.pk:
+            if row.round_id == (round.pk if round else None) or row.round_id is None:
                 row.required += (row.laos - row.recorded) * owed[row.lao_type]
                 rows.append((row, -1))
     overdue = round is not None and round.is_overdue(today)

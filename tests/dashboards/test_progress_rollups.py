@@ -95,6 +95,8 @@ class ProgressRollupsTestCase(scenario.ScenarioTestCase):
         after = self.assert_same_as_counted(level="province", today=AFTER)
         self.assertEqual(after["67"]["laos"], before["67"]["laos"] - 1)
         self.assertEqual(after["67"]["submitted_late"], before["67"]["submitted_late"] - 1)
+        # Without a round chosen too (its participation is not counted then).
+        self.assert_same_as_counted(level="province", today=AFTER, round=False)
         # The day before, it still existed.
         self.assert_same_as_counted(level="province", today=BEFORE)
 
