@@ -51,7 +51,7 @@ from django.utils import timezone
 from accounts import access
 from dashboards.models import AreaFigures
 from deadlines import progress_rollups
-from deadlines.models import ProgressRollup, Round, RoundLAO, Transition
+from deadlines.models import ProgressRollup, RollupStamp, Round, RoundLAO, Transition
 from deadlines.progress_rollups import round_start
 from deadlines.reminders import reminding_until
 from records.completeness import percent
@@ -612,6 +612,46 @@ def _counted_area_figures(
 def _stored_area_figures(
     *, level, parent_code, round, fiscal_year, today, lao_type
 ) -> dict[str, dict] | None:
+    """``_summed_area_figures``, kept in the cache under what it is added up from: the stamp
+    of the roll-ups it reads (every write of them adds to it), the registry's newest change
+    (which LAOs exist), what each LAO type owes, the day and whether the round is overdue.
+    Two queries when it is kept."""
+    province = parent_code if level == "district" else None
+    stamps = RollupStamp.objects.filter(province_id=province) if province else RollupStamp.objects
+    owed = required_by_type()
+    made_from = (
+        stamps.aggregate(
+            provinces=Count("pk"),
+            writes=Sum("writes"),
+            registry=Max(Subquery(LAO.objects.order_by("-updated_at").values("updated_at")[:1])),
+        ),
+        owed,
+        level,
+        parent_code,
+        round.pk if round else None,
+        round.is_overdue(today) if round else None,
+        fiscal_year,
+        today,
+        lao_type,
+    )
+    return kept(
+        "area-figures",
+        made_from,
+        lambda: _summed_area_figures(
+            level=level,
+            parent_code=parent_code,
+            round=round,
+            fiscal_year=fiscal_year,
+            today=today,
+            lao_type=lao_type,
+            owed=owed,
+        ),
+    )
+
+
+def _summed_area_figures(
+    *, level, parent_code, round, fiscal_year, today, lao_type, owed
+) -> dict[str, dict] | None:
     """An area's figures (by its code) for every LAO that exists ``today`` (of ``lao_type``),
     added up from the stored roll-ups (deadlines/progress_rollups.py): the district rows of
     the year and of the round, less the part of the LAOs that do not exist today (usually
@@ -626,8 +666,7 @@ def _stored_area_figures(
     if lao_type:
         stored = stored.filter(lao_type=lao_type)
         gone = gone.filter(type=lao_type)
-    # What an LAO without a record of the year owes: its type's required fields.
-    owed = required_by_type()
+    # What an LAO without a record of the year owes (``owed``): its type's required fields.
     owes = Case(
         *[When(lao_type=lao_type_, then=Value(n)) for lao_type_, n in owed.items()],
         default=Value(0),

@@ -478,3 +478,18 @@ class ProgressRollup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.area} {self.lao_type} {self.fiscal_year} {self.round_id or '-'}"
+
+
+class RollupStamp(models.Model):
+    """How many times the stored roll-ups of a province (its rows and its districts') have been
+    written. Every writer adds one, under the province's lock and in its transaction, so a
+    later state of the roll-ups always has a larger sum of stamps: the dashboards keep what
+    they add up from the roll-ups in the cache under that sum (dashboards.figures.area_rows)."""
+
+    province = models.OneToOneField(
+        Province, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    writes = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.province_id}: {self.writes}"

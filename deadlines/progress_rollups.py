@@ -9,11 +9,14 @@ by the writes that change them, in the writer's transaction:
 
 A writer does not add a change to the stored counts: it counts its district's rows again from
 the records and participations (two or three small queries over the district's few dozen
-LAOs) and replaces them, after locking the district's row. Saves in different districts never
-wait for each other; saves in one district queue for the moment of their commit; the count is
-always the committed truth, so no change can be lost or counted twice, whatever the write.
-There is no national or province row: a province is the sum of its districts' rows, the nation
-of all of them, read in one query (dashboards.figures.area_rows).
+LAOs) and replaces them, then adds its province's rows up again from its districts' rows,
+after locking the province's row. Saves in different provinces never wait for each other;
+saves in one province queue for the moment of their commit; the count is always the committed
+truth, so no change can be lost or counted twice, whatever the write. There is no national
+row: the nation is the sum of the province rows, read in one query
+(dashboards.figures.area_rows). Each write also adds one to its province's stamp
+(deadlines.models.RollupStamp, ``stamp``), under which the dashboards keep their sums in the
+cache.
 
 A fiscal year is rolled up whole the first time anything changes in it (a record of a new year,
 a round opened): ``rebuild`` counts every district. ``computed`` counts from scratch;
@@ -31,10 +34,10 @@ from collections.abc import Iterable
 from functools import reduce
 
 from django.db import transaction
-from django.db.models import Count, FilteredRelation, Max, Q, QuerySet, Sum
+from django.db.models import Count, F, FilteredRelation, Max, Q, QuerySet, Sum
 from django.utils import timezone
 
-from deadlines.models import ProgressRollup, Round, RoundLAO
+from deadlines.models import ProgressRollup, RollupStamp, Round, RoundLAO
 from records.models import LAO, Province, Record
 
 State = RoundLAO.State
@@ -179,13 +182,35 @@ def add_counts(total, row, names: Iterable[str]) -> None:
         total.last_updated = row.last_updated
 
 
-def _lock(province_ids: list[str] | None) -> None:
+def _lock(province_ids: list[str] | None) -> list[str]:
     """Locks the provinces' rows (all of them for None), in code order: writers in one
-    province wait for each other at the end of their transaction; nobody waits in a cycle."""
+    province wait for each other at the end of their transaction; nobody waits in a cycle.
+    Returns their codes."""
     provinces = Province.objects.order_by("pk").select_for_update(no_key=True)
     if province_ids is not None:
         provinces = provinces.filter(pk__in=province_ids)
-    list(provinces.values_list("pk", flat=True))
+    return list(provinces.values_list("pk", flat=True))
+
+
+def _stamp(province_ids: list[str]) -> None:
+    """Adds one to the provinces' stamps (made at the first write), under their lock."""
+    stamps = RollupStamp.objects.filter(province__in=province_ids)
+    if stamps.update(writes=F("writes") + 1) < len(province_ids):
+        have = set(stamps.values_list("province_id", flat=True))
+        RollupStamp.objects.bulk_create(
+            [RollupStamp(province_id=code, writes=1) for code in province_ids if code not in have]
+        )
+
+
+def stamp(province_id: str | None = None) -> tuple[int, int]:
+    """The number of provinces stamped and the sum of their stamps (of one province, or of
+    all for None): it grows with every committed write of the roll-ups it covers, so what is
+    added up from them after reading it is at least as new as the stamp says. One query."""
+    stamps = RollupStamp.objects.all()
+    if province_id is not None:
+        stamps = stamps.filter(province_id=province_id)
+    found = stamps.aggregate(provinces=Count("pk"), writes=Sum("writes"))
+    return found["provinces"], found["writes"] or 0
 
 
 def rolled_up_years() -> set[int]:
@@ -217,7 +242,7 @@ def refresh(district_ids: Iterable[str], fiscal_year: int | None = None) -> None
         if year not in stored:
             rebuild([year])
             continue
-        _lock(provinces)
+        _stamp(_lock(provinces))
         rows = computed(LAO.objects.filter(district_id__in=district_ids), [year])
         ProgressRollup.objects.filter(
             fiscal_year=year, level=DISTRICT, area__in=district_ids
@@ -242,7 +267,7 @@ def rebuild(fiscal_years: Iterable[int] | None = None) -> int:
     None) equal to the counts from scratch, writing only the rows that differ (none when they
     are right); returns their number."""
     years = sorted(years_with_data() if fiscal_years is None else set(fiscal_years))
-    _lock(None)
+    provinces = _lock(None)
     want = {_key(row): row for row in counted(years)}
     stored = ProgressRollup.objects.all()
     if fiscal_years is not None:
@@ -253,6 +278,8 @@ def rebuild(fiscal_years: Iterable[int] | None = None) -> int:
     for start in range(0, len(stale), 500):  # under SQLite's variable limit
         ProgressRollup.objects.filter(pk__in=stale[start : start + 500]).delete()
     ProgressRollup.objects.bulk_create([want[key] for key in wrong if key in want], batch_size=2000)
+    if wrong:
+        _stamp(provinces)
     return len(wrong)
 
 

@@ -88,6 +88,21 @@ class ProgressRollupsTestCase(scenario.ScenarioTestCase):
         self.assertEqual(after[district]["in_progress"], before[district]["in_progress"] + 1)
         self.assertEqual(after[district]["not_started"], before[district]["not_started"] - 1)
 
+    def test_every_write_of_the_roll_ups_adds_to_their_stamp(self):
+        # The dashboards keep their sums in the cache under the stamp: a write that did not
+        # add to it would leave a page showing the figures from before it.
+        stamps = [progress_rollups.stamp(), progress_rollups.stamp("67")]
+        with scenario.on(BEFORE):
+            fill_section(self.lao_a, 2568, "population", self.clerk_a, POPULATION)
+        after_save = [progress_rollups.stamp(), progress_rollups.stamp("67")]
+        self.assertGreater(after_save[0][1], stamps[0][1])
+        self.assertGreater(after_save[1][1], stamps[1][1])
+        make_lao("1001", name="เพิ่ม")
+        # The LAO added in Bangkok stamped its province only.
+        self.assertGreater(progress_rollups.stamp()[1], after_save[0][1])
+        self.assertEqual(progress_rollups.stamp("10")[0], 1)
+        self.assertEqual(progress_rollups.stamp("67"), after_save[1])
+
     def test_an_lao_that_no_longer_exists_is_taken_out(self):
         before = self.assert_same_as_counted(level="province", today=AFTER)
         self.d2.active_until = AFTER - datetime.timedelta(days=1)
@@ -143,12 +158,15 @@ class ProgressRollupsTestCase(scenario.ScenarioTestCase):
                 )
             return len(captured)
 
-        # The stored rows of the year and the round, the LAOs that do not exist today, what
-        # each type owes, the provinces.
-        self.assertEqual(queries(), 4)
+        # The roll-ups' stamp and the registry's newest change, what each type owes, the
+        # stored rows of the year and the round, the LAOs that do not exist today, the
+        # provinces; read again, the sums are kept in the cache under the same stamp.
+        self.assertEqual(queries(), 5)
+        self.assertEqual(queries(), 3)
         for n in range(12):
             make_lao(["1001", "5001", "8101"][n % 3], name=f"เพิ่ม{n}")
-        self.assertEqual(queries(), 4)
+        self.assertEqual(queries(), 5)
+        self.assertEqual(queries(), 3)
 
     def test_the_command_finds_and_repairs_a_stored_count_gone_wrong(self):
         ProgressRollup.objects.filter(area="6701", round=self.round).update(approved=0)

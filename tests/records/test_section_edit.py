@@ -305,18 +305,19 @@ class SectionEditTestCase(PersonasTestCase):
         self.assertContains(response, f'data-testid="whoami">{self.clerk_a.username} ')
         self.assertContains(response, "ระบบเศรษฐกิจ")  # the other sections, in the side list
 
-    def test_a_save_costs_thirty_queries_and_redirects_to_the_section(self):
+    def test_a_save_costs_thirty_one_queries_and_redirects_to_the_section(self):
         """The session, the user, the LAO, the entry with its record and last year's values;
         then section_save's own: the record's lock, the edit guard, the other sections, the
         rules, the entry's update, its history, the record's totals (a sum and an update), the
         key figures' roll-ups (approved or not, the rows' lock, their update), the dashboards'
-        progress roll-ups of the district and its province (ten, in a savepoint) and the
-        entry read back; and the savepoint around it all inside the test's transaction."""
+        progress roll-ups of the district and its province and their stamp (eleven, in a
+        savepoint) and the entry read back; and the savepoint around it all inside the test's
+        transaction."""
         make_round(fiscal_year=YEAR)
         self.login(self.clerk_a)
         self.post({"population_total": "2500"})
         self.client.get(self.url())  # the schema, once per process
-        with self.assertNumQueries(30):
+        with self.assertNumQueries(31):
             response = self.post({"population_total": "2600"}, version=1)
         self.assertRedirects(response, self.url(), fetch_redirect_response=False)
         self.assertEqual(self.entry().values["population_total"], "2600")
