@@ -17,9 +17,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from dashboards.figures import LAO_SORTS
+from deadlines import progress_rollups
 from deadlines.models import Round, RoundLAO
 from lgdata.thai import be_date, fiscal_year_of
-from records.models import LAO, Province, Record
+from records.models import LAO, Province
 
 SORT_LABELS = {
     "code": gettext_lazy("DLA code"),
@@ -52,8 +53,9 @@ def resolve_period(data, *, today: datetime.date) -> Period:
     """The year and round asked for in ``data`` (a QueryDict), when they exist; otherwise the
     year's latest round, or the latest round of all and its year. Two queries."""
     rounds = list(Round.objects.select_related("circular").order_by("-deadline", "-id"))
-    years = set(Record.objects.order_by().values_list("fiscal_year", flat=True).distinct())
-    # Only years that have a round or records (the current year when nothing has either yet).
+    # Only years that have a round or records (the current year when nothing has either yet):
+    # those the progress roll-ups hold, as every record's first save rolls its year up.
+    years = progress_rollups.rolled_up_years()
     years |= {r.fiscal_year for r in rounds}
     years = years or {fiscal_year_of(today)}
     by_id = {str(r.pk): r for r in rounds}

@@ -214,9 +214,11 @@ def stamp(province_id: str | None = None) -> tuple[int, int]:
 
 
 def rolled_up_years() -> set[int]:
-    """The fiscal years with stored rows."""
+    """The fiscal years with stored rows: every year with a record or a round, as the first
+    write of a year rolls it up whole (a few hundred province rows a year to look through,
+    not every record). One query."""
     return set(
-        ProgressRollup.objects.filter(round__isnull=True)
+        ProgressRollup.objects.filter(round__isnull=True, level=PROVINCE)
         .values_list("fiscal_year", flat=True)
         .distinct()
     )

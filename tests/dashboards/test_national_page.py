@@ -7,6 +7,7 @@ import openpyxl
 
 from tests.dashboards import scenario
 from tests.dashboards.scenario import AFTER
+from tests.factories import POPULATION, fill_section
 
 
 class NationalPageTestCase(scenario.ScenarioTestCase):
@@ -34,6 +35,16 @@ class NationalPageTestCase(scenario.ScenarioTestCase):
         self.assertEqual(rows["10"].laos, 0)
         self.assertContains(response, 'data-testid="headline-laos">9<')
         self.assertContains(response, 'href="/province/67/"')
+
+    def test_the_years_offered_are_those_with_records_or_a_round(self):
+        def years_offered() -> list[str]:
+            form = self.get().context["filter"].form
+            return [str(value) for value, _label in form.fields["year"].choices if value]
+
+        self.assertEqual(years_offered(), ["2568"])  # the scenario's round and records
+        with scenario.on(AFTER):
+            fill_section(self.lao_a, 2566, "population", self.clerk_a, POPULATION)
+        self.assertEqual(years_offered(), ["2568", "2566"])
 
     def test_department_and_executives_read_it_lower_levels_may_not(self):
         for persona in ["department", "executive"]:
