@@ -32,6 +32,14 @@ class SectionEditTestCase(PersonasTestCase):
     def post(self, data: dict, version: int = 0, section="population"):
         return self.client.post(self.url(section=section), {"version": version, **data})
 
+    def save_last_years_population(self, total: str) -> None:
+        """LAO A's population total of the year before, as its clerk saved it."""
+        record = record_get_or_create(lao=self.lao_a, fiscal_year=YEAR - 1)
+        entry = SectionEntry.objects.get(record=record, section__code="population")
+        section_save(
+            entry=entry, values={"population_total": total}, expected_version=0, by=self.clerk_a
+        )
+
     # Who may and who may not
 
     def test_the_clerk_sees_the_section_form_with_labels_units_and_help(self):
@@ -196,11 +204,7 @@ class SectionEditTestCase(PersonasTestCase):
         self.assertFalse(self.entry().is_complete)
 
     def test_a_jump_from_last_year_is_flagged_but_saved(self):
-        record = record_get_or_create(lao=self.lao_a, fiscal_year=YEAR - 1)
-        entry = SectionEntry.objects.get(record=record, section__code="population")
-        section_save(
-            entry=entry, values={"population_total": "2500"}, expected_version=0, by=self.clerk_a
-        )
+        self.save_last_years_population("2500")
         self.login(self.clerk_a)
         response = self.client.get(self.url())
         self.assertContains(response, "ปีที่แล้ว: 2,500 คน")
@@ -245,11 +249,7 @@ class SectionEditTestCase(PersonasTestCase):
                     self.assertIn(f'id="{name}"', page)
 
     def test_each_field_s_help_and_last_year_s_value_are_read_out_with_its_input(self):
-        record = record_get_or_create(lao=self.lao_a, fiscal_year=YEAR - 1)
-        entry = SectionEntry.objects.get(record=record, section__code="population")
-        section_save(
-            entry=entry, values={"population_total": "2500"}, expected_version=0, by=self.clerk_a
-        )
+        self.save_last_years_population("2500")
         self.login(self.clerk_a)
         page = self.client.get(self.url()).content.decode()
         self.assertIn('aria-describedby="id_population_total_helptext"', page)
