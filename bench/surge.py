@@ -11,7 +11,9 @@
 2. Makes an account for every simulated user, none shared: clerks of LAOs whose round is
    still open, district officers, province officers and department staff.
 3. Starts gunicorn (DEBUG off, as in production) on 127.0.0.1:SURGE_PORT (8200) with
-   SURGE_WORKERS workers of SURGE_THREADS threads and CONN_MAX_AGE=SURGE_CONN_MAX_AGE.
+   SURGE_WORKERS workers of SURGE_THREADS threads and CONN_MAX_AGE=SURGE_CONN_MAX_AGE, the
+   cache and the sessions in Redis at SURGE_CACHE_URL (redis://127.0.0.1:6379/0; each
+   worker's own memory when it is empty or no Redis answers).
 4. Runs locust headless (bench/surge_locustfile.py): SURGE_USERS users (70 % clerks opening and
    saving sections, 20 % officers on dashboards, 10 % table downloads), SURGE_RATE new users a
    second, then SURGE_STEADY seconds with all of them; each waits SURGE_WAIT (min,max) seconds
@@ -64,6 +66,7 @@ WORKERS = int(ENV("SURGE_WORKERS", "2"))
 THREADS = int(ENV("SURGE_THREADS", "4"))
 CONN_MAX_AGE = ENV("SURGE_CONN_MAX_AGE", "60")
 KEEP_ALIVE = ENV("SURGE_KEEP_ALIVE", "20")
+CACHE_URL = ENV("SURGE_CACHE_URL", "redis://127.0.0.1:6379/0")  # "" for each worker's memory
 PROVINCES = ENV("SURGE_PROVINCES") or None
 REUSE = ENV("SURGE_REUSE") == "1"
 KEEP = REUSE or ENV("SURGE_KEEP") == "1"  # else the database is dropped at the end
@@ -218,6 +221,19 @@ def accounts(n_clerks: int, n_officers: int, n_downloaders: int) -> dict:
 # --- The portal and the load ----------------------------------------------------------------------
 
 
+def _redis_answers(url: str) -> bool:
+    """Whether a Redis server answers PING at ``url`` (redis://host:port/db)."""
+    from urllib.parse import urlsplit
+
+    where = urlsplit(url)
+    try:
+        with socket.create_connection((where.hostname, where.port or 6379), timeout=2) as link:
+            link.sendall(b"PING\r\n")
+            return link.recv(16).startswith(b"+PONG")
+    except OSError:
+        return False
+
+
 def portal_env() -> dict[str, str]:
     env = {
         **os.environ,
@@ -232,6 +248,15 @@ def portal_env() -> dict[str, str]:
     }
     for name in ("BENCH_PREBUILT", "BENCH_JSON"):
         env.pop(name, None)
+    # As production runs (docs/DEPLOYMENT.md): the cache, and the sessions read through it, in
+    # Redis shared by both workers; keys of this run only, so nothing of another run is read.
+    if CACHE_URL and _redis_answers(CACHE_URL):
+        env["CACHE_URL"] = CACHE_URL
+        env["CACHE_KEY_PREFIX"] = f"surge-{int(time.time())}"
+        print(f"cache: {CACHE_URL} (key prefix {env['CACHE_KEY_PREFIX']})")
+    else:
+        env.pop("CACHE_URL", None)
+        print("cache: each worker's own memory (no Redis answered at SURGE_CACHE_URL)")
     return env
 
 
