@@ -16,10 +16,10 @@ def _approved_laos(fiscal_years, lao_ids):
     return RoundLAO.approved_laos(fiscal_years, lao_ids)
 
 
-def _areas_changed(district_ids, fiscal_year):
+def _areas_changed(district_ids, fiscal_year, resave=None):
     from deadlines import progress_rollups
 
-    progress_rollups.refresh(district_ids, fiscal_year)
+    progress_rollups.refresh(district_ids, fiscal_year, resave=resave)
 
 
 PROGRESS_MIGRATION = ("deadlines", "0004_progress_rollups")

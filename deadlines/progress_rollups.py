@@ -38,6 +38,7 @@ from django.db.models import Count, F, FilteredRelation, Max, Q, QuerySet, Sum
 from django.utils import timezone
 
 from deadlines.models import ProgressRollup, RollupStamp, Round, RoundLAO
+from records.hooks import Resave
 from records.models import LAO, Province, Record
 
 State = RoundLAO.State
@@ -225,12 +226,18 @@ def rolled_up_years() -> set[int]:
 
 
 @transaction.atomic
-def refresh(district_ids: Iterable[str], fiscal_year: int | None = None) -> None:
+def refresh(
+    district_ids: Iterable[str], fiscal_year: int | None = None, *, resave: Resave | None = None
+) -> None:
     """Counts the districts' rows of a fiscal year (of every rolled-up year for None) again
     and replaces them, then adds their provinces' rows up again from their districts' rows;
-    a year never rolled up is rolled up whole."""
+    a year never rolled up is rolled up whole. A ``resave`` of one record that changes no
+    count only moves the newest update, when it can (``_resaved``)."""
     district_ids = sorted(set(district_ids))
     if not district_ids:
+        return
+    one = resave is not None and fiscal_year is not None and len(district_ids) == 1
+    if one and _resaved(district_ids[0], fiscal_year, resave):
         return
     if fiscal_year is None:
         stored = rolled_up_years()
@@ -254,6 +261,34 @@ def refresh(district_ids: Iterable[str], fiscal_year: int | None = None) -> None
         totals = province_rows(in_provinces.filter(level=DISTRICT))
         in_provinces.filter(level=PROVINCE).delete()
         ProgressRollup.objects.bulk_create(totals)
+
+
+def _resaved(district_id: str, fiscal_year: int, resave: Resave) -> bool:
+    """A record saved again with the same required and filled fields changes no count: the
+    LAO is counted as recorded, started or not, as before. If it was already updated today
+    it was "current" in every round that has started (a round counts the records updated
+    since the first moment of its first day), so of its district's and province's rows of
+    the year only the newest update moves: one UPDATE, under the province's lock and stamp,
+    instead of counting the district again. False (nothing written) when that does not hold
+    or the year has no stored rows."""
+    before = resave.updated_before
+    midnight = timezone.make_aware(
+        datetime.datetime.combine(timezone.localdate(resave.updated_at), datetime.time.min)
+    )
+    if before is None or before < midnight:
+        return False
+    province_id = district_id[:2]  # a district's code starts with its province's (DOPA codes)
+    _stamp(_lock([province_id]))
+    rows = ProgressRollup.objects.filter(
+        fiscal_year=fiscal_year,
+        round__isnull=True,
+        lao_type=resave.lao_type,
+        area__in=[district_id, province_id],
+    )
+    moved = rows.filter(
+        Q(last_updated__isnull=True) | Q(last_updated__lt=resave.updated_at)
+    ).update(last_updated=resave.updated_at)
+    return bool(moved) or rows.exists()
 
 
 def years_with_data() -> set[int]:

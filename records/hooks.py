@@ -7,6 +7,7 @@ them, records/rollups.py), so records never needs to know about rounds.
 
 import datetime
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 from records.models import LAO
 
@@ -56,10 +57,22 @@ def approved_laos(fiscal_year: int, lao_ids: Iterable[int] | None = None) -> set
     return {pk for _year, pk in approved_laos_of_years([fiscal_year], lao_ids)}
 
 
+@dataclass(frozen=True)
+class Resave:
+    """A section save that changed a record's values but none of its counts (its required
+    and filled fields): of the progress it only moves the record's newest update, from
+    ``updated_before`` to ``updated_at``, for an LAO of ``lao_type``."""
+
+    lao_type: str
+    updated_before: datetime.datetime | None
+    updated_at: datetime.datetime
+
+
 # Told which districts' progress changed (records saved or made, LAOs moved or added), for one
-# fiscal year or (None) every year: the dashboards' stored roll-ups count them again
+# fiscal year or (None) every year, and whether it was only a resave of one record: the
+# dashboards' stored roll-ups count them again, or move the newest update
 # (deadlines/progress_rollups.py), in the writer's transaction.
-AreasChanged = Callable[[Iterable[str], int | None], None]
+AreasChanged = Callable[[Iterable[str], int | None, Resave | None], None]
 areas_listeners: list[AreasChanged] = []
 
 
@@ -68,8 +81,11 @@ def register_areas_changed(listener: AreasChanged) -> None:
         areas_listeners.append(listener)
 
 
-def areas_changed(district_ids: Iterable[str], fiscal_year: int | None = None) -> None:
-    """The records or LAOs of these districts changed (of one fiscal year, or any for None)."""
+def areas_changed(
+    district_ids: Iterable[str], fiscal_year: int | None = None, resave: Resave | None = None
+) -> None:
+    """The records or LAOs of these districts changed (of one fiscal year, or any for None);
+    ``resave`` when it was one record saved with the same counts."""
     district_ids = sorted(set(district_ids))
     for listener in areas_listeners:
-        listener(district_ids, fiscal_year)
+        listener(district_ids, fiscal_year, resave)

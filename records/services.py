@@ -197,7 +197,12 @@ def section_save(
     # Saves of one record wait for each other on its row: the totals summed below then include
     # every other section's save, and a submission (which takes the same lock) cannot slip
     # between the edit guard and the write (docs/architecture.md, "Concurrency").
-    list(Record.objects.select_for_update().filter(pk=record.pk).values_list("pk", flat=True))
+    counted_before = (
+        Record.objects.select_for_update()
+        .filter(pk=record.pk)
+        .values_list("required_count", "filled_count", "updated_at")
+        .get()
+    )
     reason = hooks.edit_blocked_reason(record.lao, record.fiscal_year, timezone.localdate())
     if reason:
         raise EditBlockedError(reason)
@@ -271,7 +276,11 @@ def section_save(
         before={k: v for other in others for k, v in other.values.items()} | entry.values,
         after=record_values,
     )
-    hooks.areas_changed([record.lao.district_id], record.fiscal_year)
+    counted = (totals["required"] or 0, totals["filled"] or 0)
+    resave = None
+    if counted == counted_before[:2]:
+        resave = hooks.Resave(record.lao.type, updated_before=counted_before[2], updated_at=now)
+    hooks.areas_changed([record.lao.district_id], record.fiscal_year, resave=resave)
     entry.refresh_from_db()
     return SaveResult(
         entry=entry, changed=changed, rule_messages=failing, record_values=record_values

@@ -88,6 +88,25 @@ class ProgressRollupsTestCase(scenario.ScenarioTestCase):
         self.assertEqual(after[district]["in_progress"], before[district]["in_progress"] + 1)
         self.assertEqual(after[district]["not_started"], before[district]["not_started"] - 1)
 
+    def test_a_value_changed_again_keeps_the_stored_counts_equal_to_the_records(self):
+        # The same fields filled, another value: on a later day the district is counted again
+        # (the record may become "current" in the round); the same day, only the newest
+        # update of the year's rows moves (deadlines.progress_rollups._resaved).
+        with scenario.on(BEFORE):
+            fill_section(self.lao_a, 2568, "population", self.clerk_a, POPULATION)
+        for day, total in ((AFTER, "2600"), (AFTER, "2700"), (AFTER + DAY, "2800")):
+            with self.subTest(day=day, total=total), scenario.on(day):
+                stamp = progress_rollups.stamp("67")
+                fill_section(
+                    self.lao_a, 2568, "population", self.clerk_a,
+                    {**POPULATION, "population_total": total},
+                )  # fmt: skip
+                self.assertEqual(progress_rollups.differences([2568]), [])
+                self.assertGreater(progress_rollups.stamp("67")[1], stamp[1])
+                rows = self.assert_same_as_counted(level="district", parent="67", today=day)
+                saved = self.lao_a.records.get(fiscal_year=2568).updated_at
+                self.assertEqual(rows[self.lao_a.district_id]["last_updated"], saved)
+
     def test_every_write_of_the_roll_ups_adds_to_their_stamp(self):
         # The dashboards keep their sums in the cache under the stamp: a write that did not
         # add to it would leave a page showing the figures from before it.
