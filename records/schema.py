@@ -173,3 +173,23 @@ def current_schema() -> Schema:
     if schema is None:
         raise SchemaError("no record schema is loaded; run `python manage.py load_schema`")
     return schema
+
+
+# The sections of each schema version (with their fields and rules), read once per process: a
+# loaded version never changes (records/schema.py). Keyed by the row's id and load time, so a
+# version loaded again (a test database, a restored backup) is read again. Shared by a worker's
+# threads, which only read them.
+_schema_sections: dict[tuple, dict[str, Section]] = {}
+
+
+def schema_sections(schema: Schema) -> dict[str, Section]:
+    """The schema's sections by code, in order, each with its fields and rules loaded."""
+    key = (schema.pk, schema.loaded_at)
+    sections = _schema_sections.get(key)
+    if sections is None:
+        loaded = schema.sections.prefetch_related("fields", "rules")
+        sections = {section.code: section for section in loaded}
+        if len(_schema_sections) >= 8:
+            _schema_sections.clear()
+        _schema_sections[key] = sections
+    return sections

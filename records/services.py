@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from records import hooks, rollups
 from records.models import LAO, Field, Record, Rule, Section, SectionEntry, ValueChange
-from records.schema import current_schema
+from records.schema import current_schema, schema_sections
 from records.values import NOT_APPLICABLE, is_filled, number_text, outliers
 
 
@@ -382,12 +382,13 @@ def record_progress(
 ) -> list[SectionProgress]:
     """Per section (all, or the given codes): the required applicable fields still missing.
 
-    Three queries whatever the number of sections and fields: sections, fields, entries.
+    One query, the entries (the schema's sections and fields are read once per process:
+    records.schema.schema_sections), and the schema's row when the record's is not loaded.
     """
     schema = record.schema if record else current_schema()
-    sections = schema.sections.prefetch_related("fields")
+    sections = schema_sections(schema).values()
     if section_codes is not None:
-        sections = sections.filter(code__in=section_codes)
+        sections = [section for section in sections if section.code in section_codes]
     entries = {e.section_id: e for e in record.entries.all()} if record else {}
     progress = []
     for section in sections:
