@@ -4,6 +4,7 @@ Each page's download is built from the same rows the page shows, so a file and t
 agree; headers go through gettext like every other string the user reads.
 """
 
+from django.utils.formats import localize
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
@@ -11,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from dashboards.exports import FORMATS
 from dashboards.field_gaps import FieldGap, RuleGap
-from dashboards.figures import AreaRow, LaoRow
+from dashboards.figures import AreaRow, LaoRow, SectionCell
 from dashboards.models import ProgressSnapshot
 from deadlines.models import RoundLAO
 from records.models import Section
@@ -202,6 +203,34 @@ def area_table_body(rows: list[AreaRow], *, link, with_statuses: bool) -> SafeSt
             for row in rows
         )
     )
+
+
+def section_strip(cells: list[SectionCell]) -> SafeString:
+    """An LAO's sections as a strip of small boxes (``templates/dashboards/_sections.html``):
+    failing its checks, complete, partly filled (as wide as its per cent) or not started, each
+    named with its counts in its title. Built here, not box by box in the template: a
+    district's page has a strip on every row."""
+    english = get_language() == "en"
+    checking = f" · {_('needs checking')}"
+    boxes = []
+    for cell in cells:
+        if not cell.rules_pass:
+            kind = " sec-failing"
+        elif cell.complete:
+            kind = " sec-complete"
+        elif cell.started:
+            kind = " sec-partial"
+        else:
+            kind = ""
+        partly = cell.started and not cell.complete and cell.rules_pass
+        style = f' style="--filled: {localize(cell.percent)}%"' if partly else ""
+        label = cell.label_en if english else cell.label_th
+        title = (
+            f"{label}: {localize(cell.filled)}/{localize(cell.required)}"
+            f"{checking if not cell.rules_pass else ''}"
+        )
+        boxes.append(f'<span class="sec{kind}"{style} title="{escape(title)}"></span>')
+    return SafeString(f'<span class="sections" aria-hidden="true">{"".join(boxes)}</span>')
 
 
 def area_table_total(total: AreaRow, *, with_statuses: bool) -> SafeString:
