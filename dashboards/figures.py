@@ -310,6 +310,7 @@ def lao_progress_rows(
     sections: list[Section] | None = None,
     status: str | None = None,
     below: int | None = None,
+    owed: dict[str, int] | None = None,
 ) -> list[LaoRow]:
     """One row per LAO of ``laos``: type, completeness overall and per section (stored counts),
     last update, status in the round, days early or late, acknowledgement.
@@ -317,9 +318,10 @@ def lao_progress_rows(
     ``sort`` is one of ``LAO_SORTS`` (a leading "-" reverses; "behind": not yet submitted
     first, then the least complete, the longest untouched); ``limit`` keeps the first rows;
     ``status`` keeps the LAOs in that status, ``below`` those less than that per cent complete.
-    Four queries (three when ``sections`` is given), whatever the number of LAOs.
+    Four queries whatever the number of LAOs, one fewer for each of ``sections`` and
+    ``owed`` (what each LAO type owes) given.
     """
-    owed = required_by_type()
+    owed = required_by_type() if owed is None else owed
     sections = schema_sections() if sections is None else sections
     rank = Case(
         *[When(status=s, then=Value(i)) for i, s in enumerate(BEHIND_ORDER)],
@@ -609,6 +611,21 @@ def _counted_area_figures(
     return {values.pop(key): values for values in grouped}
 
 
+def rollups_stamp(province_id: str | None = None) -> dict:
+    """What the stored roll-ups of a province (of all for None) and the registry look like
+    now, in one query: the roll-ups' stamp (every write of them adds to it,
+    deadlines.models.RollupStamp) and the registry's newest change. What is counted from the
+    records, participations and LAOs of the province is kept in the cache under it."""
+    stamps = RollupStamp.objects.all()
+    if province_id:
+        stamps = stamps.filter(province_id=province_id)
+    return stamps.aggregate(
+        provinces=Count("pk"),
+        writes=Sum("writes"),
+        registry=Max(Subquery(LAO.objects.order_by("-updated_at").values("updated_at")[:1])),
+    )
+
+
 def _stored_area_figures(
     *, level, parent_code, round, fiscal_year, today, lao_type
 ) -> dict[str, dict] | None:
@@ -616,15 +633,9 @@ def _stored_area_figures(
     of the roll-ups it reads (every write of them adds to it), the registry's newest change
     (which LAOs exist), what each LAO type owes, the day and whether the round is overdue.
     Two queries when it is kept."""
-    province = parent_code if level == "district" else None
-    stamps = RollupStamp.objects.filter(province_id=province) if province else RollupStamp.objects
     owed = required_by_type()
     made_from = (
-        stamps.aggregate(
-            provinces=Count("pk"),
-            writes=Sum("writes"),
-            registry=Max(Subquery(LAO.objects.order_by("-updated_at").values("updated_at")[:1])),
-        ),
+        rollups_stamp(parent_code if level == "district" else None),
         owed,
         level,
         parent_code,

@@ -114,15 +114,33 @@ def district_detail(request: HttpRequest, district_code: str) -> HttpResponse:
     page = _filtered(request, access.laos_overseen_in_district(district).active_on(today))
     period, chosen = page.period, page.chosen
     sections = figures.schema_sections()
-    rows = figures.lao_progress_rows(
-        laos=page.qs,
-        round=period.round,
-        fiscal_year=period.fiscal_year,
-        today=today,
-        sort=chosen.sort,
-        status=chosen.status,
-        below=chosen.below,
-        sections=sections,
+    # Every write that changes a row here (a save, a move, the registry) stamps the district's
+    # province's roll-ups: the rows are kept in the cache under that stamp and the page's LAOs.
+    round_ = period.round
+    owed = figures.required_by_type()
+    rows = figures.kept(
+        "district-rows",
+        (
+            figures.rollups_stamp(district.province_id),
+            owed,
+            str(page.qs.query),
+            (round_.pk, round_.deadline) if round_ else None,
+            period.fiscal_year,
+            today,
+            (chosen.sort, chosen.status, chosen.below),
+            [section.pk for section in sections],
+        ),
+        lambda: figures.lao_progress_rows(
+            laos=page.qs,
+            round=round_,
+            fiscal_year=period.fiscal_year,
+            today=today,
+            sort=chosen.sort,
+            status=chosen.status,
+            below=chosen.below,
+            sections=sections,
+            owed=owed,
+        ),
     )
     fmt = tables.wanted_format(request)
     if fmt:
