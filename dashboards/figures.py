@@ -611,16 +611,16 @@ def _counted_area_figures(
     return {values.pop(key): values for values in grouped}
 
 
-def rollups_stamp(province_id: str | None = None) -> dict:
-    """What the stored roll-ups of a province (of all for None) and the registry look like
-    now, in one query: the roll-ups' stamp (every write of them adds to it,
+def rollups_stamp(area: str | None = None) -> dict:
+    """What the stored roll-ups of a district or province (of all for None) and the registry
+    look like now, in one query: the roll-ups' stamp (every write of them adds to it,
     deadlines.models.RollupStamp) and the registry's newest change. What is counted from the
-    records, participations and LAOs of the province is kept in the cache under it."""
+    records, participations and LAOs of the area is kept in the cache under it."""
     stamps = RollupStamp.objects.all()
-    if province_id:
-        stamps = stamps.filter(province_id=province_id)
+    if area:
+        stamps = stamps.filter(area=area)
     return stamps.aggregate(
-        provinces=Count("pk"),
+        areas=Count("pk"),
         writes=Sum("writes"),
         registry=Max(Subquery(LAO.objects.order_by("-updated_at").values("updated_at")[:1])),
     )

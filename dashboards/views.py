@@ -115,13 +115,13 @@ def district_detail(request: HttpRequest, district_code: str) -> HttpResponse:
     period, chosen = page.period, page.chosen
     sections = figures.schema_sections()
     # Every write that changes a row here (a save, a move, the registry) stamps the district's
-    # province's roll-ups: the rows are kept in the cache under that stamp and the page's LAOs.
+    # roll-ups: the rows are kept in the cache under that stamp and the page's LAOs.
     round_ = period.round
     owed = figures.required_by_type()
     rows = figures.kept(
         "district-rows",
         (
-            figures.rollups_stamp(district.province_id),
+            figures.rollups_stamp(district.code),
             owed,
             str(page.qs.query),
             (round_.pk, round_.deadline) if round_ else None,

@@ -481,15 +481,15 @@ class ProgressRollup(models.Model):
 
 
 class RollupStamp(models.Model):
-    """How many times the stored roll-ups of a province (its rows and its districts') have been
-    written. Every writer adds one, under the province's lock and in its transaction, so a
-    later state of the roll-ups always has a larger sum of stamps: the dashboards keep what
-    they add up from the roll-ups in the cache under that sum (dashboards.figures.area_rows)."""
+    """How many times the stored roll-ups of an area (a district's rows, or a province's and
+    its districts') have been written. Every writer adds one to its district's and its
+    province's, under the province's lock and in its transaction, so a later state of an
+    area's roll-ups always has a larger stamp (and the nation a larger sum of stamps): the
+    dashboards keep what they count for an area in the cache under its stamp
+    (dashboards.figures.rollups_stamp)."""
 
-    province = models.OneToOneField(
-        Province, on_delete=models.CASCADE, primary_key=True, related_name="+"
-    )
+    area = models.CharField(max_length=4, primary_key=True)  # a district's or province's code
     writes = models.BigIntegerField(default=0)
 
     def __str__(self) -> str:
-        return f"{self.province_id}: {self.writes}"
+        return f"{self.area}: {self.writes}"

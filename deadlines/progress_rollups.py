@@ -14,9 +14,9 @@ after locking the province's row. Saves in different provinces never wait for ea
 saves in one province queue for the moment of their commit; the count is always the committed
 truth, so no change can be lost or counted twice, whatever the write. There is no national
 row: the nation is the sum of the province rows, read in one query
-(dashboards.figures.area_rows). Each write also adds one to its province's stamp
-(deadlines.models.RollupStamp, ``stamp``), under which the dashboards keep their sums in the
-cache.
+(dashboards.figures.area_rows). Each write also adds one to its district's and province's
+stamps (deadlines.models.RollupStamp, ``stamp``), under which the dashboards keep what they
+count in the cache.
 
 A fiscal year is rolled up whole the first time anything changes in it (a record of a new year,
 a round opened): ``rebuild`` counts every district. ``computed`` counts from scratch;
@@ -39,7 +39,7 @@ from django.utils import timezone
 
 from deadlines.models import ProgressRollup, RollupStamp, Round, RoundLAO
 from records.hooks import Resave
-from records.models import LAO, Province, Record
+from records.models import LAO, District, Province, Record
 
 State = RoundLAO.State
 DISTRICT, PROVINCE = ProgressRollup.Level.DISTRICT, ProgressRollup.Level.PROVINCE
@@ -193,25 +193,25 @@ def _lock(province_ids: list[str] | None) -> list[str]:
     return list(provinces.values_list("pk", flat=True))
 
 
-def _stamp(province_ids: list[str]) -> None:
-    """Adds one to the provinces' stamps (made at the first write), under their lock."""
-    stamps = RollupStamp.objects.filter(province__in=province_ids)
-    if stamps.update(writes=F("writes") + 1) < len(province_ids):
-        have = set(stamps.values_list("province_id", flat=True))
+def _stamp(areas: list[str]) -> None:
+    """Adds one to the areas' stamps (made at their first write), under their province's lock."""
+    stamps = RollupStamp.objects.filter(area__in=areas)
+    if stamps.update(writes=F("writes") + 1) < len(areas):
+        have = set(stamps.values_list("area", flat=True))
         RollupStamp.objects.bulk_create(
-            [RollupStamp(province_id=code, writes=1) for code in province_ids if code not in have]
+            [RollupStamp(area=code, writes=1) for code in areas if code not in have]
         )
 
 
-def stamp(province_id: str | None = None) -> tuple[int, int]:
-    """The number of provinces stamped and the sum of their stamps (of one province, or of
-    all for None): it grows with every committed write of the roll-ups it covers, so what is
-    added up from them after reading it is at least as new as the stamp says. One query."""
+def stamp(area: str | None = None) -> tuple[int, int]:
+    """The number of stamps and their sum, of one district or province, or of all of them for
+    None: it grows with every committed write of the roll-ups it covers, so what is counted
+    after reading it is at least as new as the stamp says. One query."""
     stamps = RollupStamp.objects.all()
-    if province_id is not None:
-        stamps = stamps.filter(province_id=province_id)
-    found = stamps.aggregate(provinces=Count("pk"), writes=Sum("writes"))
-    return found["provinces"], found["writes"] or 0
+    if area is not None:
+        stamps = stamps.filter(area=area)
+    found = stamps.aggregate(areas=Count("pk"), writes=Sum("writes"))
+    return found["areas"], found["writes"] or 0
 
 
 def rolled_up_years() -> set[int]:
@@ -251,7 +251,7 @@ def refresh(
         if year not in stored:
             rebuild([year])
             continue
-        _stamp(_lock(provinces))
+        _stamp(_lock(provinces) + district_ids)
         rows = computed(LAO.objects.filter(district_id__in=district_ids), [year])
         ProgressRollup.objects.filter(
             fiscal_year=year, level=DISTRICT, area__in=district_ids
@@ -278,7 +278,7 @@ def _resaved(district_id: str, fiscal_year: int, resave: Resave) -> bool:
     if before is None or before < midnight:
         return False
     province_id = district_id[:2]  # a district's code starts with its province's (DOPA codes)
-    _stamp(_lock([province_id]))
+    _stamp(_lock([province_id]) + [district_id])
     rows = ProgressRollup.objects.filter(
         fiscal_year=fiscal_year,
         round__isnull=True,
@@ -316,7 +316,7 @@ def rebuild(fiscal_years: Iterable[int] | None = None) -> int:
         ProgressRollup.objects.filter(pk__in=stale[start : start + 500]).delete()
     ProgressRollup.objects.bulk_create([want[key] for key in wrong if key in want], batch_size=2000)
     if wrong:
-        _stamp(provinces)
+        _stamp(provinces + list(District.objects.values_list("code", flat=True)))
     return len(wrong)
 
 

@@ -110,12 +110,18 @@ class ProgressRollupsTestCase(scenario.ScenarioTestCase):
     def test_every_write_of_the_roll_ups_adds_to_their_stamp(self):
         # The dashboards keep their sums in the cache under the stamp: a write that did not
         # add to it would leave a page showing the figures from before it.
-        stamps = [progress_rollups.stamp(), progress_rollups.stamp("67")]
+        district = self.lao_a.district_id
+        other = self.d1.district_id if self.d1.district_id != district else "6702"
+        areas = (None, "67", district, other)
+        stamps = [progress_rollups.stamp(area) for area in areas]
         with scenario.on(BEFORE):
             fill_section(self.lao_a, 2568, "population", self.clerk_a, POPULATION)
-        after_save = [progress_rollups.stamp(), progress_rollups.stamp("67")]
+        after_save = [progress_rollups.stamp(area) for area in areas]
         self.assertGreater(after_save[0][1], stamps[0][1])
         self.assertGreater(after_save[1][1], stamps[1][1])
+        self.assertGreater(after_save[2][1], stamps[2][1])
+        # Another district of the province keeps its stamp: what is kept for it still holds.
+        self.assertEqual(after_save[3], stamps[3])
         make_lao("1001", name="เพิ่ม")
         # The LAO added in Bangkok stamped its province only.
         self.assertGreater(progress_rollups.stamp()[1], after_save[0][1])
