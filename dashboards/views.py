@@ -81,6 +81,37 @@ def _approvable_at_once(user, rows: list, round_: Round | None, laos: QuerySet[L
     }
 
 
+def _kept_lao_rows(
+    stamp: tuple[dict, dict], *, laos: QuerySet[LAO], **options
+) -> list[figures.LaoRow]:
+    """``figures.lao_progress_rows`` of LAOs of one district or province, kept in the cache
+    under ``stamp`` (``_area_stamp``: the area's roll-ups' stamp, to which every write that
+    changes a row adds, and what each type owes), the LAOs asked for, the round's deadline
+    and the other options: a page read again before anything changes in the area counts
+    nothing."""
+    owed = stamp[1]
+    round_ = options.get("round")
+    sections = options.get("sections")
+    made_from = (
+        stamp,
+        str(laos.query),
+        (round_.pk, round_.deadline) if round_ else None,
+        sorted((name, value) for name, value in options.items() if name != "sections"),
+        [section.pk for section in sections] if sections is not None else None,
+    )
+    return figures.kept(
+        "lao-rows",
+        made_from,
+        lambda: figures.lao_progress_rows(laos=laos, owed=owed, **options),
+    )
+
+
+def _area_stamp(area: str) -> tuple[dict, dict]:
+    """The stamp of a district's or province's roll-ups and registry, and what each LAO type
+    owes (two queries): what ``_kept_lao_rows`` keeps its rows under."""
+    return figures.rollups_stamp(area), figures.required_by_type()
+
+
 def _filtered(request: HttpRequest, laos: QuerySet[LAO], *, areas: bool = False) -> DashboardFilter:
     """The page's filters; a page of areas has no LAO search and no sort."""
     without = ("q", "sort") if areas else ()
@@ -114,33 +145,16 @@ def district_detail(request: HttpRequest, district_code: str) -> HttpResponse:
     page = _filtered(request, access.laos_overseen_in_district(district).active_on(today))
     period, chosen = page.period, page.chosen
     sections = figures.schema_sections()
-    # Every write that changes a row here (a save, a move, the registry) stamps the district's
-    # roll-ups: the rows are kept in the cache under that stamp and the page's LAOs.
-    round_ = period.round
-    owed = figures.required_by_type()
-    rows = figures.kept(
-        "district-rows",
-        (
-            figures.rollups_stamp(district.code),
-            owed,
-            str(page.qs.query),
-            (round_.pk, round_.deadline) if round_ else None,
-            period.fiscal_year,
-            today,
-            (chosen.sort, chosen.status, chosen.below),
-            [section.pk for section in sections],
-        ),
-        lambda: figures.lao_progress_rows(
-            laos=page.qs,
-            round=round_,
-            fiscal_year=period.fiscal_year,
-            today=today,
-            sort=chosen.sort,
-            status=chosen.status,
-            below=chosen.below,
-            sections=sections,
-            owed=owed,
-        ),
+    rows = _kept_lao_rows(
+        _area_stamp(district.code),
+        laos=page.qs,
+        round=period.round,
+        fiscal_year=period.fiscal_year,
+        today=today,
+        sort=chosen.sort,
+        status=chosen.status,
+        below=chosen.below,
+        sections=sections,
     )
     fmt = tables.wanted_format(request)
     if fmt:
@@ -340,6 +354,7 @@ def province_detail(request: HttpRequest, province_code: str) -> HttpResponse:
         return _lao_download(
             fmt, page, rows, sections, province.display_name, f"province-{province.code}-laos"
         )
+    stamp = _area_stamp(province.code)
     return _area_page(
         request,
         page,
@@ -357,19 +372,26 @@ def province_detail(request: HttpRequest, province_code: str) -> HttpResponse:
         bars_title=_("Completeness by district"),
         extra=lambda districts, query: {
             "province": province,
-            "behind": figures.lao_progress_rows(
-                laos=page.qs, sort="behind", limit=10, sections=figures.schema_sections(), **common
+            "behind": _kept_lao_rows(
+                stamp,
+                laos=page.qs,
+                sort="behind",
+                limit=10,
+                sections=figures.schema_sections(),
+                **common,
             ),
-            **_province_oversight(request, province, page, common),
+            **_province_oversight(request, province, page, common, stamp),
         },
     )
 
 
-def _province_oversight(request, province: Province, page: DashboardFilter, common: dict) -> dict:
+def _province_oversight(
+    request, province: Province, page: DashboardFilter, common: dict, stamp: tuple
+) -> dict:
     """The LAOs the province oversees directly (อบจ./ทน./ทม., docs/supervision.md), beside the
     district roll-ups, with the province officer's actions on them."""
     laos = page.qs.filter(pk__in=access.laos_overseen_by_province(province).values("pk"))
-    rows = figures.lao_progress_rows(laos=laos, sections=[], **common)
+    rows = _kept_lao_rows(stamp, laos=laos, sections=[], **common)
     return {
         "overseen": rows,
         "can_act": access.can_supervise_province(request.user, province),

@@ -30,7 +30,9 @@ PAGES = {
     # stamp: two queries fewer when warm, test_a_warm_national_page). A page with a burn-up
     # asks whether the history changed since the cache kept it (one query), then, on a cold
     # cache, adds it up (one more).
-    "province": ("province_officer", "/province/67/", 22),  # + the sections behind, per LAO
+    # The province's LAOs furthest behind (+ their sections) and those it oversees are kept
+    # in the cache under the province's stamp (six queries fewer when warm).
+    "province": ("province_officer", "/province/67/", 22),
     "national": ("department", "/national/", 13),
     "national, executive": ("executive", "/national/?type=sao", 13),
     # + whether the year's records changed since the cache kept the figures (a cold cache).
@@ -112,3 +114,11 @@ class QueryCountTestCase(scenario.DashboardTestCase):
             # The rows are counted again (the burn-up's history has not changed: kept).
             self.assertPageQueries("/district/6701/", 15)
             self.assertGreater(rows()[behind.pk], 0)
+
+    def test_a_warm_province_page(self):
+        self.login(self.province_officer)
+        with on(BEFORE):
+            self.assertEqual(self.client.get("/province/67/").status_code, 200)
+            # The stamps and the history are asked; the districts' sums, the LAOs behind and
+            # those the province oversees come from the cache.
+            self.assertPageQueries("/province/67/", 16)
