@@ -626,38 +626,22 @@ def rollups_stamp(area: str | None = None) -> dict:
     )
 
 
-def _stored_area_figures(
-    *, level, parent_code, round, fiscal_year, today, lao_type
-) -> dict[str, dict] | None:
-    """``_summed_area_figures``, kept in the cache under what it is added up from: the stamp
-    of the roll-ups it reads (every write of them adds to it), the registry's newest change
-    (which LAOs exist), what each LAO type owes, the day and whether the round is overdue.
-    Two queries when it is kept."""
+def _stored_area_figures(**asked) -> dict[str, dict] | None:
+    """``_summed_area_figures`` of what is ``asked`` (level, parent_code, round, fiscal_year,
+    today, lao_type), kept in the cache under what it is added up from: the stamp of the
+    roll-ups it reads (every write of them adds to it), the registry's newest change (which
+    LAOs exist), what each LAO type owes, the day and whether the round is overdue. Two
+    queries when it is kept."""
     owed = required_by_type()
+    round_, today = asked["round"], asked["today"]
     made_from = (
-        rollups_stamp(parent_code if level == "district" else None),
+        rollups_stamp(asked["parent_code"] if asked["level"] == "district" else None),
         owed,
-        level,
-        parent_code,
-        round.pk if round else None,
-        round.is_overdue(today) if round else None,
-        fiscal_year,
-        today,
-        lao_type,
+        sorted((name, value) for name, value in asked.items() if name != "round"),
+        round_.pk if round_ else None,
+        round_.is_overdue(today) if round_ else None,
     )
-    return kept(
-        "area-figures",
-        made_from,
-        lambda: _summed_area_figures(
-            level=level,
-            parent_code=parent_code,
-            round=round,
-            fiscal_year=fiscal_year,
-            today=today,
-            lao_type=lao_type,
-            owed=owed,
-        ),
-    )
+    return kept("area-figures", made_from, lambda: _summed_area_figures(owed=owed, **asked))
 
 
 def _summed_area_figures(
