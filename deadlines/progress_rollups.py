@@ -269,8 +269,8 @@ def _resaved(district_id: str, fiscal_year: int, resave: Resave) -> bool:
     it was "current" in every round that has started (a round counts the records updated
     since the first moment of its first day), so of its district's and province's rows of
     the year only the newest update moves: one UPDATE, under the province's lock and stamp,
-    instead of counting the district again. False (nothing written) when that does not hold
-    or the year has no stored rows."""
+    instead of counting the district again. False when that does not hold (nothing written)
+    or the year has no stored rows (the stamps were added to): the caller counts as usual."""
     before = resave.updated_before
     midnight = timezone.make_aware(
         datetime.datetime.combine(timezone.localdate(resave.updated_at), datetime.time.min)
