@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, F, Max, Q, QuerySet, Subquery
 
-from dashboards.figures import kept
+from dashboards.keeping import kept
 from records.completeness import percent
 from records.models import LAO, Field, Record, Rule, Schema, Section, SectionEntry
 from records.services import failing_rules

@@ -21,14 +21,11 @@ keyword arguments with defaults.
 """
 
 import datetime
-import hashlib
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from types import SimpleNamespace
-from typing import TypeVar
 
-from django.core.cache import cache
 from django.db.models import (
     Case,
     CharField,
@@ -40,7 +37,6 @@ from django.db.models import (
     Max,
     Q,
     QuerySet,
-    Subquery,
     Sum,
     Value,
     When,
@@ -49,9 +45,10 @@ from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
 from accounts import access
+from dashboards.keeping import kept, rollups_stamp
 from dashboards.models import AreaFigures
 from deadlines import progress_rollups
-from deadlines.models import ProgressRollup, RollupStamp, Round, RoundLAO, Transition
+from deadlines.models import ProgressRollup, Round, RoundLAO, Transition
 from deadlines.progress_rollups import round_start
 from deadlines.reminders import reminding_until
 from records.completeness import percent
@@ -68,7 +65,6 @@ from records.models import (
 from records.services import SectionCounts, SectionState
 
 Status = RoundLAO.Status
-T = TypeVar("T")
 State = RoundLAO.State
 
 STATUSES: tuple[str, ...] = tuple(Status.values)
@@ -611,21 +607,6 @@ def _counted_area_figures(
     return {values.pop(key): values for values in grouped}
 
 
-def rollups_stamp(area: str | None = None) -> dict:
-    """What the stored roll-ups of a district or province (of all for None) and the registry
-    look like now, in one query: the roll-ups' stamp (every write of them adds to it,
-    deadlines.models.RollupStamp) and the registry's newest change. What is counted from the
-    records, participations and LAOs of the area is kept in the cache under it."""
-    stamps = RollupStamp.objects.all()
-    if area:
-        stamps = stamps.filter(area=area)
-    return stamps.aggregate(
-        areas=Count("pk"),
-        writes=Sum("writes"),
-        registry=Max(Subquery(LAO.objects.order_by("-updated_at").values("updated_at")[:1])),
-    )
-
-
 def _stored_area_figures(**asked) -> dict[str, dict] | None:
     """``_summed_area_figures`` of what is ``asked`` (level, parent_code, round, fiscal_year,
     today, lao_type), kept in the cache under what it is added up from: the stamp of the
@@ -900,32 +881,6 @@ def submitted_by_day(
     for code, day, n in moves:
         by_area[code][days[day]] = n
     return dict(by_area)
-
-
-def history_stamp() -> tuple:
-    """What the history of moves and the registry look like now, in one query: the newest move
-    and the newest change of an LAO (its district, type or dates). The history only grows, so
-    what is drawn from it holds until one of them changes."""
-    return (
-        Province.objects.values_list(
-            Subquery(Transition.objects.order_by("-pk").values("pk")[:1]),
-            Subquery(LAO.objects.order_by("-updated_at").values("updated_at")[:1]),
-        )
-        .order_by()
-        .first()
-    )
-
-
-def kept(kind: str, made_from, make: Callable[[], T]) -> T:
-    """What ``make()`` returns, kept in the cache (shared by every app server) under exactly
-    what it is made from (``made_from``, named by its repr): made once for the same inputs;
-    other inputs are another key, so nothing stale is ever served."""
-    key = f"{kind}:{hashlib.sha256(repr(made_from).encode()).hexdigest()}"
-    found = cache.get(key)
-    if found is None:
-        found = make()
-        cache.set(key, found, timeout=24 * 3600)
-    return found
 
 
 def cumulative(

@@ -9,7 +9,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from dashboards import charts, figures
+from dashboards import charts, figures, keeping
 from dashboards.figures import AreaRow, LaoRow
 from dashboards.snapshots import snapshot_series
 from deadlines.models import Round
@@ -28,7 +28,7 @@ def kept(kind: str, drawn_from, draw: Callable[[], str]) -> SafeString:
     """A chart drawn from exactly ``drawn_from`` (everything it shows, in the language of the
     request), kept in the cache (shared by every app server) under it: the same figures are
     drawn once, and different figures are a different key, so nothing stale is ever shown."""
-    chart = figures.kept(f"chart:{kind}", (drawn_from, get_language()), lambda: str(draw()))
+    chart = keeping.kept(f"chart:{kind}", (drawn_from, get_language()), lambda: str(draw()))
     return SafeString(chart)
 
 
@@ -88,7 +88,7 @@ def burnup(
     completeness from the daily snapshots as a dashed line when there are snapshots.
 
     The history only grows, so the chart is kept in the cache (shared by every app server)
-    under all it is drawn from: the newest move and registry change (``figures.history_stamp``),
+    under all it is drawn from: the newest move and registry change (``keeping.history_stamp``),
     the LAOs counted, the areas and their participants, the snapshots, the day and the
     language. Two queries while nothing changes; three when it is drawn again."""
     if round is None or today < round.starts_on or not own.participants:
@@ -102,7 +102,7 @@ def burnup(
         end,
         today,
         round.deadline,
-        figures.history_stamp(),
+        keeping.history_stamp(),
         str(laos.query),
         group,
         [(area.code, area.name_th, area.participants) for area in [own, *(children or [])]],

@@ -25,7 +25,7 @@ from django.utils.translation import ngettext
 
 from accounts import access
 from accounts.models import Role
-from dashboards import figures, panels, tables
+from dashboards import figures, keeping, panels, tables
 from dashboards.exports import table_response
 from dashboards.field_gaps import field_gaps_kept, field_missing_entries
 from dashboards.filters import DashboardFilter, FieldFilter, resolve_period
@@ -99,7 +99,7 @@ def _kept_lao_rows(
         sorted((name, value) for name, value in options.items() if name != "sections"),
         [section.pk for section in sections] if sections is not None else None,
     )
-    return figures.kept(
+    return keeping.kept(
         "lao-rows",
         made_from,
         lambda: figures.lao_progress_rows(laos=laos, owed=owed, **options),
@@ -109,7 +109,7 @@ def _kept_lao_rows(
 def _area_stamp(area: str) -> tuple[dict, dict]:
     """The stamp of a district's or province's roll-ups and registry, and what each LAO type
     owes (two queries): what ``_kept_lao_rows`` keeps its rows under."""
-    return figures.rollups_stamp(area), figures.required_by_type()
+    return keeping.rollups_stamp(area), figures.required_by_type()
 
 
 def _filtered(request: HttpRequest, laos: QuerySet[LAO], *, areas: bool = False) -> DashboardFilter:

@@ -486,7 +486,7 @@ class RollupStamp(models.Model):
     province's, under the province's lock and in its transaction, so a later state of an
     area's roll-ups always has a larger stamp (and the nation a larger sum of stamps): the
     dashboards keep what they count for an area in the cache under its stamp
-    (dashboards.figures.rollups_stamp)."""
+    (dashboards.keeping.rollups_stamp)."""
 
     area = models.CharField(max_length=4, primary_key=True)  # a district's or province's code
     writes = models.BigIntegerField(default=0)
