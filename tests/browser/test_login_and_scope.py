@@ -3,7 +3,7 @@ Thai by default, a clerk sees only their LAO."""
 
 import pytest
 from django.contrib.staticfiles.testing import StaticLiveServerTestCase
-from selenium.common.exceptions import StaleElementReferenceException
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
@@ -17,7 +17,10 @@ class LoginInBrowserTestCase(SharedBrowserTestCase):
         self.personas = make_personas()
 
     def wait_for(self, condition) -> None:
-        WebDriverWait(self.browser, 10, ignored_exceptions=[StaleElementReferenceException]).until(
+        # While the next page replaces the current one, Chromium may answer a lookup with a
+        # stale element or "Node with given id does not belong to the document": ask again.
+        passing = [StaleElementReferenceException, WebDriverException]
+        WebDriverWait(self.browser, 10, ignored_exceptions=passing).until(
             lambda browser: condition()
         )
 
