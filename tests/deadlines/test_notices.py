@@ -90,15 +90,30 @@ class NoticesTestCase(PersonasTestCase):
                 self.assertContains(page, 'data-testid="unread">1<')
                 self.assertNotContains(page, 'data-testid="my-round"')
 
-    def test_a_clerk_s_notices_and_round_cost_two_plain_queries_on_every_page(self):
+    def test_a_clerk_s_notices_and_round_cost_one_query_on_every_page(self):
         from deadlines.context_processors import unread_notices
 
         request = RequestFactory().get("/")
         request.user = self.clerk_a
-        with self.assertNumQueries(2):
+        with self.assertNumQueries(1):
             context = unread_notices(request)
         self.assertEqual(context["unread_notices"], 1)
-        self.assertEqual(context["my_round"].round, self.round)
+        self.assertEqual(context["my_round"].round_id, self.round.pk)
+        self.assertEqual(context["my_round"].lao_code, self.clerk_a.lao.code)
+
+    def test_the_submission_link_goes_to_the_round_with_the_latest_deadline(self):
+        code = self.clerk_a.lao.code
+        self.login(self.clerk_a)
+        # A round opened later with an earlier deadline does not take the link...
+        earlier = make_round(deadline=self.round.deadline - datetime.timedelta(days=30))
+        page = self.client.get("/circulars/").content.decode()
+        self.assertIn(f'href="/rounds/{self.round.pk}/lao/{code}/"', page)
+        self.assertNotIn(f'href="/rounds/{earlier.pk}/lao/{code}/"', page)
+        # ...one with a later deadline does.
+        later = make_round(deadline=self.round.deadline + datetime.timedelta(days=30))
+        page = self.client.get("/circulars/").content.decode()
+        self.assertIn(f'href="/rounds/{later.pk}/lao/{code}/"', page)
+        self.assertNotIn(f'href="/rounds/{self.round.pk}/lao/{code}/"', page)
 
 
 class ApprovalNoticeTestCase(PersonasTestCase):
