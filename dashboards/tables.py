@@ -4,10 +4,10 @@ Each page's download is built from the same rows the page shows, so a file and t
 agree; headers go through gettext like every other string the user reads.
 """
 
-from django.utils.formats import localize
+from django.utils.formats import get_format, localize
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from dashboards.exports import FORMATS
@@ -212,6 +212,16 @@ def section_strip(cells: list[SectionCell]) -> SafeString:
     district's page has a strip on every row."""
     english = get_language() == "en"
     checking = f" · {_('needs checking')}"
+    point = get_format("DECIMAL_SEPARATOR")
+
+    def number(value: float) -> str:
+        # localize() of a count or a per cent: below 1,000 no grouping applies, so only the
+        # decimal separator can differ from str(); localize() looked the formats up again for
+        # each of a district page's several hundred numbers.
+        if -1000 < value < 1000:
+            return str(value).replace(".", point) if type(value) is float else str(value)
+        return localize(value)
+
     boxes = []
     for cell in cells:
         if not cell.rules_pass:
@@ -223,14 +233,46 @@ def section_strip(cells: list[SectionCell]) -> SafeString:
         else:
             kind = ""
         partly = cell.started and not cell.complete and cell.rules_pass
-        style = f' style="--filled: {localize(cell.percent)}%"' if partly else ""
+        style = f' style="--filled: {number(cell.percent)}%"' if partly else ""
         label = cell.label_en if english else cell.label_th
         title = (
-            f"{label}: {localize(cell.filled)}/{localize(cell.required)}"
+            f"{label}: {number(cell.filled)}/{number(cell.required)}"
             f"{checking if not cell.rules_pass else ''}"
         )
         boxes.append(f'<span class="sec{kind}"{style} title="{escape(title)}"></span>')
     return SafeString(f'<span class="sections" aria-hidden="true">{"".join(boxes)}</span>')
+
+
+def days_cell(row: LaoRow) -> SafeString:
+    """An LAO row's "Days" cell (``_lao_table.html``): days early or late for a submission,
+    days left or late for an LAO that has not submitted, a dash outside a round; late in red.
+    Built here, not with four counted translations per row in the template. The texts are the
+    portal's own translations and the count a whole number, so nothing needs escaping."""
+    if row.days is None:
+        return SafeString("–")
+    count = {"counter": row.days_count}
+    if row.submitted and row.days == 0:
+        return SafeString(_("on the deadline day"))
+    if row.submitted and row.days > 0:
+        return SafeString(
+            ngettext("%(counter)s day early", "%(counter)s days early", row.days_count) % count
+        )
+    if not row.submitted and row.days >= 0:
+        return SafeString(
+            ngettext("%(counter)s day left", "%(counter)s days left", row.days_count) % count
+        )
+    late = ngettext("%(counter)s day late", "%(counter)s days late", row.days_count) % count
+    return SafeString(f'<span class="text-danger">{late}</span>')
+
+
+def sections_complete(row: LaoRow) -> SafeString:
+    """The words after an LAO's section strip, for screen readers: "3 of 5 sections
+    complete"."""
+    text = _("%(done)s of %(all)s sections complete") % {
+        "done": row.sections_complete,
+        "all": len(row.sections),
+    }
+    return SafeString(f'<span class="visually-hidden">{text}</span>')
 
 
 def area_table_total(total: AreaRow, *, with_statuses: bool) -> SafeString:
