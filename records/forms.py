@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from django import forms
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from records import uploads, values
@@ -223,6 +224,60 @@ class SectionRow:
     help_id: str  # the ids the input's aria-describedby names (Django's)
     error_id: str
     flagged: bool
+
+
+def rows_html(rows: list[SectionRow], *, history_url: str | None) -> SafeString:
+    """The section form's rows laid out as records/section_form.html shows them: one box per
+    field with its label (a star when required), the input and its unit, the "not applicable"
+    box, the link to the field's history (``history_url``, once the record exists), its errors,
+    its help and the note when it is far from last year's value.
+
+    Written here rather than by a template loop: a section has dozens of fields, and the loop
+    was a fifth of a section page's time. Every value is escaped; the inputs are already HTML
+    (``lean_widget``)."""
+    required = _escape(gettext("required"))
+    history = _escape(gettext("history"))
+    far = _escape(gettext("Far from last year's value: please check."))
+    history_url = _escape(history_url) if history_url else ""
+    out = []
+    for row in rows:
+        code = _escape(row.code)
+        star = f' <span class="text-danger" title="{required}">*</span>' if row.required else ""
+        unit = f'<span class="input-group-text">{_escape(row.unit)}</span>' if row.unit else ""
+        na = (
+            f'<div class="form-check">{row.na} <label class="form-check-label" '
+            f'for="{_escape(row.na_id)}">{_escape(row.na_label)}</label></div>'
+            if row.na
+            else ""
+        )
+        link = f'<a href="{history_url}?field={code}">{history}</a>' if history_url else ""
+        errors = (
+            f'<div id="{_escape(row.error_id)}">'
+            + "".join(
+                f'<div class="text-danger small mt-1" role="alert">{_escape(e)}</div>'
+                for e in row.errors
+            )
+            + "</div>"
+            if row.errors
+            else ""
+        )
+        help_text = (
+            f'<div class="form-text" id="{_escape(row.help_id)}">{_escape(row.help_text)}</div>'
+            if row.help_text
+            else ""
+        )
+        note = f'<div class="small text-warning-emphasis">{far}</div>' if row.flagged else ""
+        box = "mb-3 p-2 bg-white border rounded" + (" border-warning" if row.flagged else "")
+        out.append(
+            f'<div class="{box}" id="row-{code}">\n'
+            f'<label for="{_escape(row.id)}" class="form-label fw-semibold">'
+            f"{_escape(row.label)}{star}</label>\n"
+            '<div class="row g-2 align-items-center">\n<div class="col-sm-7">\n'
+            f'<div class="input-group has-validation">\n{row.widget}\n{unit}\n</div>\n</div>\n'
+            f'<div class="col-sm-5 d-flex gap-3 small">\n{na}\n{link}\n</div>\n</div>\n'
+            f"{errors}\n{help_text}\n{note}\n</div>"
+        )
+    return mark_safe("\n".join(out))  # noqa: S308 - every value escaped above
 
 
 # --- Widgets without a template each ----------------------------------------------------------

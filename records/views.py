@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -24,7 +25,7 @@ from lgdata import jobs
 from lgdata.thai import fiscal_year_of
 from records import hooks, tasks, uploads
 from records.completeness import percent
-from records.forms import SectionForm
+from records.forms import SectionForm, rows_html
 from records.models import (
     LAO,
     Field,
@@ -283,7 +284,10 @@ def section_edit(request: HttpRequest, lao_code: str, year: int, section_code: s
             "sections": sections.values(),
             "entry": entry,
             "form": form,
-            "rows": form.rows(flagged=entry.flags if entry else ()),
+            "rows": rows_html(
+                form.rows(flagged=entry.flags if entry else ()),
+                history_url=reverse("records:history", args=[lao.code, year]) if record else None,
+            ),
             "can_edit": can_edit and not blocked,
             "blocked": blocked,
             "conflict": conflict,
