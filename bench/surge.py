@@ -305,7 +305,12 @@ def run_locust(accounts_file: Path, out: Path) -> float:
         "--host", f"http://127.0.0.1:{PORT}", "--only-summary", "--stop-timeout", "15",
         "--loglevel", "WARNING",
     ]  # fmt: skip
-    env = {**os.environ, "SURGE_ACCOUNTS": str(accounts_file), "SURGE_OUT": str(out)}
+    env = {
+        **os.environ,
+        "SURGE_ACCOUNTS": str(accounts_file),
+        "SURGE_OUT": str(out),
+        "SURGE_RUN": out.stem.removeprefix("requests-"),
+    }
     print(f"locust: {USERS} users, {RATE:g} a second ({ramp} s), then {STEADY} s steady")
     done = subprocess.run(
         command, env=env, cwd=BASE_DIR, capture_output=True, text=True, check=False

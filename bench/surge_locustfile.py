@@ -33,6 +33,9 @@ OUT = open(os.environ["SURGE_OUT"], "a", encoding="utf-8")  # noqa: SIM115 (open
 PASSWORD = ACCOUNTS["password"]
 WAIT = tuple(float(x) for x in os.environ.get("SURGE_WAIT", "3,10").split(","))
 STARTED = time.monotonic()
+# In every value saved: a run on a kept database (SURGE_REUSE=1) never saves a value an earlier
+# run left, which the portal would accept as "nothing changed" and the count would miss.
+RUN = os.environ.get("SURGE_RUN", "")
 _clerks = iter(ACCOUNTS["clerks"])
 _officers = iter(ACCOUNTS["officers"])
 _downloaders = iter(ACCOUNTS["downloaders"])
@@ -152,7 +155,7 @@ class Clerk(_Portal):
                 page.failure("no section form on the page")
                 return
         self.saves += 1
-        value = f"surge {self.account['username']} {self.saves}"
+        value = f"surge {RUN} {self.account['username']} {self.saves}"
         data[self.account["field"]] = value
         with self.client.post(
             url, data, name="save", allow_redirects=False, catch_response=True
