@@ -349,6 +349,26 @@ def report(out: Path, ramp: float) -> tuple[list[dict], list[dict], str]:
             f"{percentile(times, 0.95):,.0f} | {percentile(times, 0.99):,.0f} | "
             f"{max(times):,.0f} | {errors} | {verdict} |"
         )
+    rows += [
+        "",
+        "The dashboards and downloads by page (steady state):",
+        "",
+        "| request | page | count | p50 ms | p95 ms | p99 ms |",
+        "|---|---|---|---|---|---|",
+    ]
+    for name in ("dashboard", "download"):
+        pages = sorted({x.get("page", "") for x in requests if x["name"] == name})
+        for page in pages:
+            times = [
+                x["ms"]
+                for x in requests
+                if x["name"] == name and x.get("page", "") == page and x["t"] >= ramp
+            ]
+            if times:
+                rows.append(
+                    f"| {name} | {page} | {len(times):,} | {percentile(times, 0.5):,.0f} | "
+                    f"{percentile(times, 0.95):,.0f} | {percentile(times, 0.99):,.0f} |"
+                )
     errors = [x for x in requests if x["failed"]]
     summary = (
         f"{len(requests):,} requests, {len(errors)} errors; steady state: "

@@ -41,13 +41,23 @@ _officers = iter(ACCOUNTS["officers"])
 _downloaders = iter(ACCOUNTS["downloaders"])
 
 
+def _page(url: str) -> str:
+    """Which page a request was for: "national", "national/fields", "province", "district"...
+    (the first part of the path, and the second on the national pages)."""
+    parts = [p for p in url.split("://", 1)[-1].split("?", 1)[0].split("/")[1:] if p]
+    if parts[:1] == ["national"]:
+        return "/".join(parts[:2])
+    return parts[0] if parts else "/"
+
+
 @events.request.add_listener
-def _record(request_type, name, response_time, response_length, exception, **_kwargs):
+def _record(request_type, name, response_time, response_length, exception, url="", **_kwargs):
     OUT.write(
         json.dumps(
             {
                 "t": round(time.monotonic() - STARTED, 3),
                 "name": name,
+                "page": _page(url),
                 "ms": round(response_time, 1),
                 "failed": exception is not None,
                 "error": str(exception)[:200] if exception else None,
