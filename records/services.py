@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import F, Sum
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -222,9 +222,13 @@ def section_save(
     others = list(SectionEntry.objects.filter(record=record).exclude(pk=entry.pk))
     record_values = {k: v for other in others for k, v in other.values.items()}
     record_values.update(merged)
-    rules = list(Rule.objects.filter(schema_id=record.schema_id))
+    # Every rule of the schema, from the per-process copy of its sections (records.schema).
+    rules = [
+        rule for section in schema_sections(record.schema).values() for rule in section.rules.all()
+    ]
     failing = [r for r in failing_rules(rules, record_values) if r.section_id == entry.section_id]
     required, filled = completeness(fields, merged)
+    flags = outliers(fields, merged, previous)
     now = timezone.now()
 
     updated = SectionEntry.objects.filter(pk=entry.pk, version=expected_version).update(
@@ -233,7 +237,7 @@ def section_save(
         required_count=required,
         filled_count=filled,
         rules_pass=not failing,
-        flags=outliers(fields, merged, previous),
+        flags=flags,
         updated_at=now,
         updated_by=by,
     )
@@ -260,14 +264,13 @@ def section_save(
             for code in changed
         ]
     )
-    totals = SectionEntry.objects.filter(record=record).aggregate(
-        required=Sum("required_count"), filled=Sum("filled_count")
+    # The record's totals: the other sections as read under the record's lock, and this one.
+    counted = (
+        sum(other.required_count for other in others) + required,
+        sum(other.filled_count for other in others) + filled,
     )
     Record.objects.filter(pk=record.pk).update(
-        required_count=totals["required"] or 0,
-        filled_count=totals["filled"] or 0,
-        updated_at=now,
-        updated_by=by,
+        required_count=counted[0], filled_count=counted[1], updated_at=now, updated_by=by
     )
     # Last, so the district's roll-up rows are locked for as short a time as possible.
     rollups.record_saved(
@@ -276,12 +279,16 @@ def section_save(
         before={k: v for other in others for k, v in other.values.items()} | entry.values,
         after=record_values,
     )
-    counted = (totals["required"] or 0, totals["filled"] or 0)
     resave = None
     if counted == counted_before[:2]:
         resave = hooks.Resave(record.lao.type, updated_before=counted_before[2], updated_at=now)
     hooks.areas_changed([record.lao.district_id], record.fiscal_year, resave=resave)
-    entry.refresh_from_db()
+    # The entry as stored now: what the UPDATE wrote (no need to read it back). Last: the
+    # history and the roll-ups above need the values as they were before.
+    entry.values, entry.version = merged, expected_version + 1
+    entry.required_count, entry.filled_count = required, filled
+    entry.rules_pass, entry.flags = not failing, flags
+    entry.updated_at, entry.updated_by = now, by
     return SaveResult(
         entry=entry, changed=changed, rule_messages=failing, record_values=record_values
     )
