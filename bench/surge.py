@@ -290,6 +290,29 @@ def start_gunicorn(env: dict[str, str], workdir: Path) -> subprocess.Popen:
     sys.exit("gunicorn did not answer /healthz within 60 s")
 
 
+def floors() -> str:
+    """The machine's speed at the start of the run, measured before the load so that runs of
+    different days can be compared (the speed of this machine varies through the day): the
+    p50 of 200 requests to /healthz one after another (gunicorn, Django's middleware and one
+    query: what every request pays), and the best of five runs of a million-step Python loop
+    (one core's speed)."""
+    times = []
+    for _ in range(200):
+        started = time.perf_counter()
+        with urllib.request.urlopen(f"http://127.0.0.1:{PORT}/healthz", timeout=5) as answer:
+            answer.read()
+        times.append((time.perf_counter() - started) * 1000)
+    loops = []
+    for _ in range(5):
+        started = time.process_time()
+        sum(i * i for i in range(1_000_000))
+        loops.append((time.process_time() - started) * 1000)
+    return (
+        f"floors before the load: /healthz p50 {percentile(times, 0.5):.1f} ms, "
+        f"a million-step Python loop {min(loops):.0f} ms"
+    )
+
+
 def port_free() -> bool:
     with socket.socket() as probe:
         return probe.connect_ex(("127.0.0.1", PORT)) != 0
@@ -435,8 +458,10 @@ def main() -> None:
     connection.close()
     since = timezone.now()
     gunicorn = start_gunicorn(env, workdir)
-    load_before = os.getloadavg()
     try:
+        speed = floors()
+        print(speed)
+        load_before = os.getloadavg()
         ramp = run_locust(accounts_file, out)
         load_after = os.getloadavg()
     finally:
@@ -453,6 +478,7 @@ def main() -> None:
         f"{load_before[0]:.1f} before, {load_after[0]:.1f} at the end "
         f"({load_after[1]:.1f} over 5 min) on {os.cpu_count()} CPUs"
     )
+    print(speed)
     print(table)
     print()
     print(
