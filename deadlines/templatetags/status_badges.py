@@ -14,7 +14,7 @@ register = template.Library()
 
 Status = RoundLAO.Status
 
-# Bootstrap's badge colour for each status; anything else reads "not started".
+# Bootstrap's badge colour for each status.
 COLOURS = {
     Status.APPROVED: "success",
     Status.SUBMITTED_ON_TIME: "primary",
@@ -22,15 +22,15 @@ COLOURS = {
     Status.RETURNED: "danger",
     Status.OVERDUE: "danger",
     Status.IN_PROGRESS: "info",
+    Status.NOT_STARTED: "secondary",
 }
 
 
 @register.filter
 def status_badge(status: str | None) -> SafeString:
+    """The status's badge; anything that is not a status reads "not started"."""
     if status not in COLOURS:
         status = Status.NOT_STARTED
     return format_html(
-        '<span class="badge text-bg-{}">{}</span>',
-        COLOURS.get(status, "secondary"),
-        Status(status).label,
+        '<span class="badge text-bg-{}">{}</span>', COLOURS[status], Status(status).label
     )
