@@ -154,7 +154,8 @@ def lao_entries(plan: SchemaPlan, lao_type: str, year: int, rng: random.Random, 
     """Unsaved SectionEntry objects (no record yet) for one LAO and year. Rules are checked
     against the whole record, as section_save does: a section fails if one of its rules does."""
     from records.models import SectionEntry
-    from records.services import completeness, failing_rules
+    from records.rules import failing_rules
+    from records.services import completeness
 
     entries = []
     record_values = {}

@@ -14,7 +14,7 @@ from django.db.models import Count, F, Max, Q, QuerySet, Subquery
 from dashboards.keeping import kept
 from records.completeness import percent
 from records.models import LAO, Field, Record, Rule, Schema, Section, SectionEntry
-from records.services import failing_rules
+from records.rules import failing_rules
 
 
 @dataclass

@@ -13,7 +13,8 @@ from django.utils.translation import get_language
 
 from deadlines.models import RoundLAO
 from records.models import Field, Record, Section
-from records.services import applicable_fields, failing_rules, previous_values
+from records.rules import failing_rules
+from records.services import applicable_fields, previous_values
 from records.values import NOT_APPLICABLE, is_filled, show_value
 
 

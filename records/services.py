@@ -5,7 +5,6 @@ Values are stored per section as JSON, in the forms records/values.py describes.
 
 import datetime
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import F
@@ -14,8 +13,9 @@ from django.utils.translation import gettext as _
 
 from records import hooks, rollups
 from records.models import LAO, Field, Record, Rule, Section, SectionEntry, ValueChange
+from records.rules import failing_rules, number_of
 from records.schema import current_schema, schema_sections
-from records.values import NOT_APPLICABLE, is_filled, number_text, outliers
+from records.values import is_filled, number_text, outliers
 
 
 class EditBlockedError(Exception):
@@ -49,46 +49,18 @@ def applicable_fields(section: Section, lao_type: str) -> list[Field]:
     return [f for f in section.fields.all() if f.applies(lao_type)]
 
 
-def _number(value) -> Decimal | None:
-    if value in (None, "", NOT_APPLICABLE) or isinstance(value, bool):
-        return None
-    return Decimal(str(value))
-
-
-def failing_rules(rules: list[Rule], values: dict) -> list[Rule]:
-    """The rules the values break. A rule is checked only once all its fields have a number, so
-    a half-filled section is incomplete but not wrong."""
-    failing = []
-    for rule in rules:
-        p = rule.params
-        if rule.kind == Rule.Kind.SUM:
-            parts = [_number(values.get(code)) for code in p["parts"]]
-            total = _number(values.get(p["total"]))
-            if total is not None and None not in parts and sum(parts) != total:
-                failing.append(rule)
-        elif rule.kind == Rule.Kind.REQUIRES_POSITIVE:
-            needing, needed = _number(values.get(p["if_positive"])), values.get(p["then_positive"])
-            if needing and needing > 0 and is_filled(needed) and (_number(needed) or 0) <= 0:
-                failing.append(rule)
-        elif rule.kind == Rule.Kind.NOT_GREATER:
-            value, limit = _number(values.get(p["field"])), _number(values.get(p["limit_field"]))
-            if value is not None and limit is not None and value > limit:
-                failing.append(rule)
-    return failing
-
-
 def rule_figures(rule: Rule, values: dict, labels: dict[str, str]) -> str:
     """The numbers behind a failing rule, as a person checks them on paper:
     "ชาย 1,989 + หญิง 2,012 = 4,001 ≠ ทั้งหมด 4,000". ``labels`` maps field codes to labels in
     the reader's language."""
 
     def shown(code: str) -> str:
-        number = _number(values.get(code))
+        number = number_of(values.get(code))
         return f"{labels.get(code, code)} {number_text(number if number is not None else 0)}"
 
     p = rule.params
     if rule.kind == Rule.Kind.SUM:
-        parts = [_number(values.get(code)) or 0 for code in p["parts"]]
+        parts = [number_of(values.get(code)) or 0 for code in p["parts"]]
         added = " + ".join(shown(code) for code in p["parts"])
         return f"{added} = {number_text(sum(parts))} ≠ {shown(p['total'])}"
     if rule.kind == Rule.Kind.NOT_GREATER:

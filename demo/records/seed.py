@@ -19,8 +19,9 @@ from demo.records.sections import drawn_values
 from demo.users import DEMO_USERS
 from lgdata.thai import BE_OFFSET, fiscal_year_of
 from records.models import LAO, Field, Record, Rule, Schema, Section, SectionEntry
+from records.rules import failing_rules
 from records.schema import current_schema
-from records.services import applicable_fields, completeness, failing_rules
+from records.services import applicable_fields, completeness
 from records.values import NOT_APPLICABLE
 
 DEFAULT_FILL = 0.6

@@ -1,7 +1,7 @@
 import datetime
 
 from records.models import Field, Record, SectionEntry, ValueChange
-from records.services import NOT_APPLICABLE
+from records.values import NOT_APPLICABLE
 from tests.api.helpers import FilledAPITestCase
 from tests.base import on
 from tests.factories import fill_section

@@ -18,9 +18,10 @@ from demo.registry import CITY_MUNICIPALITIES, TYPE_DIGITS, registry_plan
 from demo.users import DEMO_PASSWORD
 from lgdata.thai import fiscal_year_of
 from records.models import LAO, District, Field, Record, SectionEntry, Subdistrict, ValueChange
+from records.rules import failing_rules
 from records.schema import current_schema
-from records.services import NOT_APPLICABLE, applicable_fields, completeness, failing_rules
-from records.values import is_outlier
+from records.services import applicable_fields, completeness
+from records.values import NOT_APPLICABLE, is_outlier
 
 MUNICIPALITIES = (LAO.Type.CITY, LAO.Type.TOWN, LAO.Type.SUBDISTRICT)
 # Hashing at full strength would make these tests slow without testing anything more.
