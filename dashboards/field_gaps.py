@@ -1,20 +1,21 @@
 """Field level: which fields of the record are most often missing or flagged, and where.
 
-The national "fields" page reads every record's JSON values, so this is the one read of the
-dashboards that cannot be a grouped count alone; it follows the contract of
-``dashboards.figures`` all the same (a fixed number of queries whatever the number of LAOs,
-the same on SQLite and PostgreSQL).
+What a field's counts are depends on every record's JSON values; they are kept per province
+and LAO type by every write (records/gap_rollups.py), so the page adds up stored rows instead
+of reading the records. It follows the contract of ``dashboards.figures``: a fixed number of
+queries whatever the number of LAOs, the same on SQLite and PostgreSQL.
 """
 
-from collections import defaultdict
+import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, Max, Q, QuerySet, Subquery
+from django.db.models import Q, QuerySet, Sum
 
-from dashboards.keeping import kept
+from records import gap_rollups
 from records.completeness import percent
-from records.models import LAO, Field, Record, Rule, Schema, Section, SectionEntry
-from records.rules import failing_rules
+from records.gap_rollups import FIELD, RULE, SECTION, SUMS, current_plan
+from records.models import LAO, Field, FieldGapRollup, Rule, Section, SectionEntry
+from records.schema import schema_sections
 
 
 @dataclass
@@ -49,111 +50,76 @@ class FieldGaps:
     fields: list[FieldGap] = field(default_factory=list)
     rules: list[RuleGap] = field(default_factory=list)
     entries: int = 0  # section entries counted
-    streamed: int = 0  # of them read in full (incomplete, flagged or failing a rule)
+
+
+def _gaps(plan: gap_rollups.Plan, tally: gap_rollups.Tally) -> FieldGaps:
+    sections = {s.pk: s for s in schema_sections(plan.schema).values()}
+    zero = [0, 0, 0, 0]
+    result = FieldGaps()
+    for f in plan.fields.values():
+        applicable, missing, flagged, failing = tally.get((FIELD, f.code), zero)
+        result.fields.append(
+            FieldGap(
+                field=f,
+                section=sections[f.section_id],
+                applicable=applicable,
+                missing=missing,
+                flagged=flagged,
+                rule_failures=failing,
+            )
+        )
+    for rule in plan.rules.values():
+        failing = tally.get((RULE, rule.code), zero)[3]
+        result.rules.append(RuleGap(rule=rule, section=sections[rule.section_id], failing=failing))
+    result.entries = sum(tally.get((SECTION, code), zero)[0] for code in plan.sections)
+    return result
+
+
+def _entries(laos: QuerySet[LAO], fiscal_year: int) -> QuerySet[SectionEntry]:
+    return SectionEntry.objects.filter(
+        record__fiscal_year=fiscal_year, record__lao__in=laos.values("pk")
+    )
 
 
 def field_gaps(*, laos: QuerySet[LAO], fiscal_year: int) -> FieldGaps:
     """Per field of the newest schema: records where it applies, where it is required and empty
     (missing), where the clerk's value was flagged as far from last year's (flagged), and per
-    rule the entries that break it — for the records of ``laos`` in ``fiscal_year``.
-
-    JSON is read the same way on SQLite and PostgreSQL, with as little of it as possible: one
-    grouped count gives, per section and LAO type, the entries and those with no required
-    field filled (all their required fields are missing: no JSON to read); only the entries
-    partly filled, failing a check or carrying a flag are streamed (``.iterator()``) and looked
-    at in Python. Five queries whatever the number of LAOs (timed in bench/dashboards.py).
-    """
-    latest = Schema.objects.order_by("-version").values("pk")[:1]
-    sections = {s.pk: s for s in Section.objects.filter(schema__in=latest)}
-    fields = list(
-        Field.objects.filter(section__in=list(sections)).order_by("section__order", "order")
-    )
-    rules = list(Rule.objects.filter(section__in=list(sections)).order_by("pk"))
-    gaps = {f.code: FieldGap(field=f, section=sections[f.section_id]) for f in fields}
-    rule_gaps = {r.pk: RuleGap(rule=r, section=sections[r.section_id]) for r in rules}
-    # Per (section code, LAO type): the fields that apply, and of them the required ones.
-    applying: dict[tuple[str, str], list[FieldGap]] = defaultdict(list)
-    owing: dict[tuple[str, str], list[FieldGap]] = defaultdict(list)
-    for gap in gaps.values():
-        for lao_type in LAO.Type.values:
-            if gap.field.applies(lao_type):
-                applying[gap.section.code, lao_type].append(gap)
-                if gap.field.required:
-                    owing[gap.section.code, lao_type].append(gap)
-    section_rules: dict[str, list[Rule]] = defaultdict(list)
-    for r in rules:
-        section_rules[sections[r.section_id].code].append(r)
-
-    entries = SectionEntry.objects.filter(
-        record__fiscal_year=fiscal_year,
-        record__lao__in=laos.values("pk"),
-        section__code__in=[s.code for s in sections.values()],
-    )
-    result = FieldGaps()
-    grouped = (
-        entries.values_list("section__code", "record__lao__type")
-        .annotate(n=Count("pk"), empty=Count("pk", filter=Q(filled_count=0)))
-        .order_by()
-    )
-    for code, lao_type, n, empty in grouped:
-        result.entries += n
-        for gap in applying[code, lao_type]:
-            gap.applicable += n
-        for gap in owing[code, lao_type]:
-            gap.missing += empty
-
-    partly = Q(filled_count__gt=0, filled_count__lt=F("required_count"))
-    wanting = entries.filter(partly | Q(rules_pass=False) | ~Q(flags=[])).values_list(
-        "section__code", "record__lao__type", "filled_count", "values", "flags", "rules_pass"
-    )
-    for code, lao_type, filled, stored, flags, rules_pass in wanting.iterator(chunk_size=2000):
-        result.streamed += 1
-        if filled:  # an entry with nothing filled was counted above
-            for gap in owing[code, lao_type]:
-                if stored.get(gap.field.code) in (None, ""):
-                    gap.missing += 1
-        for flagged in flags or ():
-            if flagged in gaps:
-                gaps[flagged].flagged += 1
-        if not rules_pass:
-            for rule in failing_rules(section_rules[code], stored):
-                rule_gaps[rule.pk].failing += 1
-                for name in _rule_fields(rule):
-                    if name in gaps:
-                        gaps[name].rule_failures += 1
-    result.fields = list(gaps.values())
-    result.rules = list(rule_gaps.values())
-    return result
+    check the entries that break it, for the records of ``laos`` in ``fiscal_year``, counted
+    from the entries (``records.gap_rollups.counted``: one grouped count, then only the entries
+    partly filled, flagged or failing a check are read). Three queries whatever the number of
+    LAOs. The page reads the stored counts instead (``field_gaps_stored``); this is what they
+    are checked against."""
+    plan = current_plan()
+    tally: gap_rollups.Tally = {}
+    for part in gap_rollups.counted(_entries(laos, fiscal_year), plan).values():
+        gap_rollups.add(tally, part)
+    return _gaps(plan, tally)
 
 
-def field_gaps_kept(*, laos: QuerySet[LAO], fiscal_year: int) -> FieldGaps:
-    """``field_gaps``, kept in the cache (shared by every app server) under all it is counted
-    from: the LAOs asked for, the year's records (how many, and the newest change: every save
-    changes it), the newest schema and the newest registry change. One query while nothing
-    changed; the six of ``field_gaps`` after a change."""
-    stamp = Record.objects.filter(fiscal_year=fiscal_year).aggregate(
-        records=Count("pk"),
-        changed=Max("updated_at"),
-        schema=_newest(Schema.objects.all(), "version"),
-        registry=_newest(LAO.objects.all(), "updated_at"),
-    )
-    return kept(
-        "field_gaps",
-        (fiscal_year, sorted(stamp.items()), str(laos.query)),
-        lambda: field_gaps(laos=laos, fiscal_year=fiscal_year),
-    )
-
-
-def _newest(rows: QuerySet, column: str) -> Max:
-    """The newest ``column`` of ``rows``, as a column of another query (through an index)."""
-    return Max(Subquery(rows.order_by(f"-{column}").values(column)[:1]))
-
-
-def _rule_fields(rule: Rule) -> list[str]:
-    names = []
-    for value in rule.params.values():
-        names.extend(value if isinstance(value, list) else [value])
-    return names
+def field_gaps_stored(
+    *,
+    fiscal_year: int,
+    today: datetime.date,
+    province: str | None = None,
+    lao_type: str | None = None,
+) -> FieldGaps:
+    """``field_gaps`` of the LAOs that exist on ``today`` (of a province, of a type, or all),
+    from the stored counts every write keeps current (records/gap_rollups.py): the province
+    rows added up in one query, less what the LAOs that do not exist on the day add (counted
+    from their entries; usually none). Four queries whatever the number of LAOs."""
+    plan = current_plan()
+    rows = FieldGapRollup.objects.filter(fiscal_year=fiscal_year, schema=plan.schema)
+    laos = LAO.objects.all()
+    if province:
+        rows, laos = rows.filter(province_id=province), laos.in_province(province)
+    if lao_type:
+        rows, laos = rows.filter(lao_type=lao_type), laos.filter(type=lao_type)
+    sums = rows.values_list("kind", "code").annotate(*(Sum(name) for name in SUMS)).order_by()
+    tally = {(kind, code): list(found) for kind, code, *found in sums}
+    gone = gap_rollups.counted(_entries(laos.gone_on(today), fiscal_year), plan)
+    for part in gone.values():
+        gap_rollups.add(tally, part, -1)
+    return _gaps(plan, tally)
 
 
 def field_missing_entries(

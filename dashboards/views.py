@@ -27,7 +27,7 @@ from accounts import access
 from accounts.models import Role
 from dashboards import figures, keeping, panels, tables
 from dashboards.exports import table_response
-from dashboards.field_gaps import field_gaps_kept, field_missing_entries
+from dashboards.field_gaps import field_gaps_stored, field_missing_entries
 from dashboards.filters import DashboardFilter, FieldFilter, resolve_period
 from dashboards.models import ProgressSnapshot
 from dashboards.snapshots import snapshot_series, snapshots_on
@@ -531,7 +531,14 @@ def fields(request: HttpRequest) -> HttpResponse:
     _require_nation(request)
     today = timezone.localdate()
     page = FieldFilter(request.GET, queryset=LAO.objects.active_on(today), today=today)
-    gaps = field_gaps_kept(laos=page.qs, fiscal_year=page.period.fiscal_year)
+    page.form.is_valid()  # a filter given a wrong value is left out, as page.qs leaves it
+    chosen = page.form.cleaned_data
+    gaps = field_gaps_stored(
+        fiscal_year=page.period.fiscal_year,
+        today=today,
+        province=chosen["province"].pk if chosen.get("province") else None,
+        lao_type=chosen.get("type") or None,
+    )
     rows = sorted(gaps.fields, key=lambda g: (-g.missing_share, -g.flagged, g.field.code))
     rules = sorted(gaps.rules, key=lambda g: (-g.failing, g.rule.code))
     fmt = tables.wanted_format(request)

@@ -39,7 +39,8 @@ from django.utils import timezone
 
 from deadlines.models import ProgressRollup, RollupStamp, Round, RoundLAO
 from records.hooks import Resave
-from records.models import LAO, District, Province, Record
+from records.models import LAO, District, Record
+from records.rollups import lock_provinces
 
 State = RoundLAO.State
 DISTRICT, PROVINCE = ProgressRollup.Level.DISTRICT, ProgressRollup.Level.PROVINCE
@@ -183,16 +184,6 @@ def add_counts(total, row, names: Iterable[str]) -> None:
         total.last_updated = row.last_updated
 
 
-def _lock(province_ids: list[str] | None) -> list[str]:
-    """Locks the provinces' rows (all of them for None), in code order: writers in one
-    province wait for each other at the end of their transaction; nobody waits in a cycle.
-    Returns their codes."""
-    provinces = Province.objects.order_by("pk").select_for_update(no_key=True)
-    if province_ids is not None:
-        provinces = provinces.filter(pk__in=province_ids)
-    return list(provinces.values_list("pk", flat=True))
-
-
 def _stamp(areas: list[str]) -> None:
     """Adds one to the areas' stamps (made at their first write), under their province's lock."""
     stamps = RollupStamp.objects.filter(area__in=areas)
@@ -251,7 +242,7 @@ def refresh(
         if year not in stored:
             rebuild([year])
             continue
-        _stamp(_lock(provinces) + district_ids)
+        _stamp(lock_provinces(provinces) + district_ids)
         rows = computed(LAO.objects.filter(district_id__in=district_ids), [year])
         ProgressRollup.objects.filter(
             fiscal_year=year, level=DISTRICT, area__in=district_ids
@@ -278,7 +269,7 @@ def _resaved(district_id: str, fiscal_year: int, resave: Resave) -> bool:
     if before is None or before < midnight:
         return False
     province_id = district_id[:2]  # a district's code starts with its province's (DOPA codes)
-    _stamp(_lock([province_id]) + [district_id])
+    _stamp(lock_provinces([province_id]) + [district_id])
     rows = ProgressRollup.objects.filter(
         fiscal_year=fiscal_year,
         round__isnull=True,
@@ -304,7 +295,7 @@ def rebuild(fiscal_years: Iterable[int] | None = None) -> int:
     None) equal to the counts from scratch, writing only the rows that differ (none when they
     are right); returns their number."""
     years = sorted(years_with_data() if fiscal_years is None else set(fiscal_years))
-    provinces = _lock(None)
+    provinces = lock_provinces(None)
     want = {_key(row): row for row in counted(years)}
     stored = ProgressRollup.objects.all()
     if fiscal_years is not None:

@@ -6,12 +6,19 @@ from django.utils.translation import gettext_lazy as _
 def _load_schema(sender, using: str = "default", **kwargs) -> None:
     # Like contenttypes and permissions: every migrate (and test database) holds the record
     # schema files of the repository. Loading is idempotent and refuses edited versions.
+    from records import gap_rollups
     from records.schema import schema_load_all
 
-    schema_load_all(using=using)
+    loaded = schema_load_all(using=using)
+    # A new version changes what the field-level view counts: its rows are counted again
+    # (records/gap_rollups.py), as they are when the migration that adds them is applied.
+    applied = {(m.app_label, m.name) for m, backwards in kwargs.get("plan") or () if not backwards}
+    if any(result.created for result in loaded) or GAP_ROLLUPS_MIGRATION in applied:
+        gap_rollups.rebuild()
 
 
 ROLLUPS_MIGRATION = ("records", "0004_key_figure_rollups")
+GAP_ROLLUPS_MIGRATION = ("records", "0006_field_gap_rollups")
 
 
 def _fill_rollups(sender, plan=None, **kwargs) -> None:
@@ -36,11 +43,13 @@ def _lao_place_before(sender, instance, raw: bool = False, **kwargs) -> None:
 
 
 def _lao_place_after(sender, instance, raw: bool = False, created: bool = False, **kwargs) -> None:
-    from records import hooks, rollups
+    from records import gap_rollups, hooks, rollups
 
     before = getattr(instance, "_place_before", None)
     if not raw and before and before != (instance.district_id, instance.type):
+        rollups.lock_provinces([before[0][:2], instance.district_id[:2]])
         rollups.laos_moved({instance.pk: before})
+        gap_rollups.laos_moved({instance.pk: before})
     if not raw and (created or (before and before != (instance.district_id, instance.type))):
         hooks.areas_changed({instance.district_id, *(before[:1] if before else ())})
 

@@ -475,3 +475,46 @@ class KeyFigureRollup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator} {self.area} {self.fiscal_year}"
+
+
+class FieldGapRollup(models.Model):
+    """The field-level view's counts for one province and LAO type in one fiscal year, per
+    field or check of the newest schema, kept current by every write that changes them
+    (records/gap_rollups.py; docs/PERFORMANCE.md). The nation's counts are sums of the
+    province rows; the view's filters (province, LAO type) pick rows.
+
+    A field's row counts the section entries where it applies (``applicable``), where it is
+    required and empty (``missing``), where its value was flagged as far from last year's
+    (``flagged``) and where it takes part in a failing check (``failing``); a check's row
+    counts the entries that break it (``failing``); a section's row counts its entries
+    (``applicable``). Rows are counted against one schema
+    version (``schema``): a newly loaded schema has its rows counted again. Every LAO of the
+    registry is counted, whether or not it exists today: the read side takes out the few that
+    do not."""
+
+    class Kind(models.TextChoices):
+        SECTION = "section", _("section")
+        FIELD = "field", _("field")
+        RULE = "rule", _("check")
+
+    fiscal_year = models.PositiveSmallIntegerField()
+    province = models.ForeignKey(Province, on_delete=models.CASCADE, related_name="+")
+    lao_type = models.CharField(max_length=12, choices=LAO.Type.choices)
+    schema = models.ForeignKey(Schema, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=7, choices=Kind.choices)
+    code = models.CharField(max_length=80)
+    applicable = models.IntegerField(default=0)
+    missing = models.IntegerField(default=0)
+    flagged = models.IntegerField(default=0)
+    failing = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["fiscal_year", "province", "lao_type", "schema", "kind", "code"],
+                name="field_gap_rollup_one_per_code",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.code} {self.province_id} {self.lao_type} {self.fiscal_year}"

@@ -42,7 +42,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lgdata.thai import fiscal_year_of, to_arabic_digits
-from records import uploads, values
+from records import gap_rollups, rollups, uploads, values
 from records.models import LAO, Field, Record, Rule, Section, SectionEntry, ValueChange
 from records.schema import current_schema
 from records.services import (
@@ -369,6 +369,13 @@ def _save(
             entry = entries.get((record.pk, section_id))
             if entry is None:  # never for records made by the services; kept for safety
                 entry = SectionEntry.objects.create(record=record, section=section)
+                rollups.lock_provinces([item.lao.district_id[:2]])
+                gap_rollups.entries_changed(
+                    fiscal_year=record.fiscal_year,
+                    lao=item.lao,
+                    before=[],
+                    after=[gap_rollups.EntryState.of(entry, section.code)],
+                )
             entry.record, entry.section = record, section
             try:
                 saved = section_save(

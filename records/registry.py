@@ -36,7 +36,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from lgdata.thai import to_arabic_digits
-from records import hooks, rollups, uploads
+from records import gap_rollups, hooks, rollups, uploads
 from records.models import LAO, District, Province, Subdistrict
 from records.registry_cells import (
     COLUMNS,
@@ -720,8 +720,11 @@ def _write(plan: _Plan, targets: dict[str, _Target], *, by: User | None, reason:
             default_user=by,
             default_change_reason=reason,
         )
-        rollups.laos_moved(before)
         districts |= {district for district, _type in before.values()}
+        # The province's lock before any roll-up (records/rollups.py, lock_provinces).
+        rollups.lock_provinces({district[:2] for district in districts})
+        rollups.laos_moved(before)
+        gap_rollups.laos_moved(before)
     hooks.areas_changed(districts)
     _write_coverage(created, plan.coverage_changed, targets)
 

@@ -35,7 +35,7 @@ from django.db.models import Case, F, Value, When
 
 from records import hooks
 from records.indicators import load_catalogue
-from records.models import LAO, KeyFigureRollup, Record, SectionEntry
+from records.models import LAO, KeyFigureRollup, Province, Record, SectionEntry
 
 SCALE = 100  # hundredths
 SUMS = (
@@ -48,6 +48,20 @@ SUMS = (
 )
 # (year, district or province code, indicator code) -> the six sums, in SUMS order
 Sums = dict[tuple[int, str, str], list[int]]
+
+
+def lock_provinces(province_ids: Iterable[str] | None) -> list[str]:
+    """Locks the provinces' rows (all of them for None), in code order; returns their codes.
+
+    Every writer of a roll-up (the key figures' here, the field-level view's in
+    records/gap_rollups.py, the dashboards' progress in deadlines/progress_rollups.py) takes
+    its provinces' locks before it changes any: writers in one province queue at the end of
+    their transactions, and none holds one roll-up's rows while it waits for another's lock
+    that a writer waiting for its rows holds (no deadlock)."""
+    provinces = Province.objects.order_by("pk").select_for_update(no_key=True)
+    if province_ids is not None:
+        provinces = provinces.filter(pk__in=sorted(set(province_ids)))
+    return list(provinces.values_list("pk", flat=True))
 
 
 def hundredths(number: Decimal) -> int:

@@ -11,7 +11,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from records import hooks, rollups
+from records import gap_rollups, hooks, rollups
 from records.models import LAO, Field, Record, Rule, Section, SectionEntry, ValueChange
 from records.rules import failing_rules, number_of
 from records.schema import current_schema, schema_sections
@@ -134,6 +134,14 @@ def record_get_or_create(*, lao: LAO, fiscal_year: int) -> Record:
     SectionEntry.objects.bulk_create(entries)
     record.required_count = sum(e.required_count for e in entries)
     record.save(update_fields=["required_count"])
+    rollups.lock_provinces([lao.district_id[:2]])
+    codes = {section.pk: section.code for section in schema_sections(schema).values()}
+    gap_rollups.entries_changed(
+        fiscal_year=fiscal_year,
+        lao=lao,
+        before=[],
+        after=[gap_rollups.EntryState.of(e, codes[e.section_id]) for e in entries],
+    )
     hooks.areas_changed([lao.district_id], fiscal_year)
     return record
 
@@ -191,13 +199,16 @@ def section_save(
     # Rules may compare fields of different sections (households with piped water <= all
     # households), so they are checked against the whole record, and the other sections'
     # outcomes are refreshed when this save changes a field they look at.
-    others = list(SectionEntry.objects.filter(record=record).exclude(pk=entry.pk))
+    others = list(SectionEntry.objects.filter(record=record))
+    # This entry as stored now: its version is the one expected (checked below), but another
+    # section's save may have turned its check's outcome since the caller read it.
+    mine = next((other for other in others if other.pk == entry.pk), entry)
+    others = [other for other in others if other.pk != entry.pk]
     record_values = {k: v for other in others for k, v in other.values.items()}
     record_values.update(merged)
     # Every rule of the schema, from the per-process copy of its sections (records.schema).
-    rules = [
-        rule for section in schema_sections(record.schema).values() for rule in section.rules.all()
-    ]
+    sections = schema_sections(record.schema)
+    rules = [rule for section in sections.values() for rule in section.rules.all()]
     failing = [r for r in failing_rules(rules, record_values) if r.section_id == entry.section_id]
     required, filled = completeness(fields, merged)
     flags = outliers(fields, merged, previous)
@@ -218,6 +229,11 @@ def section_save(
 
     failing_sections = {r.section_id for r in failing_rules(rules, record_values)}
     refreshed = [o for o in others if o.rules_pass == (o.section_id in failing_sections)]
+    # What the field-level view counts of the entries this save changes, before and after.
+    code_of = {section.pk: code for code, section in sections.items()}
+    states_before = [
+        gap_rollups.EntryState.of(e, code_of[e.section_id]) for e in [mine, *refreshed]
+    ]
     for other in refreshed:
         other.rules_pass = other.section_id not in failing_sections
     SectionEntry.objects.bulk_update(refreshed, ["rules_pass"])
@@ -244,12 +260,23 @@ def section_save(
     Record.objects.filter(pk=record.pk).update(
         required_count=counted[0], filled_count=counted[1], updated_at=now, updated_by=by
     )
-    # Last, so the district's roll-up rows are locked for as short a time as possible.
+    # Last, so the roll-up rows are locked for as short a time as possible: the province's
+    # lock first, then the key figures', the field-level view's and the progress rows.
+    rollups.lock_provinces([record.lao.district_id[:2]])
     rollups.record_saved(
         record=record,
         lao=record.lao,
         before={k: v for other in others for k, v in other.values.items()} | entry.values,
         after=record_values,
+    )
+    states_after = [
+        gap_rollups.EntryState(
+            code_of[entry.section_id], required, filled, merged, flags, not failing
+        ),
+        *(gap_rollups.EntryState.of(e, code_of[e.section_id]) for e in refreshed),
+    ]
+    gap_rollups.entries_changed(
+        fiscal_year=record.fiscal_year, lao=record.lao, before=states_before, after=states_after
     )
     resave = None
     if counted == counted_before[:2]:

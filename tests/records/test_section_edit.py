@@ -6,7 +6,7 @@ from django.test.utils import CaptureQueriesContext
 
 from deadlines import progress_rollups
 from deadlines.models import ProgressRollup
-from records import hooks
+from records import gap_rollups, hooks
 from records.models import Field, Record, SectionEntry, ValueChange
 from records.services import record_get_or_create, section_save
 from tests.base import PersonasTestCase
@@ -307,23 +307,25 @@ class SectionEditTestCase(PersonasTestCase):
         self.assertContains(response, f'data-testid="whoami">{self.clerk_a.username} ')
         self.assertContains(response, "ระบบเศรษฐกิจ")  # the other sections, in the side list
 
-    def test_a_save_costs_twenty_eight_queries_and_redirects_to_the_section(self):
+    def test_a_save_costs_thirty_two_queries_and_redirects_to_the_section(self):
         """The session, the user, the LAO, the entry with its record and last year's values;
-        then section_save's own: the record's lock, the edit guard, the other sections, the
+        then section_save's own: the record's lock, the edit guard, the record's sections, the
         entry's update, its history, the record's totals (an update: the sum is the other
-        sections', read under the lock, and this one's), the key figures' roll-ups (approved
-        or not, the rows' lock, their update), the dashboards' progress roll-ups of the
+        sections', read under the lock, and this one's), the province's lock, the key figures'
+        roll-ups (approved or not, the rows' lock, their update), the field-level view's
+        counts (the newest schema, the rows' lock, their update), the dashboards' progress
+        roll-ups of the
         district and its province and their stamp (eleven, in a savepoint); and the savepoint
         around it all inside the test's transaction. The rules come from the per-process copy
         of the schema, and the entry is not read back. A value changed again on the same day,
         with the same fields filled, changes no count: the progress roll-ups only move their
         newest update (three queries in the savepoint instead of eleven), and stay equal to a
-        count from scratch."""
+        count from scratch; nor does it change a field-level count (no query for them)."""
         make_round(fiscal_year=YEAR)
         self.login(self.clerk_a)
         self.post({"population_total": "2500"})
         self.client.get(self.url())  # the schema, once per process
-        with self.assertNumQueries(28):
+        with self.assertNumQueries(32):
             response = self.post({"population_total": "2600", "population_male": "1300"}, version=1)
         self.assertRedirects(response, self.url(), fetch_redirect_response=False)
         self.assertEqual(self.entry().values["population_total"], "2600")
@@ -331,13 +333,14 @@ class SectionEditTestCase(PersonasTestCase):
             area=self.lao_a.district_id, lao_type=self.lao_a.type, fiscal_year=YEAR, round=None
         ).values_list("last_updated", flat=True)
         before = newest.get()
-        with self.assertNumQueries(20):
+        with self.assertNumQueries(21):
             response = self.post({"population_total": "2700", "population_male": "1300"}, version=2)
         self.assertRedirects(response, self.url(), fetch_redirect_response=False)
         self.assertEqual(self.entry().values["population_total"], "2700")
         self.assertGreater(newest.get(), before)
         self.assertEqual(newest.get(), self.entry().record.updated_at)
         self.assertEqual(progress_rollups.differences([YEAR]), [])
+        self.assertEqual(gap_rollups.differences([YEAR]), [])
 
     def test_a_section_get_and_post_cost_the_same_queries_for_5_or_40_fields(self):
         self.login(self.clerk_a)

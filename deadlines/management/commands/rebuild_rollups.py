@@ -1,19 +1,21 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from deadlines import progress_rollups
-from records import rollups
+from records import gap_rollups, rollups
 
-# What is rolled up, and where: the key figures' sums (records/rollups.py) and the dashboards'
-# progress counts (deadlines/progress_rollups.py). Both are kept current by every write; this
-# command is for after a bulk load, or to check them.
-KINDS = {"key figures": rollups, "progress": progress_rollups}
+# What is rolled up, and where: the key figures' sums (records/rollups.py), the dashboards'
+# progress counts (deadlines/progress_rollups.py) and the field-level view's counts
+# (records/gap_rollups.py). All are kept current by every write; this command is for after a
+# bulk load, or to check them.
+KINDS = {"key figures": rollups, "progress": progress_rollups, "field gaps": gap_rollups}
 
 
 class Command(BaseCommand):
     help = (
-        "Recomputes the stored roll-ups (the key figures' sums and the dashboards' progress "
-        "counts) from the records (after a bulk load), or with --check only compares them and "
-        "fails when they differ (records/rollups.py, deadlines/progress_rollups.py)."
+        "Recomputes the stored roll-ups (the key figures' sums, the dashboards' progress counts "
+        "and the field-level view's counts) from the records (after a bulk load), or with "
+        "--check only compares them and fails when they differ (records/rollups.py, "
+        "deadlines/progress_rollups.py, records/gap_rollups.py)."
     )
 
     def add_arguments(self, parser):

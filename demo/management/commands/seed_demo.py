@@ -20,7 +20,7 @@ from demo.rounds import demo_rounds_seed
 from demo.services import DEFAULT_SEED, DemoSeedResult, demo_seed
 from demo.users import DEMO_PROVINCE
 from lgdata.thai import to_arabic_digits
-from records import rollups
+from records import gap_rollups, rollups
 from records.models import LAO
 
 
@@ -96,11 +96,13 @@ class Command(BaseCommand):
         )
         # The sample records and approvals are written in bulk, past section_save: the key
         # figures' roll-ups are added up again at the end (records/rollups.py); a rerun that
-        # changed nothing writes nothing. The dashboards' progress counts are counted again
-        # (deadlines/progress_rollups.py).
+        # changed nothing writes nothing. The dashboards' progress counts and the field-level
+        # view's counts are counted again (deadlines/progress_rollups.py,
+        # records/gap_rollups.py).
         corrected = rollups.rebuild()
         self.stdout.write(_("Key figures: %(rows)d roll-up rows corrected.") % {"rows": corrected})
         progress_rollups.rebuild()
+        gap_rollups.rebuild()
 
     def _report(self, result: DemoSeedResult, *, seconds: float) -> None:
         registry = result.registry
