@@ -13,6 +13,7 @@ from django.db import connection
 from django.db.models import Sum
 from django.test import Client, TransactionTestCase
 
+from accounts.models import Role
 from deadlines import progress_rollups
 from deadlines.models import ProgressRollup, RoundLAO, Transition
 from deadlines.services import (
@@ -22,7 +23,7 @@ from deadlines.services import (
     round_return,
     round_submit,
 )
-from records import rollups
+from records import gap_rollups, rollups
 from records.models import LAO, Field, KeyFigureRollup, Record, SectionEntry, ValueChange
 from records.record_import import ImportRow, record_values_import
 from records.schema import schema_load_all
@@ -33,7 +34,14 @@ from records.services import (
     record_get_or_create,
     section_save,
 )
-from tests.factories import POPULATION, fill_section, make_lao, make_personas, make_round
+from tests.factories import (
+    POPULATION,
+    fill_section,
+    make_lao,
+    make_personas,
+    make_round,
+    make_user,
+)
 
 YEAR = 2568
 
@@ -98,6 +106,7 @@ class ConcurrencyTestCase(TransactionTestCase):
             self.a_return_racing_an_approval_ends_in_one_of_them,
             self.an_import_racing_a_form_save_loses_nothing,
             self.saves_of_laos_of_one_district_at_once_leave_the_key_figures_exact,
+            self.first_saves_racing_saves_in_one_province_all_land,
         ):
             with self.subTest(scenario.__name__):
                 scenario()
@@ -275,3 +284,39 @@ class ConcurrencyTestCase(TransactionTestCase):
                 lao__district_id="6703", lao__type=LAO.Type.SAO, fiscal_year=year
             ).count(),
         )
+
+    def first_saves_racing_saves_in_one_province_all_land(self):
+        """Clerks of one province save at once through the form: four first saves (each makes
+        the record, counts its empty sections in the field-level view and saves, in one
+        transaction) and four saves of records already made. Every writer takes the
+        province's lock before any roll-up's rows (records.rollups.lock_provinces), so none
+        waits in a cycle: all eight land, and every roll-up equals a count from scratch."""
+        year = YEAR  # a year the form serves; the LAOs are new
+        laos = [make_lao("6703", type=LAO.Type.SAO, name=f"ครั้งแรก{n}") for n in range(8)]
+        for lao in laos[4:]:
+            record_get_or_create(lao=lao, fiscal_year=year)
+        clients = []
+        for n, lao in enumerate(laos):
+            client = Client()
+            client.force_login(make_user(f"first_{n}", Role.CLERK, lao=lao))
+            clients.append(client)
+        posts = [
+            lambda c=c, lao=lao, n=n: c.post(
+                f"/lao/{lao.code}/{year}/population/",
+                {"version": 0, "population_total": str(2000 + n), "population_male": "900"},
+            )
+            for n, (c, lao) in enumerate(zip(clients, laos, strict=True))
+        ]
+        statuses = [getattr(o, "status_code", o) for o in run_at_once(*posts)]
+        self.assertEqual(statuses, [302] * 8)
+        self.assertEqual(
+            sorted(
+                SectionEntry.objects.filter(
+                    record__lao__in=laos, record__fiscal_year=year, section__code="population"
+                ).values_list("values__population_total", flat=True)
+            ),
+            [str(2000 + n) for n in range(8)],
+        )
+        self.assertEqual(gap_rollups.differences([year]), [])
+        self.assertEqual(rollups.differences([year]), [])
+        self.assertEqual(progress_rollups.differences([year]), [])
