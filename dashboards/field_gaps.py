@@ -106,7 +106,8 @@ def field_gaps_stored(
     """``field_gaps`` of the LAOs that exist on ``today`` (of a province, of a type, or all),
     from the stored counts every write keeps current (records/gap_rollups.py): the province
     rows added up in one query, less what the LAOs that do not exist on the day add (counted
-    from their entries; usually none). Four queries whatever the number of LAOs."""
+    from their entries, two more queries when there are any; usually none). Three queries
+    whatever the number of LAOs."""
     plan = current_plan()
     rows = FieldGapRollup.objects.filter(fiscal_year=fiscal_year, schema=plan.schema)
     laos = LAO.objects.all()
@@ -116,9 +117,11 @@ def field_gaps_stored(
         rows, laos = rows.filter(lao_type=lao_type), laos.filter(type=lao_type)
     sums = rows.values_list("kind", "code").annotate(*(Sum(name) for name in SUMS)).order_by()
     tally = {(kind, code): list(found) for kind, code, *found in sums}
-    gone = gap_rollups.counted(_entries(laos.gone_on(today), fiscal_year), plan)
-    for part in gone.values():
-        gap_rollups.add(tally, part, -1)
+    gone = list(laos.gone_on(today).values_list("pk", flat=True))
+    if gone:
+        counted = gap_rollups.counted(_entries(LAO.objects.filter(pk__in=gone), fiscal_year), plan)
+        for part in counted.values():
+            gap_rollups.add(tally, part, -1)
     return _gaps(plan, tally)
 
 
