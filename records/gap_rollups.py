@@ -31,6 +31,7 @@ from django.db import transaction
 from django.db.models import Case, Count, F, Q, QuerySet, Value, When
 
 from records.models import LAO, FieldGapRollup, Rule, Schema, SectionEntry
+from records.rollups import rewrite_rows
 from records.rules import failing_rules
 from records.schema import current_schema, schema_sections
 
@@ -176,6 +177,15 @@ def entry_tally(plan: Plan, lao_type: str, state: EntryState, into: Tally | None
     return tally
 
 
+# An entry's state as read in bulk (``_state`` makes it an EntryState).
+STATE_COLUMNS = ("section__code", "required_count", "filled_count", "values", "flags", "rules_pass")
+
+
+def _state(columns: list) -> EntryState:
+    code, required, filled, values, flags, rules_pass = columns
+    return EntryState(code, required, filled, values, list(flags or ()), rules_pass)
+
+
 def _wanting() -> Q:
     """The entries whose JSON adds to the counts: partly filled, failing a check or flagged."""
     partly = Q(filled_count__gt=0, filled_count__lt=F("required_count"))
@@ -195,18 +205,9 @@ def counted(entries: QuerySet[SectionEntry], plan: Plan) -> dict[Area, Tally]:
     )
     for year, province, lao_type, code, n, empty in grouped:
         _counted_part(tallies[year, province, lao_type], plan, code, lao_type, n, empty)
-    wanting = entries.filter(_wanting()).values_list(
-        *area,
-        "section__code",
-        "required_count",
-        "filled_count",
-        "values",
-        "flags",
-        "rules_pass",
-    )
+    wanting = entries.filter(_wanting()).values_list(*area, *STATE_COLUMNS)
     for year, province, lao_type, *state in wanting.iterator(chunk_size=2000):
-        state[4] = list(state[4] or ())
-        _read_part(tallies[year, province, lao_type], plan, lao_type, EntryState(*state))
+        _read_part(tallies[year, province, lao_type], plan, lao_type, _state(state))
     return tallies
 
 
@@ -219,18 +220,13 @@ def add(into: Tally, tally: Tally, sign: int = 1) -> None:
             row[i] += sign * n
 
 
+ROW_KEY = ("fiscal_year", "province_id", "lao_type", "kind", "code")
+
+
 def _row(plan: Plan, area: Area, key: tuple[str, str], sums=None) -> FieldGapRollup:
-    year, province, lao_type = area
-    kind, code = key
-    return FieldGapRollup(
-        fiscal_year=year,
-        province_id=province,
-        lao_type=lao_type,
-        schema=plan.schema,
-        kind=kind,
-        code=code,
-        **dict(zip(SUMS, sums or [0, 0, 0, 0], strict=True)),
-    )
+    """A row of the area (year, province, type) for the key (kind, code), with its sums."""
+    values = (*area, *key, *(sums or [0, 0, 0, 0]))
+    return FieldGapRollup(schema=plan.schema, **dict(zip((*ROW_KEY, *SUMS), values, strict=True)))
 
 
 def _apply(plan: Plan, area: Area, change: Tally) -> None:
@@ -316,20 +312,10 @@ def laos_moved(before: dict[int, tuple[str, str]]) -> None:
     plan = current_plan()
     rows = SectionEntry.objects.filter(
         record__lao__in=moved, section__code__in=sorted(plan.sections)
-    ).values_list(
-        "record__fiscal_year",
-        "record__lao_id",
-        "section__code",
-        "required_count",
-        "filled_count",
-        "values",
-        "flags",
-        "rules_pass",
-    )
+    ).values_list("record__fiscal_year", "record__lao_id", *STATE_COLUMNS)
     changes: dict[Area, Tally] = defaultdict(dict)
-    for year, pk, *state in rows.iterator(chunk_size=2000):
-        state[4] = list(state[4] or ())
-        state = EntryState(*state)
+    for year, pk, *columns in rows.iterator(chunk_size=2000):
+        state = _state(columns)
         old_district, old_type = before[pk]
         add(changes[year, old_district[:2], old_type], entry_tally(plan, old_type, state), -1)
         add(changes[year, now[pk][:2], types[pk]], entry_tally(plan, types[pk], state))
@@ -362,9 +348,7 @@ def _stored_rows(years, plan: Plan):
 
 def stored(years: Iterable[int] | None = None, plan: Plan | None = None) -> Sums:
     plan = plan or current_plan()
-    rows = _stored_rows(years, plan).values_list(
-        "fiscal_year", "province_id", "lao_type", "kind", "code", *SUMS
-    )
+    rows = _stored_rows(years, plan).values_list(*ROW_KEY, *SUMS)
     return {tuple(row[:5]): list(row[5:]) for row in rows.order_by()}
 
 
@@ -396,21 +380,11 @@ def rebuild(years: Iterable[int] | None = None) -> int:
     want = computed(years, plan)
     have = {
         tuple(row[1:6]): (row[0], list(row[6:]))
-        for row in _stored_rows(years, plan)
-        .values_list("pk", "fiscal_year", "province_id", "lao_type", "kind", "code", *SUMS)
-        .order_by()
+        for row in _stored_rows(years, plan).values_list("pk", *ROW_KEY, *SUMS).order_by()
     }
-    zero = [0, 0, 0, 0]
-    wrong = {
-        key
-        for key in want.keys() | have.keys()
-        if want.get(key, zero) != (have[key][1] if key in have else zero)
-    }
-    stale = [have[key][0] for key in wrong if key in have]
-    for start in range(0, len(stale), 500):  # under SQLite's variable limit
-        FieldGapRollup.objects.filter(pk__in=stale[start : start + 500]).delete()
-    FieldGapRollup.objects.bulk_create(
-        [_row(plan, key[:3], key[3:], want[key]) for key in sorted(wrong) if key in want],
-        batch_size=2000,
+    return dropped + rewrite_rows(
+        FieldGapRollup,
+        want=want,
+        have=have,
+        row=lambda key, sums: _row(plan, key[:3], key[3:], sums),
     )
-    return len(wrong) + dropped

@@ -279,17 +279,25 @@ def rebuild(years: Iterable[int] | None = None) -> int:
             "pk", "fiscal_year", "area", "indicator", *SUMS
         ).order_by()
     }
-    zero = [0] * len(SUMS)
+    return rewrite_rows(
+        KeyFigureRollup, want=want, have=have, row=lambda key, sums: _row(*key, sums)
+    )
+
+
+def rewrite_rows(model, *, want: dict, have: dict, row) -> int:
+    """A rebuild's writes: of the rows wanted (key -> sums) and those stored (key -> (id,
+    sums)), the ones that differ (a missing row counts as zeros) are deleted and made again by
+    ``row(key, sums)``, in batches under SQLite's limit of variables a statement; returns how
+    many keys differed (none when the rows are right: nothing is written)."""
+    zero = [0] * len(next(iter(want.values()), ()))  # a missing row: every sum 0
     wrong = {
         key
         for key in want.keys() | have.keys()
         if want.get(key, zero) != (have[key][1] if key in have else zero)
     }
     stale = [have[key][0] for key in wrong if key in have]
-    for start in range(0, len(stale), 500):  # under SQLite's variable limit
-        KeyFigureRollup.objects.filter(pk__in=stale[start : start + 500]).delete()
-    KeyFigureRollup.objects.bulk_create(
-        [_row(*key, want[key]) for key in sorted(wrong) if any(want.get(key, zero))],
-        batch_size=2000,
-    )
+    for start in range(0, len(stale), 500):
+        model.objects.filter(pk__in=stale[start : start + 500]).delete()
+    rows = [row(key, want[key]) for key in sorted(wrong) if any(want.get(key, zero))]
+    model.objects.bulk_create(rows, batch_size=2000)
     return len(wrong)

@@ -34,14 +34,8 @@ from records.services import (
     record_get_or_create,
     section_save,
 )
-from tests.factories import (
-    POPULATION,
-    fill_section,
-    make_lao,
-    make_personas,
-    make_round,
-    make_user,
-)
+from tests import factories
+from tests.factories import POPULATION, fill_section, make_lao, make_personas, make_round
 
 YEAR = 2568
 
@@ -298,7 +292,7 @@ class ConcurrencyTestCase(TransactionTestCase):
         clients = []
         for n, lao in enumerate(laos):
             client = Client()
-            client.force_login(make_user(f"first_{n}", Role.CLERK, lao=lao))
+            client.force_login(factories.make_user(f"first_{n}", Role.CLERK, lao=lao))
             clients.append(client)
         posts = [
             lambda c=c, lao=lao, n=n: c.post(
