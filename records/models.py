@@ -364,8 +364,8 @@ class Record(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["lao", "fiscal_year"], name="record_one_per_year")
         ]
-        # The newest change of a year's records, which the field-level view is kept under
-        # (dashboards.field_gaps): an index lookup.
+        # A year's records, and the newest change among them: an index lookup (the dashboards'
+        # and key figures' counts select a year's records through it).
         indexes = [models.Index(fields=["fiscal_year", "updated_at"], name="record_year_updated")]
         verbose_name = _("record")
         verbose_name_plural = _("records")
