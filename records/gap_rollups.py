@@ -167,9 +167,9 @@ def _read_part(tally: Tally, plan: Plan, lao_type: str, state: EntryState) -> No
                 _bump(tally, FIELD, name, 3)
 
 
-def entry_tally(plan: Plan, lao_type: str, state: EntryState, into: Tally | None = None) -> Tally:
+def entry_tally(plan: Plan, lao_type: str, state: EntryState) -> Tally:
     """What one entry of an LAO of this type adds to the counts."""
-    tally = {} if into is None else into
+    tally: Tally = {}
     if state.section_code not in plan.sections:  # a section the newest schema dropped
         return tally
     _counted_part(tally, plan, state.section_code, lao_type, 1, int(state.filled == 0))
@@ -300,8 +300,9 @@ def laos_moved(before: dict[int, tuple[str, str]]) -> None:
     """LAOs (id -> their district and type before) that may be in another province or of
     another type now: their entries move from the old area's counts to the new one's."""
     places = LAO.objects.filter(pk__in=list(before)).values_list("pk", "district_id", "type")
-    now = {pk: district for pk, district, _type in places.order_by()}
-    types = {pk: lao_type for pk, _district, lao_type in places.order_by()}
+    places = list(places.order_by())
+    now = {pk: district for pk, district, _type in places}
+    types = {pk: lao_type for pk, _district, lao_type in places}
     moved = [
         pk
         for pk in before
