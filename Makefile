@@ -9,7 +9,7 @@ DEMO_PROVINCES ?= 67,81,10,50
 export DEBUG ?= 1
 export SECURE ?= 0
 
-.PHONY: run test install lint format deploy-check messages clean backup restore cluster-test bench surge
+.PHONY: run test install lint format deploy-check messages clean backup restore cluster-test bench surge upgrade-check
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +48,11 @@ test: install
 # (deploy/cluster/cluster_test.py, docs/DEPLOYMENT.md). KEEP=1 keeps its directory and logs.
 cluster-test: install
 	$(PY) deploy/cluster/cluster_test.py
+
+# The upgrade across the merged migrations on PostgreSQL (deploy/upgrade_check.py): a database
+# of the last release with the original migrations must need nothing more and equal a new one.
+upgrade-check: install
+	$(PY) deploy/upgrade_check.py
 
 # Backups of the database DATABASE_URL names: pg_dump for PostgreSQL, the online backup API for
 # SQLite. `make backup` writes var/backups/lgdata-<UTC time>.dump|sqlite3 (or FILE=…);

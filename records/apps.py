@@ -11,25 +11,9 @@ def _load_schema(sender, using: str = "default", **kwargs) -> None:
 
     loaded = schema_load_all(using=using)
     # A new version changes what the field-level view counts: its rows are counted again
-    # (records/gap_rollups.py), as they are when the migration that adds them is applied.
-    applied = {(m.app_label, m.name) for m, backwards in kwargs.get("plan") or () if not backwards}
-    if any(result.created for result in loaded) or GAP_ROLLUPS_MIGRATION in applied:
+    # (records/gap_rollups.py).
+    if any(result.created for result in loaded):
         gap_rollups.rebuild()
-
-
-ROLLUPS_MIGRATION = ("records", "0004_key_figure_rollups")
-GAP_ROLLUPS_MIGRATION = ("records", "0006_field_gap_rollups")
-
-
-def _fill_rollups(sender, plan=None, **kwargs) -> None:
-    # A database upgraded past the migration that adds the key-figure roll-ups gets them
-    # computed from its records at once (docs/key-figures.md), so no area shows an empty figure
-    # until someone runs rebuild_rollups. Later migrates leave them to the writes that keep them.
-    applied = {(m.app_label, m.name) for m, backwards in plan or () if not backwards}
-    if ROLLUPS_MIGRATION in applied:
-        from records import rollups
-
-        rollups.rebuild()
 
 
 def _lao_place_before(sender, instance, raw: bool = False, **kwargs) -> None:
@@ -60,7 +44,6 @@ class RecordsConfig(AppConfig):
 
     def ready(self) -> None:
         post_migrate.connect(_load_schema, sender=self, dispatch_uid="records.load_schema")
-        post_migrate.connect(_fill_rollups, sender=self, dispatch_uid="records.fill_rollups")
         lao = self.get_model("LAO")
         pre_save.connect(_lao_place_before, sender=lao, dispatch_uid="records.lao_place_before")
         post_save.connect(_lao_place_after, sender=lao, dispatch_uid="records.lao_place_after")

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('deadlines', '0001_initial'),
+        ('deadlines', '0001_squashed_0005_rollup_stamps'),
     ]
 
     operations = [

@@ -197,31 +197,3 @@ class SupervisionTestCase(PersonasTestCase):
                 "bangkok": "department",
             },
         )
-
-
-class OldApprovalsTestCase(PersonasTestCase):
-    """The migration that moves approvals of the old two-step workflow on
-    (deadlines/migrations/0003_supervision_by_lao_type)."""
-
-    def test_a_districts_sao_becomes_approved_and_a_town_waits_for_its_province(self):
-        import importlib
-
-        from django.apps import apps
-
-        migration = importlib.import_module("deadlines.migrations.0003_supervision_by_lao_type")
-        town = make_lao("6701", type=LAO.Type.TOWN)
-        round_ = make_round()
-        RoundLAO.objects.filter(round=round_, lao__in=[self.lao_a, town]).update(
-            state="district_approved"
-        )
-        migration.one_step_approval(apps, None)
-        self.assertEqual(
-            RoundLAO.objects.get(round=round_, lao=self.lao_a).state, RoundLAO.State.APPROVED
-        )
-        moved = RoundLAO.objects.get(round=round_, lao=town)
-        self.assertEqual(moved.state, RoundLAO.State.SUBMITTED)
-        last = moved.transitions.last()
-        self.assertEqual(
-            (last.from_state, last.to_state, last.by), ("district_approved", "submitted", None)
-        )
-        self.assertIn("จังหวัด", last.comment)

@@ -172,19 +172,6 @@ class RollupsTestCase(APITestCase):
         self.assert_exact()
         self.assertEqual(self.figure("6701").numerator, 7500)
 
-    def test_a_database_upgraded_past_the_roll_ups_migration_gets_them_filled(self):
-        from django.apps import apps
-        from django.db.migrations.loader import MigrationLoader
-
-        from records.apps import ROLLUPS_MIGRATION, _fill_rollups
-
-        KeyFigureRollup.objects.all().delete()  # as the migration leaves an upgraded database
-        self.assertNotEqual(rollups.differences(), [])
-        migration = MigrationLoader(None, ignore_no_migrations=True).graph.nodes[ROLLUPS_MIGRATION]
-        _fill_rollups(apps.get_app_config("records"), plan=[(migration, False)])
-        self.assert_exact()
-        self.assertEqual(self.figure("6701").numerator, 7500)
-
     def test_a_clerk_of_another_district_saving_changes_only_that_district(self):
         clerk_krabi = make_user("clerk_krabi", Role.CLERK, lao=self.lao_krabi)
         before = rollups.stored()
