@@ -16,19 +16,34 @@ participant_urls = [
     path("letter/", views.reminder_letter, name="reminder-letter"),
 ]
 
-urlpatterns = [
-    path("notices/", views.notices, name="notices"),
-    path("notices/read/", views.notices_read, name="notices-read"),
-    path("notices/<int:notice_id>/read/", views.notices_read, name="notice-read"),
-    path("circulars/", views.circular_list, name="circulars"),
-    path("circulars/new/", views.circular_new, name="circular-new"),
-    path("circulars/<int:circular_id>/", views.circular_detail, name="circular"),
+# The notices of the portal (notices/): the list and marking them read.
+notice_urls = [
+    path("", views.notices, name="notices"),
+    path("read/", views.notices_read, name="notices-read"),
+    path("<int:notice_id>/read/", views.notices_read, name="notice-read"),
+]
+
+# Circulars (circulars/): the list, a new one pasted in, one circular and its attachments.
+circular_urls = [
+    path("", views.circular_list, name="circulars"),
+    path("new/", views.circular_new, name="circular-new"),
+    path("<int:circular_id>/", views.circular_detail, name="circular"),
     path(
-        "circulars/<int:circular_id>/files/<int:attachment_id>/",
+        "<int:circular_id>/files/<int:attachment_id>/",
         views.attachment_download,
         name="attachment",
     ),
-    path("rounds/<int:round_id>/", views.round_detail, name="round"),
-    path("rounds/<int:round_id>/approve/", views.participant_approve_many, name="approve-many"),
-    path("rounds/<int:round_id>/lao/<str:lao_code>/", include(participant_urls)),
+]
+
+# A round (rounds/<round_id>/): its page, approving many at once, and each LAO's part.
+round_urls = [
+    path("", views.round_detail, name="round"),
+    path("approve/", views.participant_approve_many, name="approve-many"),
+    path("lao/<str:lao_code>/", include(participant_urls)),
+]
+
+urlpatterns = [
+    path("notices/", include(notice_urls)),
+    path("circulars/", include(circular_urls)),
+    path("rounds/<int:round_id>/", include(round_urls)),
 ]
