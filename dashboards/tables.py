@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from dashboards.exports import FORMATS
 from dashboards.field_gaps import FieldGap, RuleGap
-from dashboards.figures import AreaRow, LaoRow, SectionCell
+from dashboards.figures import STATUSES, AreaRow, LaoRow, SectionCell
 from dashboards.models import ProgressSnapshot
 from deadlines.models import RoundLAO
 from records.models import Section
@@ -158,18 +158,6 @@ def rule_values(gap: RuleGap) -> list:
     return [_label(gap.section), _label(gap.rule, "message"), gap.failing]
 
 
-# The status columns of an area table, in the page's order (templates/dashboards/_area_table.html).
-STATUS_COLUMNS = (
-    "not_started",
-    "in_progress",
-    "submitted_on_time",
-    "submitted_late",
-    "returned",
-    "approved",
-    "overdue",
-)
-
-
 def _area_cells(row: AreaRow, *, with_statuses: bool, alert: bool) -> str:
     """An area row's figures as table cells: its LAOs, the count of each status (while a round
     is chosen; with ``alert`` an overdue count stands out) and its completeness. Whole numbers
@@ -179,7 +167,7 @@ def _area_cells(row: AreaRow, *, with_statuses: bool, alert: bool) -> str:
         "".join(
             f'<td class="text-end{stands_out if name == "overdue" else ""}">'
             f"{int(getattr(row, name))}</td>"
-            for name in STATUS_COLUMNS
+            for name in STATUSES
         )
         if with_statuses
         else ""

@@ -477,6 +477,7 @@ def _area_page(
                 with_statuses=period.round is not None,
             ),
             "table_total": tables.area_table_total(total, with_statuses=period.round is not None),
+            "status_labels": RoundLAO.Status.labels,
             "total": total,
             "query": query,
             "bars": panels.area_bars(

@@ -145,17 +145,18 @@ _UNIT = re.compile(rf"^\s*{label_pattern('ส่วนราชการ')}{_LAB
 _MEMO = re.compile(rf"^\s*{label_pattern('บันทึกข้อความ', spaced=True)}\s*$")
 _GARUDA = re.compile(r"^\s*[(\[]?\s*ครุฑ\s*[)\]]?\s*$")
 
+# The sender's part of a reference number, up to its slash: the office's letters ("มท",
+# "พช.") and its number ("๐๘๐๖.๓"). A full reference and an unnumbered one share it.
+_OFFICE_PREFIX = r"(?P<prefix>[ก-ฮ]{1,4}(?:\.[ก-ฮ]{1,3})*\.?)"
+_OFFICE_NUMBER = rf"(?P<number>{DIGIT}{{1,6}}(?:\s*\.\s*{DIGIT}{{1,4}})*)\s*/\s*"
+
 _REFERENCE = re.compile(
-    rf"(?P<prefix>[ก-ฮ]{{1,4}}(?:\.[ก-ฮ]{{1,3}})*\.?)?\s*"
-    rf"(?P<number>{DIGIT}{{1,6}}(?:\s*\.\s*{DIGIT}{{1,4}})*)\s*/\s*"
+    rf"{_OFFICE_PREFIX}?\s*{_OFFICE_NUMBER}"
     rf"(?P<circular>ว\s*\.?\s*)?(?P<serial>{DIGIT}{{1,6}})(?!{DIGIT})"
 )
 
 # A number typed without its serial, left to be filled in by hand: "ที่ มท ๐๘๐๖/ว".
-_UNNUMBERED = re.compile(
-    rf"(?P<prefix>[ก-ฮ]{{1,4}}(?:\.[ก-ฮ]{{1,3}})*\.?)\s*"
-    rf"(?P<number>{DIGIT}{{1,6}}(?:\s*\.\s*{DIGIT}{{1,4}})*)\s*/\s*(?P<circular>ว)?(?=\s{{2,}}|\s*$)"
-)
+_UNNUMBERED = re.compile(rf"{_OFFICE_PREFIX}\s*{_OFFICE_NUMBER}(?P<circular>ว)?(?=\s{{2,}}|\s*$)")
 
 # A receipt stamp: "รับที่ ๑๒๓๔ วันที่ ... เวลา ๑๐.๓๐ น.", "เลขรับ ...", "ทะเบียนรับ".
 _STAMP = re.compile(
