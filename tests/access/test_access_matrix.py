@@ -2,8 +2,8 @@
 by GET and by POST.
 
 How to read a row: ``MATRIX["records:lao-overview"]`` says how to build the URL for scope A and
-scope B (``url``), then the status codes each persona gets, in the order of
-``matrix_harness.PERSONAS``:
+scope B, then the status codes each persona gets there: nine codes, one a persona, in the order
+of ``matrix_harness.PERSONAS``:
 
     anonymous, clerk_a, clerk_b, district_officer, other_district_officer, province_officer,
     other_province_officer, department, executive
@@ -11,16 +11,22 @@ scope B (``url``), then the status codes each persona gets, in the order of
 Scope A is LAO A (clerk_a's) in district 6701 (district_officer's), province 67
 (province_officer's); scope B is an LAO in district 8104, province 81 (other_province_officer's).
 clerk_b's LAO and other_district_officer's district are neighbours of scope A; nobody but the
-department, executives and province 81 may see scope B.
+department, executives and province 81 may see scope B. The codes that recur are named after
+whom they let in (``LAO_A``, ``SCOPE_B``, ``CENTRE``, ...), ``only(persona, code)`` lets one
+persona in; the others are spelled out in their row.
 
-How to add a URL: add a row ``"namespace:name": row(url=..., get_a=..., get_b=..., post_a=...,
-post_b=...)``; ``url`` is a function of (world, scope) returning the path (use ``reverse`` with
-the scope's objects: ``s.lao``, ``s.district``, ``s.province``, ``s.circular``, ``s.attachment``,
-``s.notice``, ``s.job``, ``s.token``). A URL without scope takes only ``get``/``post`` (the same
-for A and B). Status codes: 200, 302 (to the login page for anonymous users, or after an action),
-400 (a form refused), 401 (the API without a token), 403, 404 (outside the scope, or absent),
-405 (the method is not allowed). A new URL without a row fails ``test_every_url_has_a_row``.
-The admin site is one rule (``test_the_admin_site_refuses_everyone_but_its_people``).
+How to add a URL: add a row ``"namespace:name": page(url, a=..., b=...)`` for a URL that answers
+a POST as it answers a GET, ``action(url, a=..., b=...)`` for one that takes only a POST (a GET
+answers 405), ``api_read(url, a=..., b=...)`` for the read-only API (a POST answers 405, 401
+without a token), or ``row(url, get_a=..., get_b=..., post_a=..., post_b=...)`` for anything
+else. ``url`` is a function of (world, scope) returning the path (use ``reverse`` with the scope's
+objects: ``s.lao``, ``s.district``, ``s.province``, ``s.circular``, ``s.attachment``,
+``s.notice``, ``s.job``, ``s.token``). A URL without scope takes one string for A and B
+(``page(url, codes)``, ``row(url, get=..., post=...)``). Status codes: 200, 302 (to the login
+page for anonymous users, or after an action), 400 (a form refused), 401 (the API without a
+token), 403, 404 (outside the scope, or absent), 405 (the method is not allowed). A new URL
+without a row fails ``test_every_url_has_a_row``. The admin site is one rule
+(``test_the_admin_site_refuses_everyone_but_its_people``).
 
 ``ACCESS_MATRIX_PRINT=1 pytest -s tests/access -k expected`` prints what every row observes
 instead of asserting: a starting point for a new row, to be read line by line (a 200 outside the
@@ -42,6 +48,47 @@ from tests.access.matrix_harness import PERSONAS, build_world, request, url_patt
 from tests.factories import make_personas, make_user
 
 YEAR = 2568
+
+
+def only(persona: str, code: int) -> str:
+    """``persona`` gets ``code``, anonymous users the login page (302), everyone else 404 (as if
+    it were not there): a job or a token seen by whoever started it alone."""
+    return " ".join(
+        "302" if name == "anonymous" else str(code) if name == persona else "404"
+        for name in PERSONAS
+    )
+
+
+# Who gets in, as the codes of the nine personas (anonymous first, executive last).
+# Every persona once signed in:
+SIGNED_IN = "302 200 200 200 200 200 200 200 200"
+# LAO A's clerk, its district's and its province's officers, the department and executives:
+LAO_A = "302 200 404 200 404 200 404 200 200"
+# The same without the clerk:
+DISTRICT_A = "302 404 404 200 404 200 404 200 200"
+# The same without the district officer:
+PROVINCE_A = "302 404 404 404 404 200 404 200 200"
+# Anything in scope B: province 81's officer, the department and executives:
+SCOPE_B = "302 404 404 404 404 404 200 200 200"
+# The department and executives:
+CENTRE = "302 404 404 404 404 404 404 200 200"
+# The department alone:
+DEPARTMENT = only("department", 200)
+# No persona at all (scope B's registry import was started by an administrator):
+NOBODY = "302 404 404 404 404 404 404 404 404"
+# The workflow of a round: the clerk of LAO A acts (acknowledges, submits); its district officer
+# reviews and decides; the others who see the LAO may not act (403).
+CLERK_A_ACTS = "302 302 404 403 404 403 404 403 403"
+DISTRICT_A_REVIEWS = "302 403 404 200 404 403 404 403 403"
+DISTRICT_A_DECIDES = "302 403 404 302 404 403 404 403 403"
+# Those who see scope B may not act in it:
+SCOPE_B_LOOKS_ONLY = "302 404 404 404 404 404 403 403 403"
+# Everyone is sent on: to the login page, or where the URL leads.
+REDIRECTED = "302 302 302 302 302 302 302 302 302"
+# A GET of a URL that takes only a POST: the login page first, then 405.
+GET_NOT_ALLOWED = "302 405 405 405 405 405 405 405 405"
+# A POST to the read-only API: the token first (401), then 405.
+API_POST = "401 405 405 405 405 405 405 405 405"
 
 
 @dataclass
@@ -68,6 +115,26 @@ def row(url, *, get=None, post=None, get_a=None, get_b=None, post_a=None, post_b
     )
 
 
+def page(url, codes=None, *, a=None, b=None) -> Row:
+    """A URL that answers a POST as it answers a GET: ``codes`` for both scopes, or ``a`` and
+    ``b``."""
+    return row(url, get=codes, post=codes, get_a=a, get_b=b, post_a=a, post_b=b)
+
+
+def action(url, codes=None, *, a=None, b=None) -> Row:
+    """A URL that takes only a POST: ``codes`` (or ``a`` and ``b``) for a POST; a GET is sent to
+    the login page, or answers 405."""
+    if codes is not None:
+        return row(url, get=GET_NOT_ALLOWED, post=codes)
+    return row(url, get_a=GET_NOT_ALLOWED, post_a=a, post_b=b)
+
+
+def api_read(url, codes=None, *, a=None, b=None) -> Row:
+    """A URL of the read-only API, asked with each persona's token: ``codes`` (or ``a`` and ``b``)
+    for a GET; a POST answers 405 (401 without a token)."""
+    return row(url, get=codes, get_a=a, get_b=b, post=API_POST, api=True)
+
+
 def r(name: str, *args, query: str = "") -> str:
     return reverse(name, args=args) + (f"?{query}" if query else "")
 
@@ -76,408 +143,197 @@ def lao(name: str, *extra) -> Callable:
     return lambda w, s: r(name, s.lao.code, *extra)
 
 
+def district(name: str) -> Callable:
+    return lambda w, s: r(name, s.district)
+
+
+def province(name: str) -> Callable:
+    return lambda w, s: r(name, s.province)
+
+
 def participant(name: str) -> Callable:
     return lambda w, s: r(name, w.round.pk, s.lao.code)
 
 
 MATRIX: dict[str, Row] = {
-    "home": row(
-        "/", get="302 302 302 302 302 302 302 302 302", post="302 302 302 302 302 302 302 302 302"
-    ),
+    "home": page("/", REDIRECTED),
     "healthz": row(
         "/healthz",
         get="200 200 200 200 200 200 200 200 200",
         post="405 405 405 405 405 405 405 405 405",
     ),
-    "accounts:login": row(
-        r("accounts:login"),
-        get="200 302 302 302 302 302 302 302 302",
-        post="200 302 302 302 302 302 302 302 302",
-    ),
+    "accounts:login": page(r("accounts:login"), "200 302 302 302 302 302 302 302 302"),
     "accounts:logout": row(
-        r("accounts:logout"),
-        get="405 405 405 405 405 405 405 405 405",
-        post="302 302 302 302 302 302 302 302 302",
+        r("accounts:logout"), get="405 405 405 405 405 405 405 405 405", post=REDIRECTED
     ),
-    "accounts:password-change": row(
-        r("accounts:password-change"),
-        get="302 200 200 200 200 200 200 200 200",
-        post="302 200 200 200 200 200 200 200 200",
-    ),
+    "accounts:password-change": page(r("accounts:password-change"), SIGNED_IN),
     "accounts:password-changed": row(
-        r("accounts:password-changed"),
-        get="302 200 200 200 200 200 200 200 200",
-        post="302 405 405 405 405 405 405 405 405",
+        r("accounts:password-changed"), get=SIGNED_IN, post=GET_NOT_ALLOWED
     ),
-    "security:log": row(
-        r("security:log"),
-        get="302 404 404 404 404 404 404 200 404",
-        post="302 404 404 404 404 404 404 200 404",
+    "security:log": page(r("security:log"), DEPARTMENT),
+    "set_language": page(r("set_language"), REDIRECTED),
+    "records:registry-import": page(r("records:registry-import"), DEPARTMENT),
+    "records:registry-import-job": page(
+        lambda w, s: r("records:registry-import-job", s.registry_job), a=DEPARTMENT, b=NOBODY
     ),
-    "set_language": row(
-        r("set_language"),
-        get="302 302 302 302 302 302 302 302 302",
-        post="302 302 302 302 302 302 302 302 302",
-    ),
-    "records:registry-import": row(
-        r("records:registry-import"),
-        get="302 404 404 404 404 404 404 200 404",
-        post="302 404 404 404 404 404 404 200 404",
-    ),
-    "records:registry-import-job": row(
-        lambda w, s: r("records:registry-import-job", s.registry_job),
-        get_a="302 404 404 404 404 404 404 200 404",
-        get_b="302 404 404 404 404 404 404 404 404",
-        post_a="302 404 404 404 404 404 404 200 404",
-        post_b="302 404 404 404 404 404 404 404 404",
-    ),
-    "records:registry-import-job-retry": row(
+    "records:registry-import-job-retry": action(
         lambda w, s: r("records:registry-import-job-retry", s.registry_job),
-        get_a="302 405 405 405 405 405 405 405 405",
-        get_b="302 405 405 405 405 405 405 405 405",
-        post_a="302 404 404 404 404 404 404 302 404",
-        post_b="302 404 404 404 404 404 404 404 404",
+        a=only("department", 302),
+        b=NOBODY,
     ),
-    "records:registry-import-check": row(
-        lambda w, s: r("records:registry-import-check", s.registry_check),
-        get_a="302 404 404 404 404 404 404 200 404",
-        get_b="302 404 404 404 404 404 404 404 404",
-        post_a="302 404 404 404 404 404 404 200 404",
-        post_b="302 404 404 404 404 404 404 404 404",
+    "records:registry-import-check": page(
+        lambda w, s: r("records:registry-import-check", s.registry_check), a=DEPARTMENT, b=NOBODY
     ),
-    "records:spreadsheet-job": row(
+    "records:spreadsheet-job": page(
         lambda w, s: r("records:spreadsheet-job", s.template_job),
-        get_a="302 200 404 404 404 404 404 404 404",
-        get_b="302 404 200 404 404 404 404 404 404",
-        post_a="302 200 404 404 404 404 404 404 404",
-        post_b="302 404 200 404 404 404 404 404 404",
+        a=only("clerk_a", 200),
+        b=only("clerk_b", 200),
     ),
-    "records:spreadsheet-job-retry": row(
+    "records:spreadsheet-job-retry": action(
         lambda w, s: r("records:spreadsheet-job-retry", s.template_job),
-        get_a="302 405 405 405 405 405 405 405 405",
-        get_b="302 405 405 405 405 405 405 405 405",
-        post_a="302 302 404 404 404 404 404 404 404",
-        post_b="302 404 302 404 404 404 404 404 404",
+        a=only("clerk_a", 302),
+        b=only("clerk_b", 302),
     ),
-    "records:registry-import-confirm": row(
-        r("records:registry-import-confirm"),
-        get="302 405 405 405 405 405 405 405 405",
-        post="302 404 404 404 404 404 404 302 404",
+    "records:registry-import-confirm": action(
+        r("records:registry-import-confirm"), only("department", 302)
     ),
-    "records:spreadsheet": row(
-        r("records:spreadsheet"),
-        get="302 200 200 200 200 404 404 404 404",
-        post="302 200 200 200 200 404 404 404 404",
+    "records:spreadsheet": page(r("records:spreadsheet"), "302 200 200 200 200 404 404 404 404"),
+    "records:spreadsheet-confirm": action(
+        r("records:spreadsheet-confirm"), "302 302 302 302 302 404 404 404 404"
     ),
-    "records:spreadsheet-confirm": row(
-        r("records:spreadsheet-confirm"),
-        get="302 405 405 405 405 405 405 405 405",
-        post="302 302 302 302 302 404 404 404 404",
-    ),
-    "records:spreadsheet-template": row(
+    "records:spreadsheet-template": page(
         lambda w, s: r("records:spreadsheet-template", YEAR, query=f"lao={s.lao.code}"),
-        get_a="302 200 404 200 404 404 404 404 404",
-        get_b="302 404 404 404 404 404 404 404 404",
-        post_a="302 200 404 200 404 404 404 404 404",
-        post_b="302 404 404 404 404 404 404 404 404",
+        a="302 200 404 200 404 404 404 404 404",
+        b=NOBODY,
     ),
-    "records:lao-search": row(
-        r("records:lao-search"),
-        get="302 200 200 200 200 200 200 200 200",
-        post="302 200 200 200 200 200 200 200 200",
-    ),
-    "records:lao-overview": row(
-        lao("records:lao-overview"),
-        get_a="302 200 404 200 404 200 404 200 200",
-        get_b="302 404 404 404 404 404 200 200 200",
-        post_a="302 200 404 200 404 200 404 200 200",
-        post_b="302 404 404 404 404 404 200 200 200",
-    ),
-    "records:history": row(
-        lao("records:history", YEAR),
-        get_a="302 200 404 200 404 200 404 200 200",
-        get_b="302 404 404 404 404 404 200 200 200",
-        post_a="302 200 404 200 404 200 404 200 200",
-        post_b="302 404 404 404 404 404 200 200 200",
-    ),
+    "records:lao-search": page(r("records:lao-search"), SIGNED_IN),
+    "records:lao-overview": page(lao("records:lao-overview"), a=LAO_A, b=SCOPE_B),
+    "records:history": page(lao("records:history", YEAR), a=LAO_A, b=SCOPE_B),
     "records:section-edit": row(
         lao("records:section-edit", YEAR, "population"),
-        get_a="302 200 404 200 404 200 404 200 200",
-        get_b="302 404 404 404 404 404 200 200 200",
+        get_a=LAO_A,
+        get_b=SCOPE_B,
         post_a="302 200 404 403 404 403 404 403 403",
-        post_b="302 404 404 404 404 404 403 403 403",
+        post_b=SCOPE_B_LOOKS_ONLY,
     ),
-    "deadlines:notices": row(
-        r("deadlines:notices"),
-        get="302 200 200 200 200 200 200 200 200",
-        post="302 200 200 200 200 200 200 200 200",
-    ),
-    "deadlines:notices-read": row(
-        r("deadlines:notices-read"),
-        get="302 405 405 405 405 405 405 405 405",
-        post="302 302 302 302 302 302 302 302 302",
-    ),
-    "deadlines:notice-read": row(
+    "deadlines:notices": page(r("deadlines:notices"), SIGNED_IN),
+    "deadlines:notices-read": action(r("deadlines:notices-read"), REDIRECTED),
+    "deadlines:notice-read": action(
         lambda w, s: r("deadlines:notice-read", s.notice.pk),
-        get_a="302 405 405 405 405 405 405 405 405",
-        get_b="302 405 405 405 405 405 405 405 405",
-        post_a="302 302 404 404 404 404 404 404 404",
-        post_b="302 404 404 404 404 404 302 404 404",
+        a=only("clerk_a", 302),
+        b=only("other_province_officer", 302),
     ),
-    "deadlines:circulars": row(
-        r("deadlines:circulars"),
-        get="302 200 200 200 200 200 200 200 200",
-        post="302 200 200 200 200 200 200 200 200",
+    "deadlines:circulars": page(r("deadlines:circulars"), SIGNED_IN),
+    "deadlines:circular-new": page(
+        r("deadlines:circular-new"), "302 404 404 200 200 200 200 200 404"
     ),
-    "deadlines:circular-new": row(
-        r("deadlines:circular-new"),
-        get="302 404 404 200 200 200 200 200 404",
-        post="302 404 404 200 200 200 200 200 404",
-    ),
-    "deadlines:circular": row(
+    "deadlines:circular": page(
         lambda w, s: r("deadlines:circular", s.circular.pk),
-        get_a="302 200 200 200 200 200 404 200 200",
-        get_b="302 404 404 404 404 404 200 200 200",
-        post_a="302 200 200 200 200 200 404 200 200",
-        post_b="302 404 404 404 404 404 200 200 200",
+        a="302 200 200 200 200 200 404 200 200",
+        b=SCOPE_B,
     ),
-    "deadlines:attachment": row(
+    "deadlines:attachment": page(
         lambda w, s: r("deadlines:attachment", s.circular.pk, s.attachment.pk),
-        get_a="302 200 200 200 200 200 404 200 200",
-        get_b="302 404 404 404 404 404 200 200 200",
-        post_a="302 200 200 200 200 200 404 200 200",
-        post_b="302 404 404 404 404 404 200 200 200",
+        a="302 200 200 200 200 200 404 200 200",
+        b=SCOPE_B,
     ),
-    "deadlines:round": row(
-        lambda w, s: r("deadlines:round", w.round.pk),
-        get="302 200 200 200 200 200 200 200 200",
-        post="302 200 200 200 200 200 200 200 200",
+    "deadlines:round": page(lambda w, s: r("deadlines:round", w.round.pk), SIGNED_IN),
+    "deadlines:participant": page(participant("deadlines:participant"), a=LAO_A, b=SCOPE_B),
+    "deadlines:acknowledge": action(
+        participant("deadlines:acknowledge"), a=CLERK_A_ACTS, b=SCOPE_B_LOOKS_ONLY
     ),
-    "deadlines:participant": row(
-        participant("deadlines:participant"),
-        get_a="302 200 404 200 404 200 404 200 200",
-        get_b="302 404 404 404 404 404 200 200 200",
-        post_a="302 200 404 200 404 200 404 200 200",
-        post_b="302 404 404 404 404 404 200 200 200",
+    "deadlines:submit": action(
+        participant("deadlines:submit"), a=CLERK_A_ACTS, b=SCOPE_B_LOOKS_ONLY
     ),
-    "deadlines:acknowledge": row(
-        participant("deadlines:acknowledge"),
-        get_a="302 405 405 405 405 405 405 405 405",
-        get_b="302 405 405 405 405 405 405 405 405",
-        post_a="302 302 404 403 404 403 404 403 403",
-        post_b="302 404 404 404 404 404 403 403 403",
+    "deadlines:review": page(
+        participant("deadlines:review"), a=DISTRICT_A_REVIEWS, b=SCOPE_B_LOOKS_ONLY
     ),
-    "deadlines:submit": row(
-        participant("deadlines:submit"),
-        get_a="302 405 405 405 405 405 405 405 405",
-        get_b="302 405 405 405 405 405 405 405 405",
-        post_a="302 302 404 403 404 403 404 403 403",
-        post_b="302 404 404 404 404 404 403 403 403",
+    "deadlines:approve-many": action(
+        lambda w, s: r("deadlines:approve-many", w.round.pk), REDIRECTED
     ),
-    "deadlines:review": row(
-        participant("deadlines:review"),
-        get_a="302 403 404 200 404 403 404 403 403",
-        get_b="302 404 404 404 404 404 403 403 403",
-        post_a="302 403 404 200 404 403 404 403 403",
-        post_b="302 404 404 404 404 404 403 403 403",
+    "deadlines:approve": action(
+        participant("deadlines:approve"), a=DISTRICT_A_DECIDES, b=SCOPE_B_LOOKS_ONLY
     ),
-    "deadlines:approve-many": row(
-        lambda w, s: r("deadlines:approve-many", w.round.pk),
-        get="302 405 405 405 405 405 405 405 405",
-        post="302 302 302 302 302 302 302 302 302",
+    "deadlines:return": action(
+        participant("deadlines:return"), a=DISTRICT_A_DECIDES, b=SCOPE_B_LOOKS_ONLY
     ),
-    "deadlines:approve": row(
-        participant("deadlines:approve"),
-        get_a="302 405 405 405 405 405 405 405 405",
-        get_b="302 405 405 405 405 405 405 405 405",
-        post_a="302 403 404 302 404 403 404 403 403",
-        post_b="302 404 404 404 404 404 403 403 403",
+    "deadlines:exception": action(
+        participant("deadlines:exception"), a=DISTRICT_A_DECIDES, b=SCOPE_B_LOOKS_ONLY
     ),
-    "deadlines:return": row(
-        participant("deadlines:return"),
-        get_a="302 405 405 405 405 405 405 405 405",
-        get_b="302 405 405 405 405 405 405 405 405",
-        post_a="302 403 404 302 404 403 404 403 403",
-        post_b="302 404 404 404 404 404 403 403 403",
+    "deadlines:reminder-letter": page(
+        participant("deadlines:reminder-letter"), a=DISTRICT_A_REVIEWS, b=SCOPE_B_LOOKS_ONLY
     ),
-    "deadlines:exception": row(
-        participant("deadlines:exception"),
-        get_a="302 405 405 405 405 405 405 405 405",
-        get_b="302 405 405 405 405 405 405 405 405",
-        post_a="302 403 404 302 404 403 404 403 403",
-        post_b="302 404 404 404 404 404 403 403 403",
+    "dashboards:district": page(district("dashboards:district"), a=DISTRICT_A, b=SCOPE_B),
+    "dashboards:province-remind": page(
+        province("dashboards:province-remind"),
+        a="302 404 404 404 404 404 404 403 403",
+        b="302 404 404 404 404 404 404 403 403",
     ),
-    "deadlines:reminder-letter": row(
-        participant("deadlines:reminder-letter"),
-        get_a="302 403 404 200 404 403 404 403 403",
-        get_b="302 404 404 404 404 404 403 403 403",
-        post_a="302 403 404 200 404 403 404 403 403",
-        post_b="302 404 404 404 404 404 403 403 403",
+    "dashboards:district-remind": page(
+        district("dashboards:district-remind"),
+        a="302 404 404 404 404 403 404 403 403",
+        b=SCOPE_B_LOOKS_ONLY,
     ),
-    "dashboards:district": row(
-        lambda w, s: r("dashboards:district", s.district),
-        get_a="302 404 404 200 404 200 404 200 200",
-        get_b="302 404 404 404 404 404 200 200 200",
-        post_a="302 404 404 200 404 200 404 200 200",
-        post_b="302 404 404 404 404 404 200 200 200",
+    "dashboards:district-progress": page(
+        district("dashboards:district-progress"), a=DISTRICT_A, b=SCOPE_B
     ),
-    "dashboards:province-remind": row(
-        lambda w, s: r("dashboards:province-remind", s.province),
-        get_a="302 404 404 404 404 404 404 403 403",
-        get_b="302 404 404 404 404 404 404 403 403",
-        post_a="302 404 404 404 404 404 404 403 403",
-        post_b="302 404 404 404 404 404 404 403 403",
+    "dashboards:province": page(province("dashboards:province"), a=PROVINCE_A, b=SCOPE_B),
+    "dashboards:province-progress": page(
+        province("dashboards:province-progress"), a=PROVINCE_A, b=SCOPE_B
     ),
-    "dashboards:district-remind": row(
-        lambda w, s: r("dashboards:district-remind", s.district),
-        get_a="302 404 404 404 404 403 404 403 403",
-        get_b="302 404 404 404 404 404 403 403 403",
-        post_a="302 404 404 404 404 403 404 403 403",
-        post_b="302 404 404 404 404 404 403 403 403",
-    ),
-    "dashboards:district-progress": row(
-        lambda w, s: r("dashboards:district-progress", s.district),
-        get_a="302 404 404 200 404 200 404 200 200",
-        get_b="302 404 404 404 404 404 200 200 200",
-        post_a="302 404 404 200 404 200 404 200 200",
-        post_b="302 404 404 404 404 404 200 200 200",
-    ),
-    "dashboards:province": row(
-        lambda w, s: r("dashboards:province", s.province),
-        get_a="302 404 404 404 404 200 404 200 200",
-        get_b="302 404 404 404 404 404 200 200 200",
-        post_a="302 404 404 404 404 200 404 200 200",
-        post_b="302 404 404 404 404 404 200 200 200",
-    ),
-    "dashboards:province-progress": row(
-        lambda w, s: r("dashboards:province-progress", s.province),
-        get_a="302 404 404 404 404 200 404 200 200",
-        get_b="302 404 404 404 404 404 200 200 200",
-        post_a="302 404 404 404 404 200 404 200 200",
-        post_b="302 404 404 404 404 404 200 200 200",
-    ),
-    "dashboards:national": row(
-        r("dashboards:national"),
-        get="302 404 404 404 404 404 404 200 200",
-        post="302 404 404 404 404 404 404 200 200",
-    ),
-    "dashboards:national-progress": row(
-        r("dashboards:national-progress"),
-        get="302 404 404 404 404 404 404 200 200",
-        post="302 404 404 404 404 404 404 200 200",
-    ),
-    "dashboards:fields": row(
-        r("dashboards:fields"),
-        get="302 404 404 404 404 404 404 200 200",
-        post="302 404 404 404 404 404 404 200 200",
-    ),
-    "dashboards:field": row(
-        r("dashboards:field", "population_total"),
-        get="302 404 404 404 404 404 404 200 200",
-        post="302 404 404 404 404 404 404 200 200",
-    ),
-    "exports:records": row(
+    "dashboards:national": page(r("dashboards:national"), CENTRE),
+    "dashboards:national-progress": page(r("dashboards:national-progress"), CENTRE),
+    "dashboards:fields": page(r("dashboards:fields"), CENTRE),
+    "dashboards:field": page(r("dashboards:field", "population_total"), CENTRE),
+    "exports:records": page(
         lambda w, s: r("exports:records", query=f"format=csv&province={s.province}"),
-        get_a="302 404 404 404 404 200 404 200 200",
-        get_b="302 404 404 404 404 404 200 200 200",
-        post_a="302 404 404 404 404 200 404 200 200",
-        post_b="302 404 404 404 404 404 200 200 200",
+        a=PROVINCE_A,
+        b=SCOPE_B,
     ),
-    "exports:job": row(
+    "exports:job": page(
         lambda w, s: r("exports:job", s.job),
-        get_a="302 404 404 200 404 404 404 404 404",
-        get_b="302 404 404 404 404 404 200 404 404",
-        post_a="302 404 404 200 404 404 404 404 404",
-        post_b="302 404 404 404 404 404 200 404 404",
+        a=only("district_officer", 200),
+        b=only("other_province_officer", 200),
     ),
-    "exports:job-download": row(
+    "exports:job-download": page(
         lambda w, s: r("exports:job-download", s.job),
-        get_a="302 404 404 200 404 404 404 404 404",
-        get_b="302 404 404 404 404 404 200 404 404",
-        post_a="302 404 404 200 404 404 404 404 404",
-        post_b="302 404 404 404 404 404 200 404 404",
+        a=only("district_officer", 200),
+        b=only("other_province_officer", 200),
     ),
-    "exports:job-retry": row(
+    "exports:job-retry": action(
         lambda w, s: r("exports:job-retry", s.job),
-        get_a="302 405 405 405 405 405 405 405 405",
-        get_b="302 405 405 405 405 405 405 405 405",
-        post_a="302 404 404 302 404 404 404 404 404",
-        post_b="302 404 404 404 404 404 302 404 404",
+        a=only("district_officer", 302),
+        b=only("other_province_officer", 302),
     ),
-    "exports:province-report": row(
-        lambda w, s: r("exports:province-report", s.province),
-        get_a="302 404 404 404 404 200 404 200 200",
-        get_b="302 404 404 404 404 404 200 200 200",
-        post_a="302 404 404 404 404 200 404 200 200",
-        post_b="302 404 404 404 404 404 200 200 200",
-    ),
-    "figures:index": row(
+    "exports:province-report": page(province("exports:province-report"), a=PROVINCE_A, b=SCOPE_B),
+    "figures:index": page(
         lambda w, s: r("figures:index", query=f"district={s.district}"),
-        get_a="302 302 302 200 200 200 200 200 200",
-        get_b="302 302 302 200 200 200 200 200 200",
-        post_a="302 302 302 200 200 200 200 200 200",
-        post_b="302 302 302 200 200 200 200 200 200",
+        a="302 302 302 200 200 200 200 200 200",
+        b="302 302 302 200 200 200 200 200 200",
     ),
-    "figures:indicator": row(
+    "figures:indicator": page(
         lambda w, s: r("figures:indicator", "population", query=f"province={s.province}"),
-        get_a="302 404 404 200 200 200 200 200 200",
-        get_b="302 404 404 200 200 200 200 200 200",
-        post_a="302 404 404 200 200 200 200 200 200",
-        post_b="302 404 404 200 200 200 200 200 200",
+        a="302 404 404 200 200 200 200 200 200",
+        b="302 404 404 200 200 200 200 200 200",
     ),
-    "figures:lao": row(
-        lao("figures:lao"),
-        get_a="302 200 404 200 404 200 404 200 200",
-        get_b="302 404 404 404 404 404 200 200 200",
-        post_a="302 200 404 200 404 200 404 200 200",
-        post_b="302 404 404 404 404 404 200 200 200",
-    ),
-    "api:laos": row(
-        r("api:laos"),
-        get="401 200 200 200 200 200 200 200 200",
-        post="401 405 405 405 405 405 405 405 405",
-        api=True,
-    ),
-    "api:lao": row(
+    "figures:lao": page(lao("figures:lao"), a=LAO_A, b=SCOPE_B),
+    "api:laos": api_read(r("api:laos"), "401 200 200 200 200 200 200 200 200"),
+    "api:lao": api_read(
         lao("api:lao"),
-        get_a="401 200 404 200 404 200 404 200 200",
-        get_b="401 404 404 404 404 404 200 200 200",
-        post_a="401 405 405 405 405 405 405 405 405",
-        post_b="401 405 405 405 405 405 405 405 405",
-        api=True,
+        a="401 200 404 200 404 200 404 200 200",
+        b="401 404 404 404 404 404 200 200 200",
     ),
-    "api:completeness": row(
+    "api:completeness": api_read(
         lambda w, s: r("api:completeness", query=f"level=district&parent={s.province}"),
-        get_a="401 404 404 404 404 200 404 200 200",
-        get_b="401 404 404 404 404 404 200 200 200",
-        post_a="401 405 405 405 405 405 405 405 405",
-        post_b="401 405 405 405 405 405 405 405 405",
-        api=True,
+        a="401 404 404 404 404 200 404 200 200",
+        b="401 404 404 404 404 404 200 200 200",
     ),
-    "api:circulars": row(
-        r("api:circulars"),
-        get="401 200 200 200 200 200 200 200 200",
-        post="401 405 405 405 405 405 405 405 405",
-        api=True,
+    "api:circulars": api_read(r("api:circulars"), "401 200 200 200 200 200 200 200 200"),
+    "api:indicators": api_read(r("api:indicators"), "401 200 200 200 200 200 200 200 200"),
+    "api:indicator-values": api_read(
+        r("api:indicator-values", "population"), "401 400 400 400 400 400 400 400 400"
     ),
-    "api:indicators": row(
-        r("api:indicators"),
-        get="401 200 200 200 200 200 200 200 200",
-        post="401 405 405 405 405 405 405 405 405",
-        api=True,
-    ),
-    "api:indicator-values": row(
-        r("api:indicator-values", "population"),
-        get="401 400 400 400 400 400 400 400 400",
-        post="401 405 405 405 405 405 405 405 405",
-        api=True,
-    ),
-    "api:changes": row(
-        r("api:changes"),
-        get="401 200 200 200 200 200 200 200 200",
-        post="401 405 405 405 405 405 405 405 405",
-        api=True,
-    ),
+    "api:changes": api_read(r("api:changes"), "401 200 200 200 200 200 200 200 200"),
     "api:openapi": row(
         r("api:openapi"),
         get="200 200 200 200 200 200 200 200 200",
@@ -496,38 +352,20 @@ MATRIX: dict[str, Row] = {
         post="404 404 404 404 404 404 404 404 404",
         api=True,
     ),
-    "api-pages:tokens": row(
-        r("api-pages:tokens"),
-        get="302 404 404 404 404 404 404 200 404",
-        post="302 404 404 404 404 404 404 200 404",
-    ),
-    "api-pages:token-revoke": row(
+    "api-pages:tokens": page(r("api-pages:tokens"), DEPARTMENT),
+    "api-pages:token-revoke": action(
         lambda w, s: r("api-pages:token-revoke", s.token.pk),
-        get_a="302 405 405 405 405 405 405 405 405",
-        get_b="302 405 405 405 405 405 405 405 405",
-        post_a="302 404 404 404 404 404 404 302 404",
-        post_b="302 404 404 404 404 404 404 302 404",
+        a=only("department", 302),
+        b=only("department", 302),
     ),
     "api-pages:open-data": row(
         r("api-pages:open-data", "csv"),
         get="404 404 404 404 404 404 404 404 404",
         post="405 405 405 405 405 405 405 405 405",
     ),
-    "_errors/403/": row(
-        "/_errors/403/",
-        get="403 403 403 403 403 403 403 403 403",
-        post="403 403 403 403 403 403 403 403 403",
-    ),
-    "_errors/404/": row(
-        "/_errors/404/",
-        get="404 404 404 404 404 404 404 404 404",
-        post="404 404 404 404 404 404 404 404 404",
-    ),
-    "_errors/500/": row(
-        "/_errors/500/",
-        get="500 500 500 500 500 500 500 500 500",
-        post="500 500 500 500 500 500 500 500 500",
-    ),
+    "_errors/403/": page("/_errors/403/", "403 403 403 403 403 403 403 403 403"),
+    "_errors/404/": page("/_errors/404/", "404 404 404 404 404 404 404 404 404"),
+    "_errors/500/": page("/_errors/500/", "500 500 500 500 500 500 500 500 500"),
 }
 
 

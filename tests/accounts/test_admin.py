@@ -10,6 +10,18 @@ class ProvinceUserAdminTestCase(PersonasTestCase):
         cls.admin = User.objects.create_superuser("root", "root@example.go.th", "x-2567-admin")
         cls.krabi_clerk = make_user("krabi_clerk", Role.CLERK, lao=cls.lao_krabi)
 
+    def add_user(self, username: str, **data):
+        """The admin's "add user" form, sent with a good password and ``data``."""
+        return self.client.post(
+            "/admin/accounts/user/add/",
+            {
+                "username": username,
+                "password1": "ยาวพอแล้ว-2568",
+                "password2": "ยาวพอแล้ว-2568",
+                **data,
+            },
+        )
+
     def test_a_province_officer_lists_only_users_of_their_province(self):
         self.login(self.province_officer)
         response = self.client.get("/admin/accounts/user/")
@@ -27,16 +39,7 @@ class ProvinceUserAdminTestCase(PersonasTestCase):
 
     def test_a_province_officer_adds_a_clerk_of_their_province(self):
         self.login(self.province_officer)
-        response = self.client.post(
-            "/admin/accounts/user/add/",
-            {
-                "username": "new_clerk",
-                "password1": "ยาวพอแล้ว-2568",
-                "password2": "ยาวพอแล้ว-2568",
-                "role": Role.CLERK,
-                "lao": self.lao_c.pk,
-            },
-        )
+        response = self.add_user("new_clerk", role=Role.CLERK, lao=self.lao_c.pk)
         self.assertEqual(response.status_code, 302, response.content[:2000])
         user = User.objects.get(username="new_clerk")
         self.assertEqual(user.lao, self.lao_c)
@@ -50,15 +53,7 @@ class ProvinceUserAdminTestCase(PersonasTestCase):
             {"role": Role.PROVINCE, "province": "81"},
         ):
             with self.subTest(data=data):
-                response = self.client.post(
-                    "/admin/accounts/user/add/",
-                    {
-                        "username": "sneaky",
-                        "password1": "ยาวพอแล้ว-2568",
-                        "password2": "ยาวพอแล้ว-2568",
-                        **data,
-                    },
-                )
+                response = self.add_user("sneaky", **data)
                 self.assertEqual(response.status_code, 200)
                 self.assertFalse(User.objects.filter(username="sneaky").exists())
 

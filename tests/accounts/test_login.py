@@ -4,6 +4,8 @@ from django.test import override_settings
 from tests.base import PersonasTestCase
 from tests.factories import PASSWORD
 
+NEW_PASSWORD = "ขอบคุณมาก-2568"
+
 
 class LoginTestCase(PersonasTestCase):
     def test_a_clerk_logs_in_and_lands_on_their_lao(self):
@@ -60,34 +62,31 @@ class LoginTestCase(PersonasTestCase):
 
 
 class PasswordChangeTestCase(PersonasTestCase):
-    def test_a_user_changes_their_password(self):
-        self.login(self.clerk_a)
-        response = self.client.post(
+    def change_password(self, old_password: str):
+        """The password form, sent with ``old_password`` and NEW_PASSWORD as the new one."""
+        return self.client.post(
             "/accounts/password/",
             {
-                "old_password": PASSWORD,
-                "new_password1": "ขอบคุณมาก-2568",
-                "new_password2": "ขอบคุณมาก-2568",
+                "old_password": old_password,
+                "new_password1": NEW_PASSWORD,
+                "new_password2": NEW_PASSWORD,
             },
         )
+
+    def test_a_user_changes_their_password(self):
+        self.login(self.clerk_a)
+        response = self.change_password(PASSWORD)
         self.assertRedirects(response, "/accounts/password/done/")
         self.client.post("/accounts/logout/")
         response = self.client.post(
-            "/accounts/login/", {"username": "clerk_a", "password": "ขอบคุณมาก-2568"}
+            "/accounts/login/", {"username": "clerk_a", "password": NEW_PASSWORD}
         )
         self.assertEqual(response.status_code, 302)
         self.assertIn("_auth_user_id", self.client.session)
 
     def test_a_wrong_old_password_is_refused(self):
         self.login(self.clerk_a)
-        response = self.client.post(
-            "/accounts/password/",
-            {
-                "old_password": "x",
-                "new_password1": "ขอบคุณมาก-2568",
-                "new_password2": "ขอบคุณมาก-2568",
-            },
-        )
+        response = self.change_password("x")
         self.assertEqual(response.status_code, 200)
         self.clerk_a.refresh_from_db()
         self.assertTrue(self.clerk_a.check_password(PASSWORD))

@@ -41,6 +41,7 @@ from accounts.models import Role
 from deadlines.models import RoundLAO
 from deadlines.services import round_approve, round_submit
 from records.models import LAO
+from records.record_import import ImportRow, record_values_import
 from tests.base import PersonasTestCase
 from tests.factories import POPULATION, fill_section, make_lao, make_round, make_user
 
@@ -193,6 +194,15 @@ def build(case) -> None:
 def fill(lao, values: dict, by, year: int = YEAR) -> None:
     for section in SECTIONS:
         fill_section(lao, year, section, by, values)
+
+
+def import_value(case, lao, field: str, value: str) -> None:
+    """The department imports one value of the scenario's year for ``lao`` with the long-format
+    import (records/record_import.py), which must take it."""
+    result = record_values_import(
+        rows=[ImportRow(2, lao.code, str(YEAR), field, value)], by=case.department, commit=True
+    )
+    case.assertFalse(result.errors)
 
 
 def number(text: str) -> Decimal:

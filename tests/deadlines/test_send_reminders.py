@@ -119,6 +119,16 @@ class SendRemindersTestCase(PersonasTestCase):
     def emails_to(self, address: str) -> list[mail.EmailMessage]:
         return [m for m in mail.outbox if address in m.to]
 
+    def assertOneEmail(self, address: str, *, subject=(), body=()) -> mail.EmailMessage:
+        """One e-mail went to ``address``, its subject and body saying each of the phrases given;
+        returns it."""
+        (message,) = self.emails_to(address)
+        for phrase in subject:
+            self.assertIn(phrase, message.subject)
+        for phrase in body:
+            self.assertIn(phrase, message.body)
+        return message
+
     def test_enqueue_sends_nothing_until_a_worker_runs_it(self):
         """--enqueue puts the run on the task queue; a worker sends the same reminders."""
         database = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
@@ -179,30 +189,33 @@ class SendRemindersTestCase(PersonasTestCase):
 
     def test_the_email_is_thai_with_a_buddhist_era_date_and_the_link(self):
         run("--date", DAY_AFTER.isoformat())
-        (message,) = self.emails_to("clerk.a@napa.go.th")
-        self.assertIn("อบต.นาป่า", message.subject)
-        self.assertIn("เลยกำหนดส่งมาแล้ว 1 วัน", message.subject)
-        self.assertIn("30 ธันวาคม 2567", message.body)
-        self.assertIn("มท ๐๘๐๖/ว ๓๑๓๗", message.body)
-        self.assertIn("ประชากร", message.body)  # the section still missing
-        self.assertIn(f"/rounds/{self.round.pk}/lao/{self.lao_a.code}/", message.body)
+        message = self.assertOneEmail(
+            "clerk.a@napa.go.th",
+            subject=["อบต.นาป่า", "เลยกำหนดส่งมาแล้ว 1 วัน"],
+            body=[
+                "30 ธันวาคม 2567",
+                "มท ๐๘๐๖/ว ๓๑๓๗",
+                "ประชากร",  # the section still missing
+                f"/rounds/{self.round.pk}/lao/{self.lao_a.code}/",
+            ],
+        )
         self.assertNotIn("&#x27;", message.body)
-        (returned,) = self.emails_to("clerk.c@chondaen.go.th")
-        self.assertIn("ตรวจจำนวนครัวเรือนอีกครั้ง", returned.body)
+        self.assertOneEmail("clerk.c@chondaen.go.th", body=["ตรวจจำนวนครัวเรือนอีกครั้ง"])
 
     def test_each_district_officer_gets_one_digest_of_exactly_their_laos_behind(self):
         run("--date", DAY_AFTER.isoformat())
-        (digest,) = self.emails_to("dla.6701@example.go.th")
-        self.assertIn("อำเภอเมืองเพชรบูรณ์", digest.subject)
-        self.assertIn("1 แห่ง", digest.subject)
-        self.assertIn("อบต.นาป่า", digest.body)
-        self.assertIn("เลยกำหนดส่ง (ยังไม่เริ่มกรอกข้อมูล)", digest.body)
-        self.assertIn(f"/rounds/{self.round.pk}/lao/{self.lao_a.code}/letter/", digest.body)
+        digest = self.assertOneEmail(
+            "dla.6701@example.go.th",
+            subject=["อำเภอเมืองเพชรบูรณ์", "1 แห่ง"],
+            body=[
+                "อบต.นาป่า",
+                "เลยกำหนดส่ง (ยังไม่เริ่มกรอกข้อมูล)",
+                f"/rounds/{self.round.pk}/lao/{self.lao_a.code}/letter/",
+            ],
+        )
         self.assertNotIn("วังชมภู", digest.body)
         self.assertNotIn("ชนแดน", digest.body)
-        (other,) = self.emails_to("dla.6702@example.go.th")
-        self.assertIn("อบต.ชนแดน", other.body)
-        self.assertIn("ถูกส่งคืนให้แก้ไข", other.body)
+        other = self.assertOneEmail("dla.6702@example.go.th", body=["อบต.ชนแดน", "ถูกส่งคืนให้แก้ไข"])
         self.assertNotIn("นาป่า", other.body)
 
     def test_every_notice_is_stored_also_for_a_clerk_without_email(self):
@@ -279,8 +292,7 @@ class SendRemindersTestCase(PersonasTestCase):
             set(Reminder.objects.values_list("kind", "day")),
             {(Reminder.Kind.ON_DAY, DEADLINE), (Reminder.Kind.DIGEST, DEADLINE)},
         )
-        (message,) = self.emails_to("clerk.a@napa.go.th")
-        self.assertIn("วันนี้ครบกำหนด", message.subject)
+        self.assertOneEmail("clerk.a@napa.go.th", subject=["วันนี้ครบกำหนด"])
 
     def test_a_failed_email_is_reported_and_not_sent_again(self):
         down = mock.patch(

@@ -13,65 +13,29 @@ from tests.factories import POPULATION, fill_section, make_lao, make_round, make
 
 SEES, NOT_FOUND = 200, 404
 
-# LAO (type, district) → per officer: (participant page, may remind, may approve).
+# LAO (type, district) → the officer who supervises it (reads its record, reminds it and approves
+# it), the officers who only read it, and those to whom it is not there (404).
 # "d67" district 6701's officer, "p67" province 67's, "d2004" Bang Lamung's, "p20" Chonburi's,
 # "dept" department staff, "exec" an executive.
 TABLE = {
-    "sao": (
-        ("sao", "6701"),
-        {
-            "d67": (SEES, True, True),
-            "p67": (SEES, False, False),
-            "p20": (NOT_FOUND, False, False),
-            "dept": (SEES, False, False),
-            "exec": (SEES, False, False),
-        },
-    ),
-    "subdistrict": (
-        ("subdistrict", "6701"),
-        {
-            "d67": (SEES, True, True),
-            "p67": (SEES, False, False),
-            "dept": (SEES, False, False),
-        },
-    ),
-    "town": (
-        ("town", "6701"),
-        {
-            "d67": (NOT_FOUND, False, False),
-            "p67": (SEES, True, True),
-            "dept": (SEES, False, False),
-        },
-    ),
-    "city": (
-        ("city", "6701"),
-        {"d67": (NOT_FOUND, False, False), "p67": (SEES, True, True)},
-    ),
-    "pao": (
-        ("pao", "6701"),
-        {
-            "d67": (NOT_FOUND, False, False),
-            "p67": (SEES, True, True),
-            "p20": (NOT_FOUND, False, False),
-        },
-    ),
-    "pattaya": (
-        ("special", "2004"),
-        {
-            "d2004": (NOT_FOUND, False, False),
-            "p20": (SEES, True, True),
-            "dept": (SEES, False, False),
-        },
-    ),
-    "bangkok": (
-        ("special", "1001"),
-        {
-            "d1001": (NOT_FOUND, False, False),
-            "p20": (NOT_FOUND, False, False),
-            "dept": (SEES, True, True),
-        },
-    ),
+    "sao": (("sao", "6701"), "d67", ("p67", "dept", "exec"), ("p20",)),
+    "subdistrict": (("subdistrict", "6701"), "d67", ("p67", "dept"), ()),
+    "town": (("town", "6701"), "p67", ("dept",), ("d67",)),
+    "city": (("city", "6701"), "p67", (), ("d67",)),
+    "pao": (("pao", "6701"), "p67", (), ("d67", "p20")),
+    "pattaya": (("special", "2004"), "p20", ("dept",), ("d2004",)),
+    "bangkok": (("special", "1001"), "dept", (), ("d1001", "p20")),
 }
+
+
+def outcomes(name: str) -> dict[str, tuple[int, bool, bool]]:
+    """TABLE's row ``name`` per officer: (participant page, may remind, may approve)."""
+    _kind, supervisor, readers, outsiders = TABLE[name]
+    return {
+        supervisor: (SEES, True, True),
+        **dict.fromkeys(readers, (SEES, False, False)),
+        **dict.fromkeys(outsiders, (NOT_FOUND, False, False)),
+    }
 
 
 class SupervisionTestCase(PersonasTestCase):
@@ -88,7 +52,7 @@ class SupervisionTestCase(PersonasTestCase):
             "exec": cls.executive,
         }
         cls.laos = {
-            name: make_lao(district, type=type_) for name, ((type_, district), _) in TABLE.items()
+            name: make_lao(district, type=type_) for name, ((type_, district), *_) in TABLE.items()
         }
         cls.round = make_round(deadline=datetime.date(2099, 12, 30))
         cls.clerks = {
@@ -116,10 +80,10 @@ class SupervisionTestCase(PersonasTestCase):
         return Reminder.objects.filter(kind=Reminder.Kind.MANUAL).count() - before
 
     def test_who_reads_reminds_and_approves_each_lao_type(self):
-        for name, (_kind, expected) in TABLE.items():
+        for name in TABLE:
             lao = self.laos[name]
             url = f"/rounds/{self.round.pk}/lao/{lao.code}/"
-            for key, (page, reminds, _approves) in expected.items():
+            for key, (page, reminds, _approves) in outcomes(name).items():
                 with self.subTest(lao=name, officer=key):
                     self.login(self.officers[key])
                     self.assertEqual(self.client.get(url).status_code, page)
@@ -140,13 +104,15 @@ class SupervisionTestCase(PersonasTestCase):
                 self.assertEqual(self.participant(name).state, RoundLAO.State.SUBMITTED)
 
     def test_only_the_supervisor_approves_in_one_step(self):
-        for name, (_kind, expected) in TABLE.items():
+        for name in TABLE:
             lao = self.laos[name]
             fill_section(lao, 2568, "population", self.clerks[name], POPULATION)
             round_submit(participant=self.participant(name), by=self.clerks[name])
             url = f"/rounds/{self.round.pk}/lao/{lao.code}/approve/"
             # Everyone who may not approve first: each gets a 404 (cannot read) or 403.
-            for key, (page, _reminds, approves) in sorted(expected.items(), key=lambda i: i[1][2]):
+            for key, (page, _reminds, approves) in sorted(
+                outcomes(name).items(), key=lambda i: i[1][2]
+            ):
                 with self.subTest(lao=name, officer=key):
                     self.login(self.officers[key])
                     response = self.client.post(url, {"confirm": "on"})

@@ -16,7 +16,6 @@ from deadlines.services import round_approve, round_return, round_submit
 from records import registry, rollups
 from records.indicators import load_catalogue
 from records.models import LAO, District, KeyFigureRollup, Subdistrict
-from records.record_import import ImportRow, record_values_import
 from tests.api.helpers import APITestCase
 from tests.dashboards import key_figures_scenario as scenario
 from tests.dashboards.test_key_figures_pages import rows_of
@@ -91,12 +90,7 @@ class RollupsTestCase(APITestCase):
         approved_only = self.figure("6701", approved_only=True)
         self.assertEqual((approved_only.numerator, approved_only.contributing), (4600, 2))
         # The long-format import gives the town 3,500 people.
-        result = record_values_import(
-            rows=[ImportRow(2, self.town.code, str(YEAR), "population_total", "3500")],
-            by=self.department,
-            commit=True,
-        )
-        self.assertFalse(result.errors)
+        scenario.import_value(self, self.town, "population_total", "3500")
         self.assert_exact()
         self.assertEqual(self.figure("6701").numerator, 8100)
         # The town moves to district 6702 (the admin saves one LAO at a time).
