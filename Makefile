@@ -69,12 +69,12 @@ restore: install
 # Every bench/ script on SQLite and PostgreSQL, on one national dataset built once per database;
 # one table, also written into docs/PERFORMANCE.md. BENCH_ARGS=--quick for a smoke run.
 bench: install
-	$(PY) bench/run_all.py --doc docs/PERFORMANCE.md $(BENCH_ARGS)
+	$(PY) -m bench.run_all --doc docs/PERFORMANCE.md $(BENCH_ARGS)
 
 # The deadline surge: locust against gunicorn + PostgreSQL with national data (bench/surge.py).
 # SURGE_USERS=30 SURGE_STEADY=60 for a smoke run; SURGE_WORKERS, SURGE_THREADS, ... to tune.
 surge: install
-	$(PY) bench/surge.py
+	$(PY) -m bench.surge
 
 lint: install
 	mkdir -p var

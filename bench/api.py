@@ -1,8 +1,8 @@
 """Benchmark: the MOC API on national data — requests per second, p95 and queries per request.
 
-    DEBUG=1 .venv/bin/python bench/api.py [--provinces 67,81] [--requests 30]
+    DEBUG=1 .venv/bin/python -m bench.api [--provinces 67,81] [--requests 30]
     DEBUG=1 DATABASE_URL=postgres://postgres@127.0.0.1:5432/lgdata_bench \\
-        .venv/bin/python bench/api.py
+        .venv/bin/python -m bench.api
 
 Setup: migrates a fresh database, seeds the whole country with `seed_demo` (~7,850 LAOs, the
 demo users, sample records of two fiscal years), opens a round of the current fiscal year for
@@ -29,12 +29,8 @@ import random
 import statistics
 import sys
 import time
-from pathlib import Path
 
-BASE_DIR = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(BASE_DIR))
-
-from bench.throwaway import (  # noqa: E402
+from bench.throwaway import (
     add_arguments,
     emit,
     run_on_throwaway,

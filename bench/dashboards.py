@@ -1,8 +1,8 @@
 """Benchmark: the oversight dashboards on the whole country, against a floor measured in the run.
 
-    DEBUG=1 .venv/bin/python bench/dashboards.py [--requests 30] [--warmup 3] [--provinces 67,81]
+    DEBUG=1 .venv/bin/python -m bench.dashboards [--requests 30] [--warmup 3] [--provinces 67,81]
     DEBUG=1 DATABASE_URL=postgres://postgres@127.0.0.1:5432/lgdata_bench \\
-        .venv/bin/python bench/dashboards.py
+        .venv/bin/python -m bench.dashboards
 
 Setup: migrates a fresh database, seeds the whole country with `seed_demo` (~7,850 LAOs, the
 demo users and two fiscal years of sample records with every section), then opens a round of
@@ -42,10 +42,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-BASE_DIR = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(BASE_DIR))
-
-from bench.throwaway import command_line, emit, python_peak_mb, seed_national, step  # noqa: E402
+from bench.throwaway import command_line, emit, python_peak_mb, seed_national, step
 
 TARGET_MS = 150.0
 TARGET_RATIO = 3.0

@@ -1,7 +1,7 @@
 """Benchmark: the national records export (CSV streamed through the web view, XLSX written in
 write-only mode) against a floor and against django-import-export.
 
-    DEBUG=1 .venv/bin/python bench/export.py [--keep] [--no-trace]
+    DEBUG=1 .venv/bin/python -m bench.export [--keep] [--no-trace]
 
 Seeds the whole country with ``seed_demo`` (every LAO, sample records of this and last fiscal
 year) on a throwaway SQLite file under /tmp (or the DATABASE_URL it is given; it refuses the
@@ -38,10 +38,7 @@ import time
 import tracemalloc
 from pathlib import Path
 
-BASE_DIR = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(BASE_DIR))
-
-from bench.throwaway import emit, json_option, prebuilt, use_json  # noqa: E402
+from bench.throwaway import BASE_DIR, emit, json_option, prebuilt, use_json
 
 CASES = ("csv", "xlsx", "floor-csv", "floor-xlsx", "floor-xlsxwriter", "iex-csv", "iex-xlsx")
 TARGETS = {"xlsx_seconds": 60, "xlsx_maxrss_mb": 300, "csv_first_byte_s": 1}
@@ -277,11 +274,13 @@ def child(case: str, out: Path, trace: bool) -> None:
 def run_child(case: str, database_url: str, workdir: Path, *, trace: bool) -> dict:
     suffix = "csv" if case.endswith("csv") else "xlsx"
     out = workdir / f"{case}.{suffix}"
-    command = [sys.executable, __file__, "--child", case, "--out", str(out)]
+    command = [sys.executable, "-m", "bench.export", "--child", case, "--out", str(out)]
     if trace:
         command.append("--trace")
     env = {**os.environ, "DATABASE_URL": database_url}
-    done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        command, env=env, cwd=BASE_DIR, capture_output=True, text=True, check=False
+    )
     if done.returncode:
         sys.exit(f"{case} failed:\n{done.stderr[-3000:]}")
     return json.loads(done.stdout.strip().splitlines()[-1])

@@ -1,6 +1,6 @@
 """Benchmark: the national LAO registry through records.registry (parse, dry run, commit, re-run).
 
-    DEBUG=1 .venv/bin/python bench/import_registry.py [--rows N] [--keep]
+    DEBUG=1 .venv/bin/python -m bench.import_registry [--rows N] [--keep]
 
 Builds a registry file of the department's real shape for the whole country from the real
 geography (every district; ~7,850 LAOs; each LAO repeated on the subdistricts of its district,
@@ -25,11 +25,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-BASE_DIR = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(BASE_DIR))
-
-from bench.throwaway import cleanup, emit, json_option, python_peak_mb, use_json  # noqa: E402
-from bench.throwaway import setup_django as bench_setup  # noqa: E402
+from bench.throwaway import cleanup, emit, json_option, python_peak_mb, use_json
+from bench.throwaway import setup_django as bench_setup
 
 FLOOR = "floor (csv.reader + bulk_create)"
 MONTHS = ("ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.", "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.")

@@ -1,8 +1,8 @@
 """Benchmark: the key figures on the whole country, against a floor measured in the run.
 
-    DEBUG=1 .venv/bin/python bench/key_figures.py [--requests 30] [--warmup 3] [--provinces 67,81]
+    DEBUG=1 .venv/bin/python -m bench.key_figures [--requests 30] [--warmup 3] [--provinces 67,81]
     DEBUG=1 DATABASE_URL=postgres://postgres@127.0.0.1:5432/lgdata_bench \\
-        .venv/bin/python bench/key_figures.py
+        .venv/bin/python -m bench.key_figures
 
 Setup as bench/dashboards.py (whose seed and round it reuses): a throwaway database, `seed_demo`
 for the whole country (~7,850 LAOs, two fiscal years of records with every section), a round of
@@ -34,11 +34,7 @@ lines print the ratio of the warm national page's p95 to the floor's, and the ta
 
 import datetime
 import gc
-import sys
 import time
-from pathlib import Path
-
-BASE_DIR = Path(__file__).resolve().parent.parent
 
 
 class _GCClock:
@@ -56,7 +52,6 @@ class _GCClock:
 
 
 gc_clock = _GCClock()
-sys.path.insert(0, str(BASE_DIR))
 
 from bench.dashboards import open_round, percentile, report, seed, timed  # noqa: E402
 from bench.throwaway import command_line, step  # noqa: E402

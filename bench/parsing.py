@@ -1,6 +1,6 @@
 """Benchmark: the readers are linear in their input, up to the largest input they accept.
 
-    DEBUG=1 .venv/bin/python bench/parsing.py
+    DEBUG=1 .venv/bin/python -m bench.parsing
 
 For each reader and each kind of input, times the reader at doubling sizes and prints the time
 and the ratio time(2n) / time(n) (about 2 for a linear reader; about 4 for a quadratic one):
@@ -17,20 +17,16 @@ Best of three runs per size. Figures go in docs/benchmarks.md.
 
 import contextlib
 import os
-import sys
 import time
-from pathlib import Path
 
-BASE_DIR = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(BASE_DIR))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lgdata.settings")
 os.environ.setdefault("DEBUG", "1")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
-from bench.throwaway import emit, json_option, use_json  # noqa: E402
+from bench.throwaway import BASE_DIR, emit, json_option, use_json  # noqa: E402
 from deadlines.parsing import MAX_TEXT_CHARS, CircularError, parse_circular  # noqa: E402
 from records import registry, uploads, values  # noqa: E402
 

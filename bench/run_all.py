@@ -1,7 +1,7 @@
 """`make bench`: every benchmark on SQLite and on PostgreSQL, on one national dataset built once
 per database, and one table of the figures.
 
-    .venv/bin/python bench/run_all.py [--quick] [--only dashboards,export] [--databases sqlite]
+    .venv/bin/python -m bench.run_all [--quick] [--only dashboards,export] [--databases sqlite]
                                       [--doc docs/PERFORMANCE.md]
 
 The dataset (`seed_demo` for the whole country: ~7,850 LAOs, two fiscal years of records with
@@ -34,10 +34,7 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-BASE_DIR = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(BASE_DIR))
-
-from bench.throwaway import PREBUILT, _postgres, _postgres_name  # noqa: E402
+from bench.throwaway import BASE_DIR, PREBUILT, _postgres, _postgres_name
 
 POSTGRES_URL = os.environ.get(
     "BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/lgdata_perf_bench"
@@ -73,11 +70,13 @@ def run(command: list[str], env: dict[str, str], log, *, must: bool = False) -> 
     failed script is reported and the others still run."""
     log.write(f"\n$ {' '.join(command)}\n")
     log.flush()
-    done = subprocess.run(command, env=env, stdout=log, stderr=subprocess.STDOUT, check=False)
+    done = subprocess.run(
+        command, env=env, cwd=BASE_DIR, stdout=log, stderr=subprocess.STDOUT, check=False
+    )
     if done.returncode and must:
         sys.exit(f"failed ({done.returncode}): {' '.join(command)}; see {log.name}")
     if done.returncode:
-        print(f"FAILED ({done.returncode}): {' '.join(command[1:2])}; see {log.name}")
+        print(f"FAILED ({done.returncode}): {' '.join(command[1:3])}; see {log.name}")
     return done.returncode == 0
 
 
@@ -88,7 +87,7 @@ def with_name(url: str, name: str) -> str:
 def build(database_url: str, provinces: str | None, env: dict[str, str], log) -> None:
     """Migrates and seeds one database (bench.throwaway), ANALYZEd and checkpointed."""
     code = (
-        "import sys; sys.path.insert(0, '.');"
+        "import sys;"
         "from bench.throwaway import setup_django, seed_national;"
         "setup_django(sys.argv[1]); seed_national(sys.argv[2] or None);"
         "from django.db import connection;"
@@ -265,7 +264,7 @@ def main() -> None:
                     if script in NO_DATASET and vendor != vendors[0]:
                         continue
                     ok, began = True, time.perf_counter()
-                    command = [sys.executable, str(BASE_DIR / "bench" / f"{script}.py")]
+                    command = [sys.executable, "-m", f"bench.{script}"]
                     command += [*script_args(script, args.quick), "--json", str(results)]
                     if script in ON_DATASET:
                         url = dataset.copy(script)

@@ -1,9 +1,9 @@
 """Benchmark: a clerk's section GET and POST, and the LAO overview, on national-scale records.
 
-    DEBUG=1 .venv/bin/python bench/section_save.py [--requests 200] [--warmup 5] [--keep]
+    DEBUG=1 .venv/bin/python -m bench.section_save [--requests 200] [--warmup 5] [--keep]
         [--provinces 67]
     DEBUG=1 DATABASE_URL=postgres://postgres@127.0.0.1:5432/lgdata_bench \\
-        .venv/bin/python bench/section_save.py
+        .venv/bin/python -m bench.section_save
 
 Setup: migrates a fresh database (the record schema is loaded by the post_migrate handler),
 seeds the whole country with `seed_demo --fill 0` (~7,850 LAOs, the demo users and whatever else
@@ -52,12 +52,8 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 
-BASE_DIR = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(BASE_DIR))
-
-from bench.throwaway import (  # noqa: E402
+from bench.throwaway import (
     cleanup,
     emit,
     json_option,

@@ -1,7 +1,7 @@
 """`make surge`: the week before a deadline, simulated with locust against gunicorn and PostgreSQL.
 
-    .venv/bin/python bench/surge.py            # 200 users, a ramp of 1 user/s, 5 minutes steady
-    SURGE_USERS=30 SURGE_STEADY=60 .venv/bin/python bench/surge.py      # a smoke run
+    .venv/bin/python -m bench.surge            # 200 users, a ramp of 1 user/s, 5 minutes steady
+    SURGE_USERS=30 SURGE_STEADY=60 .venv/bin/python -m bench.surge      # a smoke run
 
 1. Builds the national dataset (`seed_demo` for the whole country, a round of the current
    fiscal year with a realistic mix of submissions: bench/dashboards.open_round) in the
@@ -42,10 +42,8 @@ import time
 import urllib.request
 from pathlib import Path
 
-BASE_DIR = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(BASE_DIR))
-
-from bench.throwaway import (  # noqa: E402
+from bench.throwaway import (
+    BASE_DIR,
     PREBUILT,
     cleanup,
     percentile,

@@ -1,6 +1,6 @@
 """Benchmark: how fast the portal refuses the uploads that used to hold a worker.
 
-    DEBUG=1 .venv/bin/python bench/upload_bounds.py
+    DEBUG=1 .venv/bin/python -m bench.upload_bounds
 
 Builds, in memory:
 - a 2 MB workbook whose sheet unpacks to 390 MB (a zip bomb: 390 MB of repeated rows plus 1.6 MB
@@ -15,16 +15,12 @@ records/uploads.py and docs/registry-import.md; the figures go in docs/benchmark
 
 import io
 import os
-import sys
 import time
 import tracemalloc
 import zipfile
 from pathlib import Path
 
-BASE_DIR = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(BASE_DIR))
-
-from bench.throwaway import cleanup, emit, json_option, setup_django, use_json  # noqa: E402
+from bench.throwaway import cleanup, emit, json_option, setup_django, use_json
 
 MB = 1024 * 1024
 HEADER = ["จังหวัด", "อำเภอ", "ตำบล", "รหัส อปท.", "ประเภท อปท.", "อปท.", "ที่ตั้งสำนักงานเลขที่"]
