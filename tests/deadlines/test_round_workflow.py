@@ -21,6 +21,10 @@ DEADLINE = datetime.date(2024, 12, 30)
 ONE_DAY = datetime.timedelta(days=1)
 
 
+# What an officer reads (in Thai, the default language) when the move is not theirs to make.
+NOT_ALLOWED = "สถานะของข้อมูลนี้ไม่อนุญาตให้ดำเนินการนี้แล้ว"
+
+
 class RoundOpenTestCase(PersonasTestCase):
     def test_a_round_reaches_every_active_lao_of_the_targeted_types(self):
         make_lao("6701", name="ยุบแล้ว", active_until=datetime.date(2020, 1, 1))
@@ -116,7 +120,7 @@ class SubmitTestCase(PersonasTestCase):
             self.assertEqual(p.return_comment, "ตรวจจำนวนครัวเรือนอีกครั้ง")
             self.assertIsNone(edit_blocked_reason(self.lao_a, 2568, DEADLINE))
             p = round_submit(participant=p, by=self.clerk_a)
-            with self.assertRaises(WorkflowError):  # an SAO: the district's, not the province's
+            with self.assertRaisesMessage(WorkflowError, NOT_ALLOWED):  # an SAO: the district's
                 round_approve(participant=p, by=self.province_officer)
             p = round_approve(participant=p, by=self.district_officer)
             self.assertEqual(p.state, RoundLAO.State.APPROVED)  # final (docs/supervision.md)
@@ -153,7 +157,7 @@ class SubmitTestCase(PersonasTestCase):
         p = RoundLAO.objects.create(round=self.round, lao=town)
         fill_section(town, 2568, "population", clerk, POPULATION)
         p = round_submit(participant=p, by=clerk)
-        with self.assertRaises(WorkflowError):
+        with self.assertRaisesMessage(WorkflowError, NOT_ALLOWED):  # a town: the province's
             round_approve(participant=p, by=self.district_officer)
         p = round_approve(participant=p, by=self.province_officer)
         self.assertEqual(p.state, RoundLAO.State.APPROVED)
@@ -164,9 +168,9 @@ class SubmitTestCase(PersonasTestCase):
 
     def test_the_province_cannot_approve_a_districts_sao_and_a_return_needs_a_reason(self):
         p = self.submitted()
-        with self.assertRaises(WorkflowError):
+        with self.assertRaisesMessage(WorkflowError, NOT_ALLOWED):
             round_approve(participant=p, by=self.province_officer)
-        with self.assertRaises(WorkflowError):
+        with self.assertRaisesMessage(WorkflowError, "โปรดระบุเหตุผลที่ส่งกลับแก้ไข"):
             round_return(participant=p, by=self.district_officer, comment="  ")
         self.assertEqual(self.participant().state, RoundLAO.State.SUBMITTED)
 
@@ -174,7 +178,8 @@ class SubmitTestCase(PersonasTestCase):
         self.submitted()
         first, second = self.participant(), self.participant()
         round_approve(participant=first, by=self.district_officer)
-        with self.assertRaises(WorkflowError):
+        # The second officer's page still showed "submitted": told to reload, not "not allowed".
+        with self.assertRaisesMessage(WorkflowError, "โปรดโหลดหน้าใหม่"):
             round_return(participant=second, by=self.district_officer, comment="ช้าไป")
         self.assertEqual(self.participant().state, RoundLAO.State.APPROVED)
 
@@ -219,7 +224,7 @@ class LockTestCase(PersonasTestCase):
 
     def test_an_exception_needs_a_reason(self):
         participant = RoundLAO.objects.get(round=self.round, lao=self.lao_a)
-        with self.assertRaises(WorkflowError):
+        with self.assertRaisesMessage(WorkflowError, "โปรดระบุเหตุผลของการอนุญาตเป็นกรณีพิเศษ"):
             lock_exception_grant(
                 participant=participant,
                 by=self.district_officer,
