@@ -8,7 +8,7 @@ executives read everything and change nothing. A workflow combines these predica
 state where the state lives (``deadlines.models.RoundLAO.allowed_moves``).
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from django.db.models import Q, QuerySet
 
@@ -102,6 +102,23 @@ def informed_of_approval(lao: LAO) -> QuerySet[User]:
     return User.objects.filter(
         is_active=True, role=Role.PROVINCE, province_id=(lao.district_id or "")[:2]
     )
+
+
+def clerks_of(lao_ids: Iterable[int]) -> QuerySet[User]:
+    """The active clerks of these LAOs: who fills in their records, and hears of a return, an
+    approval or a reminder."""
+    return User.objects.filter(is_active=True, role=Role.CLERK, lao_id__in=lao_ids)
+
+
+def officers_of_districts(district_ids: Iterable[str]) -> QuerySet[User]:
+    """The active officers of these district offices (each oversees its district's ทต./อบต.)."""
+    return User.objects.filter(is_active=True, role=Role.DISTRICT, district_id__in=district_ids)
+
+
+def officers_of_provinces(province_ids: Iterable[str]) -> QuerySet[User]:
+    """The active officers of these province offices (each oversees its province's
+    อบจ./ทน./ทม. and Pattaya)."""
+    return User.objects.filter(is_active=True, role=Role.PROVINCE, province_id__in=province_ids)
 
 
 def laos_overseen_in_district(district: District) -> QuerySet[LAO]:

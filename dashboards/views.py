@@ -24,7 +24,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts import access
-from accounts.models import Role
 from dashboards import figures, keeping, panels, tables
 from dashboards.exports import table_response
 from dashboards.field_gaps import field_gaps_stored, field_missing_entries
@@ -265,11 +264,7 @@ def _remind_confirm(request, area, round_, behind, today, back) -> HttpResponse:
             round=round_, day=today, kind__in=CLERK_KINDS, participant__in=behind
         ).values_list("participant_id", flat=True)
     )
-    with_clerk = set(
-        LAO.objects.filter(
-            pk__in=[p.lao_id for p in behind], users__role=Role.CLERK, users__is_active=True
-        ).values_list("pk", flat=True)
-    )
+    with_clerk = set(access.clerks_of([p.lao_id for p in behind]).values_list("lao_id", flat=True))
     rows = [
         {
             "participant": p,

@@ -38,7 +38,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from accounts import access
-from accounts.models import Role, User
+from accounts.models import User
 from deadlines.due_dates import DueDate, nearest_deadline, round_due_dates
 from deadlines.models import Reminder, Round, RoundLAO
 from lgdata.thai import be_date
@@ -207,9 +207,7 @@ def status_th(participant: RoundLAO, today: datetime.date, started: bool) -> str
 def _clerks_of(lao_ids: list[int]) -> dict[int, list[User]]:
     """Per LAO id, its active clerks (the people a reminder goes to), by username. One query."""
     clerks: dict[int, list[User]] = defaultdict(list)
-    for clerk in User.objects.filter(role=Role.CLERK, is_active=True, lao_id__in=lao_ids).order_by(
-        "username"
-    ):
+    for clerk in access.clerks_of(lao_ids).order_by("username"):
         clerks[clerk.lao_id].append(clerk)
     return clerks
 
@@ -375,11 +373,11 @@ def _supervisors(behind: list[RoundLAO]) -> dict[int, tuple[User, list[RoundLAO]
             by_province[p.lao.district.province_id].append(p)
     found: dict[int, tuple[User, list[RoundLAO]]] = {}
     officers = list(
-        User.objects.filter(role=Role.DISTRICT, is_active=True, district_id__in=list(by_district))
+        access.officers_of_districts(list(by_district))
         .select_related("district")
         .order_by("district_id", "username")
     ) + list(
-        User.objects.filter(role=Role.PROVINCE, is_active=True, province_id__in=list(by_province))
+        access.officers_of_provinces(list(by_province))
         .select_related("province")
         .order_by("province_id", "username")
     )

@@ -14,7 +14,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts import access
-from accounts.models import Role, User
+from accounts.models import User
 from deadlines import progress_rollups
 from deadlines.models import Circular, LockException, Reminder, Round, RoundLAO, Transition
 from deadlines.parsing import ParsedCircular, normalise_reference
@@ -175,7 +175,7 @@ def _notify(participant: RoundLAO, *, move: str, by: User, comment: str) -> None
     submission; its clerks of a return or an approval; the province officers of a district's
     approval (final; they are informed)."""
     lao = participant.lao
-    clerks = User.objects.filter(is_active=True, role=Role.CLERK, lao=lao)
+    clerks = access.clerks_of([lao.pk])
     with translation.override("th"):
         values = {
             "lao": lao.display_name,

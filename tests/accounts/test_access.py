@@ -42,6 +42,30 @@ class ReviewTestCase(PersonasTestCase):
         self.assertFalse(access.template_laos(self.province_officer).exists())
 
 
+class WhoHearsTestCase(PersonasTestCase):
+    """Who is told of a record's moves and reminded of it: its clerks and its supervisors."""
+
+    def usernames(self, users) -> set[str]:
+        return set(users.values_list("username", flat=True))
+
+    def test_an_laos_clerks_are_its_active_clerks_only(self):
+        make_user("clerk_a_left", Role.CLERK, lao=self.lao_a, is_active=False)
+        self.assertEqual(self.usernames(access.clerks_of([self.lao_a.pk])), {"clerk_a"})
+        self.assertEqual(
+            self.usernames(access.clerks_of([self.lao_a.pk, self.lao_b.pk])),
+            {"clerk_a", "clerk_b"},
+        )
+
+    def test_an_offices_officers_are_its_own_active_officers(self):
+        make_user("district_6701_left", Role.DISTRICT, district_id="6701", is_active=False)
+        self.assertEqual(self.usernames(access.officers_of_districts(["6701"])), {"district_6701"})
+        self.assertEqual(
+            self.usernames(access.officers_of_provinces(["67", "81"])),
+            {"province_67", "province_81"},
+        )
+        self.assertEqual(self.usernames(access.officers_of_provinces(["6701"])), set())
+
+
 class AllowedMovesTestCase(PersonasTestCase):
     """RoundLAO.allowed_moves: who (access) and when (the state), for lao_a's participation."""
 
