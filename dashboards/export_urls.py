@@ -1,4 +1,4 @@
-"""URLs of the record exports and the printable province report (issue 6)."""
+"""URLs of the record exports and the printable province report (docs/exports.md)."""
 
 from django.urls import path
 

@@ -7,11 +7,11 @@ is derived in SQL exactly as ``RoundLAO.status()`` derives it in Python (see
 ``RoundLAO.status_sql``; a test holds the two together).
 
 Conventions:
-- Completeness is required fields filled / required fields, added up at every level (DESIGN §3),
-  so an area's completeness is the sum of its LAOs' filled counts over the sum of their required
-  counts. An LAO with no record yet counts its type's required fields as required, none filled.
-  A row's ``percent`` is ``records.completeness.percent`` of its counts (one decimal, rounded
-  down), the figure every page and export shows.
+- Completeness is required fields filled / required fields, added up at every level
+  (docs/dashboards.md), so an area's completeness is the sum of its LAOs' filled counts over
+  the sum of their required counts. An LAO with no record yet counts its type's required fields
+  as required, none filled. A row's ``percent`` is ``records.completeness.percent`` of its
+  counts (one decimal, rounded down), the figure every page and export shows.
 - ``fiscal_year`` is the year whose records are read; with a round it should be the round's.
 - ``today`` decides which rounds are overdue and the days left or late.
 - Statuses are ``RoundLAO.Status`` values; an LAO outside the round has none (``None``).

@@ -196,7 +196,7 @@ class RoundLAO(models.Model):
         APPROVED = "approved", _("approved")
 
     class Status(models.TextChoices):
-        """What people read: DESIGN §3's statuses, derived from the state and the dates."""
+        """What people read (docs/dashboards.md, "Status in the round"), from state and dates."""
 
         NOT_STARTED = "not_started", _("not started")
         IN_PROGRESS = "in_progress", _("in progress")

@@ -92,7 +92,7 @@ class ParsedCircular:
     notes: dict[str, str] = dataclasses.field(default_factory=dict)
 
     def to_json_dict(self) -> dict:
-        """The fields of DESIGN.md §4 (dates in ISO), then ``reference_normalised`` and
+        """The fields of ``FIELDS`` (dates in ISO), then ``reference_normalised`` and
         ``unsure``."""
         return {
             "reference": self.reference,

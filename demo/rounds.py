@@ -1,4 +1,4 @@
-"""Demo circulars and rounds for `seed_demo`: the letters of DESIGN.md §1 and two rounds whose
+"""Demo circulars and rounds for `seed_demo`: the letters of 2555 below and two rounds whose
 LAOs are in every status.
 
 - The 2555 chain: the department's circular มท ๐๘๐๖/ว ๓๑๓๗ of 19 November 2555 (deadline

@@ -1,10 +1,11 @@
-"""The demo users of DESIGN.md §4, one for each role, all with the public password demo-2555.
+"""The demo users of README.md ("Demo logins"), one for each role, all with the public
+password demo-2555.
 
 They are made only with DEBUG on: anyone who has read the README knows the password. The clerk
 works for the first SAO of Mueang Phetchabun, which the district officer oversees; clerk-town
 works for the first town municipality (ทม.) of the province, which the province officer oversees
 itself (docs/supervision.md), so each officer has a clerk to return a record to. Province 67
-(the province of the circulars in DESIGN.md §1) must be in the registry first.
+(the province of the demo circulars, demo/rounds.py) must be in the registry first.
 """
 
 from dataclasses import dataclass, field
@@ -20,7 +21,7 @@ from demo import DemoSeedError
 from records.models import LAO, District, Province
 
 DEMO_PASSWORD = "demo-2555"
-DEMO_PROVINCE = "67"  # Phetchabun: the province of the circulars in DESIGN.md §1
+DEMO_PROVINCE = "67"  # Phetchabun: the province of the demo circulars (demo/rounds.py)
 DEMO_DISTRICT = "6701"  # Mueang Phetchabun
 
 DEMO_USERS: tuple[tuple[str, str, str, str], ...] = (
@@ -53,7 +54,7 @@ class UsersSeedResult:
 
 @transaction.atomic
 def demo_users_seed(*, password: str = DEMO_PASSWORD) -> UsersSeedResult:
-    """Creates or resets the demo users of DESIGN.md §4, one for each role.
+    """Creates or resets the demo users of README.md, one for each role.
 
     Refuses with DEBUG off: the demo password is public. The clerk's LAO is the first SAO (by
     code) of Mueang Phetchabun, so province 67 must be seeded first. A re-run resets passwords,

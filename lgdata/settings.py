@@ -279,7 +279,7 @@ LOGGING = {
 }
 AXES_VERBOSE = False
 
-# --- API for the MOC link and the open-data feed (api app, issue 7) ---------------------------
+# --- API for the MOC link and the open-data feed (api app, docs/api.md) ----------------------
 INSTALLED_APPS += ["rest_framework", "drf_spectacular", "api"]
 # Requests per token, as "<number>/<second|minute|hour|day>". Counted in Django's cache: with
 # several gunicorn workers and the default local-memory cache each worker counts on its own,

@@ -1,5 +1,5 @@
 """The round card on an LAO's page: where its record stands in the latest round, and what the
-person looking at it does next (docs/workflow.md).
+person looking at it does next (docs/circulars.md).
 
 A template tag, so the records app's LAO page shows it without records importing deadlines
 (docs/architecture.md: dependencies run one way).

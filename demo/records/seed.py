@@ -430,7 +430,7 @@ def sample_records_seed(
 
 
 def _demo_clerks() -> dict[int, int]:
-    """LAO id -> id of its demo clerk (the demo users of DESIGN.md §4, when they exist)."""
+    """LAO id -> id of its demo clerk (README.md, "Demo logins", when they exist)."""
     clerks = get_user_model().objects.filter(
         username__in=[user[0] for user in DEMO_USERS], role=Role.CLERK, lao__isnull=False
     )

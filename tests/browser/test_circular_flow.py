@@ -1,5 +1,5 @@
-"""Issue 4's "done when", in a real Chromium: department staff paste a circular, check what
-was read and save it; the round reaches the clerk, who acknowledges it."""
+"""A circular from paste to clerk, in a real Chromium (docs/circulars.md): department staff paste
+a circular, check what was read and save it; the round reaches the clerk, who acknowledges it."""
 
 from pathlib import Path
 

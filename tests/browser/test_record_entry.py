@@ -1,4 +1,4 @@
-"""Issue 3's "done when", in a real Chromium: the demo clerk fills in every section of their
+"""A whole record entered in a real Chromium: the demo clerk fills in every section of their
 LAO's record in Thai (Thai digits included), sees the record reach 100%, sees the changes in the
 history, and a second browser with a stale page is refused with both versions shown."""
 

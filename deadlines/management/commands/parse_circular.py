@@ -1,9 +1,9 @@
 """parse_circular FILE: reads a Thai official letter and prints its fields as JSON.
 
 FILE is a text file (UTF-8, UTF-8 with BOM, UTF-16 with BOM, or TIS-620/CP874) or ``-`` for
-standard input. The JSON has the keys of DESIGN.md §4 plus ``reference_normalised`` and
-``unsure``; why each unsure field is unsure is written to standard error, so the JSON on
-standard output stays clean for other programs.
+standard input. The JSON has the letter's fields (``deadlines.parsing.FIELDS``) plus
+``reference_normalised`` and ``unsure``; why each unsure field is unsure is written to standard
+error, so the JSON on standard output stays clean for other programs.
 
 PDFs are refused: the Thai text that PDF libraries extract loses tone marks and vowels.
 """

@@ -1,5 +1,5 @@
 """manage.py seed_demo: the demo LAO registry on the real geography, the demo users, sample
-records, and the circulars and rounds of DESIGN.md §1.
+records, and the circulars and rounds of demo/rounds.py.
 
 It lives in the demo app, above every app it seeds, so that none of them imports demo data.
 """
