@@ -131,7 +131,9 @@ class IndicatorValuesView(ReadOnlyAPIView):
             if parent:
                 key = "district_id" if len(parent) == 4 else "district__province_id"
                 laos = laos.filter(**{key: parent})
-            rows = key_figures.lao_rows(lao_ids=set(laos.values_list("pk", flat=True)), **common)
+            rows = key_figures.lao_figure_rows(
+                lao_ids=set(laos.values_list("pk", flat=True)), **common
+            )
             total = None
         else:
             rows, total = key_figures.area_table(

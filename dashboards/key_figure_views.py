@@ -146,8 +146,8 @@ def _index_view(request: HttpRequest, year: int, common: dict) -> IndexView:
         # The LAOs' own figures come from the per-LAO tables, cached under the fingerprint.
         fp = key_figures.fingerprint()
         return IndexView(
-            rows=key_figures.lao_rows(lao_ids=visible, year=year, fp=fp, **common),
-            last=key_figures.lao_rows(lao_ids=visible, year=year - 1, fp=fp, **common),
+            rows=key_figures.lao_figure_rows(lao_ids=visible, year=year, fp=fp, **common),
+            last=key_figures.lao_figure_rows(lao_ids=visible, year=year - 1, fp=fp, **common),
             total=totals[0],
             total_last=totals[1],
             level_name=_("LAO"),

@@ -466,7 +466,7 @@ def _remember(memo: dict, key: str, value) -> None:
     gc.freeze()
 
 
-def lao_rows(
+def lao_figure_rows(
     *, lao_ids: set[int], year: int, approved_only: bool = False, today: datetime.date, fp=None
 ) -> list[Row]:
     """One row per LAO of ``lao_ids`` (the caller's scope) with its own figures, in code order."""

@@ -183,7 +183,9 @@ class KeyFiguresTestCase(scenario.KeyFiguresScenarioTestCase):
         revenue = self.district().figures["revenue"]
         self.assertEqual(revenue.value, 8_000_000 + 6_000_000 + 60_000_000)
         # Its own profile still shows its own population.
-        (pao,) = key_figures.lao_rows(lao_ids={self.pao.pk}, year=scenario.YEAR, today=self.today)
+        (pao,) = key_figures.lao_figure_rows(
+            lao_ids={self.pao.pk}, year=scenario.YEAR, today=self.today
+        )
         self.assertEqual(pao.figures["population"].value, 10000)
 
     def test_a_ratio_is_the_sum_of_numerators_over_the_sum_of_denominators(self):
@@ -214,7 +216,9 @@ class KeyFiguresTestCase(scenario.KeyFiguresScenarioTestCase):
         self.assertTrue(figure.greyed)
 
     def test_na_counts_as_zero_only_where_the_catalogue_says_so(self):
-        rows = key_figures.lao_rows(lao_ids={self.lao_b.pk}, year=scenario.YEAR, today=self.today)
+        rows = key_figures.lao_figure_rows(
+            lao_ids={self.lao_b.pk}, year=scenario.YEAR, today=self.today
+        )
         figures = rows[0].figures
         self.assertEqual(figures["fire_trucks_per_10000"].value, 0)  # NA fire engine: none here
         self.assertIsNone(figures["waste_collected_share"].value)  # NA waste collected: no figure

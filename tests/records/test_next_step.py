@@ -4,18 +4,12 @@ user may go."""
 
 import datetime
 import re
-from unittest import mock
 
 from deadlines.services import round_return, round_submit
-from tests.base import PersonasTestCase
+from tests.base import PersonasTestCase, on
 from tests.factories import POPULATION, fill_section, make_round
 
 DAY = datetime.date(2024, 12, 20)
-
-
-def on(day: datetime.date):
-    moment = datetime.datetime.combine(day, datetime.time(12), tzinfo=datetime.UTC)
-    return mock.patch("django.utils.timezone.now", return_value=moment)
 
 
 class NextStepTestCase(PersonasTestCase):
