@@ -7,7 +7,6 @@ docs/record-schema.md ("Typing values") lists the same outcomes for people.
 
 import datetime
 from decimal import Decimal
-from unittest import mock
 
 from django.test import SimpleTestCase
 from django.utils import translation
@@ -21,6 +20,7 @@ from records.values import (
     show_value,
     stored_to_initial,
 )
+from tests.base import on
 
 TODAY = datetime.date(2026, 11, 30)  # Buddhist Era 2569: plausible dates run to 2570
 
@@ -34,7 +34,7 @@ class ValueTableTestCase(SimpleTestCase):
         """Each row: (typed, stored) or (typed, InvalidValue, the Thai message)."""
         with (
             translation.override("th"),
-            mock.patch("records.values.timezone.localdate", return_value=TODAY),
+            on(TODAY),
         ):
             for typed, expected, *message in table:
                 with self.subTest(typed=typed):
