@@ -8,27 +8,31 @@ from api.models import APIToken
 from api.services import token_issue, token_revoke
 from tests.api.helpers import ENDPOINTS, APITestCase
 
+# What a caller without a token reads (Thai unless English is asked for).
+NO_TOKEN = "ต้องระบุโทเค็น โดยส่งส่วนหัว “Authorization: Bearer <token>”"
+
 
 class AuthenticationTestCase(APITestCase):
     def paths(self) -> list[str]:
         return [p.format(lao=self.lao_a.code) for p in ENDPOINTS]
 
-    def assert_401(self, response, code: str) -> None:
+    def assert_401(self, response, code: str, message: str) -> None:
+        """A 401 with the stable code for programs and the Thai message for people."""
         self.assertEqual(response.status_code, 401, response.content)
         self.assertEqual(response.json()["code"], code)
-        self.assertTrue(response.json()["message"])
+        self.assertEqual(response.json()["message"], message)
         self.assertTrue(response["WWW-Authenticate"].startswith("Bearer"))
 
     def test_every_endpoint_needs_a_token(self):
         for path in self.paths():
             with self.subTest(path):
-                self.assert_401(self.api(path), "not_authenticated")
+                self.assert_401(self.api(path), "not_authenticated", NO_TOKEN)
 
     def test_an_unknown_or_malformed_token_is_refused(self):
         for path in self.paths():
             for token in ("lgd_" + "x" * 54, "short", "bad token with spaces"):
                 with self.subTest(path=path, token=token):
-                    self.assert_401(self.api(path, token), "invalid_token")
+                    self.assert_401(self.api(path, token), "invalid_token", "โทเค็นไม่ถูกต้อง")
 
     def test_a_revoked_token_is_refused_on_every_endpoint(self):
         token = APIToken.objects.get(user=self.department)
@@ -36,14 +40,18 @@ class AuthenticationTestCase(APITestCase):
         for path in self.paths():
             with self.subTest(path):
                 response = self.as_("department", path)
-                self.assert_401(response, "invalid_token")
+                self.assert_401(response, "invalid_token", "โทเค็นนี้ถูกเพิกถอนแล้ว")
 
     def test_an_inactive_users_token_is_refused(self):
         self.province_officer.is_active = False
         self.province_officer.save()
         for path in self.paths():
             with self.subTest(path):
-                self.assert_401(self.as_("province_officer", path), "invalid_token")
+                self.assert_401(
+                    self.as_("province_officer", path),
+                    "invalid_token",
+                    "บัญชีผู้ใช้ของโทเค็นนี้ถูกระงับการใช้งาน",
+                )
 
     def test_an_in_scope_token_is_served_on_every_endpoint(self):
         for path in self.paths():
@@ -55,13 +63,13 @@ class AuthenticationTestCase(APITestCase):
         self.client.force_login(self.department)
         for path in self.paths():
             with self.subTest(path):
-                self.assert_401(self.api(path), "not_authenticated")
+                self.assert_401(self.api(path), "not_authenticated", NO_TOKEN)
 
     def test_other_schemes_are_not_accepted(self):
         response = self.client.get(
             "/api/v1/laos/", HTTP_AUTHORIZATION=f"Token {self.tokens['department']}"
         )
-        self.assert_401(response, "not_authenticated")
+        self.assert_401(response, "not_authenticated", NO_TOKEN)
 
     def test_the_token_is_stored_only_as_a_hash(self):
         token, text = token_issue(user=self.executive, name="MOC", by=self.department)

@@ -25,8 +25,11 @@ class RateLimitTestCase(APITestCase):
         response = self.as_("department", "/api/v1/laos/")
         self.assertEqual(response.status_code, 429)
         self.assertEqual(response.json()["code"], "rate_limited")
-        self.assertTrue(response.json()["message"])
         self.assertTrue(1 <= int(response["Retry-After"]) <= 60)
+        self.assertEqual(
+            response.json()["message"],
+            f"โทเค็นนี้ส่งคำขอมากเกินไป โปรดลองใหม่ในอีก {response['Retry-After']} วินาที",
+        )
 
     def test_the_limit_is_per_token(self):
         for _ in range(4):
