@@ -6,7 +6,8 @@ from pathlib import Path
 
 from django.test import SimpleTestCase
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.sources import ROOT
+
 SOURCES = ("*.py", "*.html", "*.txt", "*.yaml", "*.cfg", "*.toml", "Makefile", "run")
 SKIPPED = {".venv", "var", "vendor", "node_modules", ".git"}
 DOC = re.compile(r"\bdocs/[\w./-]+?\.md\b")

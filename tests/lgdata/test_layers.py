@@ -6,11 +6,10 @@ and the settings name every app.
 """
 
 import ast
-from pathlib import Path
 
 from django.test import SimpleTestCase
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.sources import ROOT, app_modules
 
 # Apps of one layer may import each other; an app may import any app of a lower layer.
 LAYERS = {
@@ -27,10 +26,10 @@ LAYERS = {
 WIRING = {"lgdata/urls.py", "lgdata/settings.py", "lgdata/admin.py"}
 
 
-def imported_apps(path: Path) -> set[str]:
-    """The project apps a module imports, wherever in the module the import stands."""
+def imported_apps(source: str) -> set[str]:
+    """The project apps a module's source imports, wherever in the module the import stands."""
     apps = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), filename=str(path))):
+    for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.Import):
             names = [alias.name for alias in node.names]
         elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
@@ -43,14 +42,13 @@ def imported_apps(path: Path) -> set[str]:
 
 def layer_violations() -> list[str]:
     violations = []
-    for app, layer in LAYERS.items():
-        for path in sorted((ROOT / app).rglob("*.py")):
-            relative = path.relative_to(ROOT).as_posix()
-            if relative in WIRING:
-                continue
-            for other in sorted(imported_apps(path)):
-                if LAYERS[other] > layer:
-                    violations.append(f"{relative} imports {other} (a higher layer)")
+    for relative, source in app_modules(LAYERS):
+        if relative in WIRING:
+            continue
+        layer = LAYERS[relative.split("/")[0]]
+        for other in sorted(imported_apps(source)):
+            if LAYERS[other] > layer:
+                violations.append(f"{relative} imports {other} (a higher layer)")
     return violations
 
 
@@ -63,10 +61,5 @@ class LayersTestCase(SimpleTestCase):
         self.assertEqual(apps - set(LAYERS), set())
 
     def test_the_check_sees_a_lazy_import_inside_a_function(self):
-        path = ROOT / "var" / "layer_probe.py"
-        path.parent.mkdir(exist_ok=True)
-        path.write_text("def f():\n    from dashboards import views\n", encoding="utf-8")
-        try:
-            self.assertEqual(imported_apps(path), {"dashboards"})
-        finally:
-            path.unlink()
+        source = "def f():\n    from dashboards import views\n"
+        self.assertEqual(imported_apps(source), {"dashboards"})

@@ -6,24 +6,23 @@ The demo data (demo/) gives its users their roles; that is not a decision about 
 
 import ast
 import re
-from pathlib import Path
 
 from django.test import SimpleTestCase
 
 from accounts.models import Role
+from tests.sources import ROOT, app_modules
 
-ROOT = Path(__file__).resolve().parents[2]
 APPS = ["lgdata", "records", "deadlines", "dashboards", "api"]
 # Showing a role's name (``get_role_display``) decides nothing; comparing it does.
 TEMPLATE_ROLE = re.compile(r"\.role\b|\brole\s*==")
 
 
-def role_uses(path: Path) -> list[str]:
+def role_uses(source: str) -> list[str]:
     """Where a module names a role: ``Role``, an attribute ``role``, a lookup through it
     (``users__role=``), or a role's value as a keyword ``role`` (``role="clerk"``; an SVG's
     ``role="img"`` is not a user's)."""
     found = []
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), filename=str(path))):
+    for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.Name) and node.id == "Role":
             found.append(f"{node.lineno}: Role")
         elif isinstance(node, ast.Attribute) and node.attr == "role":
@@ -42,12 +41,8 @@ def role_uses(path: Path) -> list[str]:
 
 def violations() -> list[str]:
     found = []
-    for app in APPS:
-        for path in sorted((ROOT / app).rglob("*.py")):
-            if "migrations" in path.parts:
-                continue
-            relative = path.relative_to(ROOT).as_posix()
-            found += [f"{relative}:{use}" for use in role_uses(path)]
+    for relative, source in app_modules(APPS, migrations=False):
+        found += [f"{relative}:{use}" for use in role_uses(source)]
     for path in sorted((ROOT / "templates").rglob("*.html")):
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
             if TEMPLATE_ROLE.search(line):
@@ -60,20 +55,13 @@ class RoleDecisionsTestCase(SimpleTestCase):
         self.assertEqual(violations(), [])
 
     def test_the_check_sees_a_role_in_a_query_and_in_a_comparison(self):
-        path = ROOT / "var" / "role_probe.py"
-        path.parent.mkdir(exist_ok=True)
-        path.write_text(
+        source = (
             "def f(user, LAO, User, svg):\n"
             "    if user.role == 'clerk':\n"
             "        return LAO.objects.filter(users__role=Role.CLERK)\n"
             "    svg.open('svg', role='img')\n"
-            "    return User.objects.filter(role='district')\n",
-            encoding="utf-8",
+            "    return User.objects.filter(role='district')\n"
         )
-        try:
-            self.assertEqual(
-                role_uses(path),
-                ["2: .role", "3: users__role=", "3: Role", "5: role='district'"],
-            )
-        finally:
-            path.unlink()
+        self.assertEqual(
+            role_uses(source), ["2: .role", "3: users__role=", "3: Role", "5: role='district'"]
+        )
