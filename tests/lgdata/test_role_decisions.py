@@ -10,7 +10,7 @@ import re
 from django.test import SimpleTestCase
 
 from accounts.models import Role
-from tests.sources import ROOT, app_modules
+from tests.sources import ROOT, findings
 
 APPS = ["lgdata", "records", "deadlines", "dashboards", "api"]
 # Showing a role's name (``get_role_display``) decides nothing; comparing it does.
@@ -40,9 +40,7 @@ def role_uses(source: str) -> list[str]:
 
 
 def violations() -> list[str]:
-    found = []
-    for relative, source in app_modules(APPS, migrations=False):
-        found += [f"{relative}:{use}" for use in role_uses(source)]
+    found = findings(APPS, lambda _, source: role_uses(source), migrations=False)
     for path in sorted((ROOT / "templates").rglob("*.html")):
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
             if TEMPLATE_ROLE.search(line):
