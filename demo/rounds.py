@@ -85,6 +85,13 @@ def _thai_date(day: datetime.date) -> str:
     return to_thai_digits(be_date(day))
 
 
+def _forward(result: RoundsSeedResult, letter: Circular, *, office: str, **fields) -> Circular:
+    """A letter forwarding ``letter`` (written by ``office``) down the chain, citing it under
+    อ้างถึง as officials do: "หนังสือ<office> ที่ <its reference> ลงวันที่ <its date>"."""
+    cited = f"หนังสือ{office} ที่ {letter.reference} ลงวันที่ {_thai_date(letter.date)}"
+    return _letter(result, forwards=letter, subject=SUBJECT, references=[cited], **fields)
+
+
 def _historic_chain(result: RoundsSeedResult) -> Circular:
     department = _letter(
         result,
@@ -105,34 +112,33 @@ def _historic_chain(result: RoundsSeedResult) -> Circular:
     )
     if not Province.objects.filter(code="67", districts__laos__isnull=False).exists():
         return department
-    province = _letter(
+    phetchabun = Province.objects.get(code="67")
+    province = _forward(
         result,
+        department,
+        office="กรมส่งเสริมการปกครองท้องถิ่น",
         reference="พช ๐๐๓๗.๓/ว ๔๗๗๙",
         level=Circular.Level.PROVINCE,
-        province=Province.objects.get(code="67"),
-        forwards=department,
+        province=phetchabun,
         date=datetime.date(2012, 11, 30),
-        subject=SUBJECT,
         issuer="ผู้ว่าราชการจังหวัดเพชรบูรณ์",
         addressees=[
             "นายอำเภอ ทุกอำเภอ",
             "นายกองค์การบริหารส่วนจังหวัดเพชรบูรณ์",
             "นายกเทศมนตรีเมืองเพชรบูรณ์",
         ],
-        references=[f"หนังสือกรมส่งเสริมการปกครองท้องถิ่น ที่ {HISTORIC_REFERENCE} ลงวันที่ ๑๙ พฤศจิกายน ๒๕๕๕"],
         deadline=datetime.date(2012, 12, 20),
     )
-    _letter(
+    _forward(
         result,
+        province,
+        office=phetchabun.display_name,
         reference="พช ๐๐๒๓.๑/ว ๑๕๖๒",
         level=Circular.Level.DISTRICT,
         district=District.objects.get(code="6701"),
-        forwards=province,
         date=datetime.date(2012, 12, 4),
-        subject=SUBJECT,
         issuer="นายอำเภอเมืองเพชรบูรณ์",
         addressees=["นายกเทศมนตรีตำบล ทุกแห่ง", "นายกองค์การบริหารส่วนตำบล ทุกแห่ง"],
-        references=["หนังสือจังหวัดเพชรบูรณ์ ที่ พช ๐๐๓๗.๓/ว ๔๗๗๙ ลงวันที่ ๓๐ พฤศจิกายน ๒๕๕๕"],
         deadline=datetime.date(2012, 12, 25),
     )
     return department

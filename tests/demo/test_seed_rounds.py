@@ -96,3 +96,17 @@ class DemoLetterNumbersTestCase(TestCase):
                 district = Circular.objects.filter(district__province_id=province).first()
                 self.assertTrue(district.reference.startswith(prefix + "๐๐๒๓."))
         self.assertFalse(any(r[:2].isdigit() for r in references))
+
+    def test_the_letters_of_2555_cite_the_letter_they_forward_as_officials_write_it(self):
+        call_command("seed_demo", "--provinces", "67", "--fill", "0", stdout=io.StringIO())
+        province = Circular.objects.get(reference="พช ๐๐๓๗.๓/ว ๔๗๗๙")
+        district = Circular.objects.get(reference="พช ๐๐๒๓.๑/ว ๑๕๖๒")
+        self.assertEqual(
+            province.references,
+            ["หนังสือกรมส่งเสริมการปกครองท้องถิ่น ที่ มท ๐๘๐๖/ว ๓๑๓๗ ลงวันที่ ๑๙ พฤศจิกายน ๒๕๕๕"],
+        )
+        self.assertEqual(
+            district.references,
+            ["หนังสือจังหวัดเพชรบูรณ์ ที่ พช ๐๐๓๗.๓/ว ๔๗๗๙ ลงวันที่ ๓๐ พฤศจิกายน ๒๕๕๕"],
+        )
+        self.assertEqual(district.forwards, province)
