@@ -2,7 +2,7 @@
 
 1. A database migrated by the last release that holds the original migrations
    (lgdata.migration_cutover.LAST_RELEASE_WITH_ORIGINALS, taken from git) is migrated by the
-   working tree: nothing may be left to apply.
+   working tree: nothing may be left to apply (on PostgreSQL and on the embedded SQLite).
 2. A new database is migrated by the working tree alone. Its tables, columns, indexes,
    constraints and row counts must equal those of the upgraded one.
 3. A database that stopped part-way (records at 0005: the old release's database without the
@@ -55,8 +55,8 @@ def psql(database: str, sql: str) -> list[str]:
     return sorted(line for line in done.stdout.splitlines() if line)
 
 
-def manage(tree: Path, database: str, *args: str, check: bool = True):
-    env = {**os.environ, "DEBUG": "1", "DATABASE_URL": url(database), "PYTHONPATH": str(tree)}
+def manage(tree: Path, database_url: str, *args: str, check: bool = True):
+    env = {**os.environ, "DEBUG": "1", "DATABASE_URL": database_url, "PYTHONPATH": str(tree)}
     (tree / "var").mkdir(exist_ok=True)
     done = subprocess.run(
         [PYTHON, "manage.py", *args], cwd=tree, env=env, capture_output=True, text=True
@@ -115,18 +115,26 @@ def main() -> int:
         old = old_tree(Path(tmp))
         print(f"old release: {LAST_RELEASE_WITH_ORIGINALS}, extracted to {old}")
 
-        manage(old, names["old"], "migrate", "--noinput")
+        manage(old, url(names["old"]), "migrate", "--noinput")
         psql("postgres", f"create database {names['partial']} template {names['old']}")
         psql(
             names["partial"],
             "drop table records_fieldgaprollup; delete from django_migrations"
             " where app = 'records' and name = '0006_field_gap_rollups'",
         )
-        upgrade = manage(ROOT, names["old"], "migrate", "--noinput")
+        upgrade = manage(ROOT, url(names["old"]), "migrate", "--noinput")
         print("upgrade:", upgrade.stdout.strip().splitlines()[-1])
         if "No migrations to apply." not in upgrade.stdout:
             failures.append(f"the upgrade applied migrations:\n{upgrade.stdout}")
-        manage(ROOT, names["new"], "migrate", "--noinput")
+        manage(ROOT, url(names["new"]), "migrate", "--noinput")
+
+        # The embedded SQLite database of `make run` takes the same path.
+        sqlite = f"sqlite:///{Path(tmp) / 'upgrade.sqlite3'}"
+        manage(old, sqlite, "migrate", "--noinput")
+        upgrade = manage(ROOT, sqlite, "migrate", "--noinput")
+        print("upgrade on SQLite:", upgrade.stdout.strip().splitlines()[-1])
+        if "No migrations to apply." not in upgrade.stdout:
+            failures.append(f"the upgrade on SQLite applied migrations:\n{upgrade.stdout}")
 
         compared = {**CATALOGUE, "row counts": None}
         for what, sql in compared.items():
@@ -143,7 +151,7 @@ def main() -> int:
                 )
 
         before = table_rows(names["partial"])
-        refused = manage(ROOT, names["partial"], "migrate", "--noinput", check=False)
+        refused = manage(ROOT, url(names["partial"]), "migrate", "--noinput", check=False)
         message = (refused.stdout + refused.stderr).strip().splitlines()[-1]
         print("part-way:", refused.returncode and "refused:", message[:160], "…")
         if refused.returncode == 0 or LAST_RELEASE_WITH_ORIGINALS not in message:
