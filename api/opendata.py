@@ -21,7 +21,6 @@ from pathlib import Path
 from django.conf import settings
 from django.utils import timezone
 
-from api.reads import TYPE_WORDS
 from dashboards.figures import lao_progress_rows
 from lgdata.thai import fiscal_year_of
 from records.models import LAO
@@ -84,7 +83,7 @@ def rows(*, fiscal_year: int, today: datetime.date) -> list[list]:
                 lao.district_id,
                 lao.district.name_th,
                 lao.code,
-                TYPE_WORDS[lao.type],
+                LAO.TYPE_WORDS[lao.type],
                 lao.name_th,
                 row.required,
                 row.filled,

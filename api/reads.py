@@ -62,9 +62,6 @@ def status_counts(statuses: Iterable[str]) -> dict[str, int]:
     return {"total": sum(counts.values()), **{s: counts.get(s, 0) for s in STATUSES}}
 
 
-# The registry's own word for each type ("อบต.", "เทศบาลตำบล"), as in the department's files.
-TYPE_WORDS = {value: word for word, value in LAO.REGISTRY_WORDS.items()}
-
 LAO_COLUMNS = (
     "pk",
     "code",
@@ -104,10 +101,10 @@ def lao_payload(row: dict, *, fiscal_year: int, by_type: dict, today: datetime.d
     return {
         "code": row["code"],
         "type": row["type"],
-        "type_th": TYPE_WORDS[row["type"]],
+        "type_th": LAO.TYPE_WORDS[row["type"]],
         "name_th": row["name_th"],
         "name_en": row["name_en"],
-        "display_name": f"{LAO.ABBREVIATIONS[row['type']]}{row['name_th']}",
+        "display_name": LAO.written_name(row["type"], row["name_th"]),
         "province": {
             "code": row["district__province_id"],
             "name_th": row["district__province__name_th"],

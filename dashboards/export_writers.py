@@ -203,7 +203,7 @@ def export_rows(scope: ExportScope, *, language: str = "th") -> Iterator[ExportR
             pending = next(entries, None)
         yield ExportRow(
             code=code,
-            name=f"{LAO.ABBREVIATIONS[lao_type]}{name}",
+            name=LAO.written_name(lao_type, name),
             type=types.get(lao_type, lao_type),
             district=district or district_th,
             province=province or province_th,

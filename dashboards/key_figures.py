@@ -291,7 +291,7 @@ def _inputs(catalogue: Catalogue, values: dict, *, lao_type: str, **place) -> La
         if lao_type in indicator.applies_to
     }
     area = catalogue.area_contributions(lao_type, values)
-    display = f"{LAO.ABBREVIATIONS[lao_type]}{place['name_th']}"
+    display = LAO.written_name(lao_type, place["name_th"])
     return LaoInputs(
         display_name=display,
         type=lao_type,

@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from deadlines.due_dates import letter_chain
 from deadlines.models import Circular, RoundLAO
-from deadlines.reminders import BEHIND_STATES, lao_full_name, portal_url, status_th
+from deadlines.reminders import BEHIND_STATES, portal_url, status_th
 from deadlines.services import submission_missing
 from lgdata.thai import be_date, to_thai_digits
 from records.models import LAO, Record
@@ -22,24 +22,7 @@ from records.models import LAO, Record
 LETTER_SUBJECT = "ขอให้เร่งรัดการปรับปรุงข้อมูลกลางองค์กรปกครองส่วนท้องถิ่น"
 DEPARTMENT_NAME = "กรมส่งเสริมการปกครองท้องถิ่น"
 BLANK = "................"
-
-# The title of an LAO's head by type (the addressee of a letter).
-LAO_HEAD_TITLES = {
-    LAO.Type.PAO: "นายกองค์การบริหารส่วนจังหวัด",
-    LAO.Type.CITY: "นายกเทศมนตรีนคร",
-    LAO.Type.TOWN: "นายกเทศมนตรีเมือง",
-    LAO.Type.SUBDISTRICT: "นายกเทศมนตรีตำบล",
-    LAO.Type.SAO: "นายกองค์การบริหารส่วนตำบล",
-}
-BANGKOK = "กรุงเทพมหานคร"
 BANGKOK_PROVINCE = "10"
-
-
-def lao_head_title(lao: LAO) -> str:
-    """Whom a letter to the LAO is addressed to: "นายกองค์การบริหารส่วนตำบลนาป่า"."""
-    if lao.type == LAO.Type.SPECIAL:
-        return f"ผู้ว่าราชการ{BANGKOK}" if lao.name_th == BANGKOK else f"นายก{lao.name_th}"
-    return f"{LAO_HEAD_TITLES[lao.type]}{lao.name_th}"
 
 
 @dataclass(frozen=True)
@@ -155,9 +138,9 @@ def reminder_letter_context(
         "reference": thai_digits(_reference_prefix(issuer, chain) + (number.strip() or BLANK)),
         "date_text": _thai_date(today),
         "subject": LETTER_SUBJECT,
-        "addressee": lao_head_title(lao),
+        "addressee": lao.head_title,
         "references": references,
-        "lao_full_name": lao_full_name(lao),
+        "lao_full_name": lao.full_name,
         "fiscal_year": thai_digits(round_.fiscal_year),
         "deadline_text": _thai_date(round_.deadline),
         "lock_date_text": _thai_date(round_.lock_date) if round_.lock_date else "",

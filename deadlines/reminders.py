@@ -42,7 +42,7 @@ from accounts.models import User
 from deadlines.due_dates import DueDate, nearest_deadline, round_due_dates
 from deadlines.models import Reminder, Round, RoundLAO
 from lgdata.thai import be_date
-from records.models import LAO, Record, SectionEntry, active_lao_q
+from records.models import Record, SectionEntry, active_lao_q
 from records.schema import current_schema
 
 logger = logging.getLogger(__name__)
@@ -70,17 +70,6 @@ STATUS_TH = {
     RoundLAO.Status.APPROVED: "อนุมัติแล้ว",
     RoundLAO.Status.OVERDUE: "เลยกำหนดส่ง",
 }
-
-# The LAO's full name by type, as official texts write it.
-LAO_TYPE_WORDS = {
-    LAO.Type.PAO: "องค์การบริหารส่วนจังหวัด",
-    LAO.Type.CITY: "เทศบาลนคร",
-    LAO.Type.TOWN: "เทศบาลเมือง",
-    LAO.Type.SUBDISTRICT: "เทศบาลตำบล",
-    LAO.Type.SAO: "องค์การบริหารส่วนตำบล",
-    LAO.Type.SPECIAL: "",
-}
-
 
 # --- Who is behind, and when to remind --------------------------------------------------------
 
@@ -184,11 +173,6 @@ def portal_url(path: str) -> str:
     return getattr(settings, "PORTAL_URL", DEFAULT_PORTAL_URL).rstrip("/") + path
 
 
-def lao_full_name(lao: LAO) -> str:
-    """ "องค์การบริหารส่วนตำบลนาป่า", "เทศบาลตำบลวังชมภู", "กรุงเทพมหานคร"."""
-    return f"{LAO_TYPE_WORDS[lao.type]}{lao.name_th}"
-
-
 def status_th(participant: RoundLAO, today: datetime.date, started: bool) -> str:
     status = participant.status(today=today, started=started)
     text = STATUS_TH[status]
@@ -282,7 +266,7 @@ def _clerk_notice(
         **_round_context(round_, today, kind, due),
         "recipient_name": clerk.get_full_name() or clerk.username,
         "lao_name": lao.display_name,
-        "lao_full_name": lao_full_name(lao),
+        "lao_full_name": lao.full_name,
         "district_name": lao.district.display_name,
         "status": status_th(participant, today, participant.is_started),
         "returned": participant.state == RoundLAO.State.RETURNED,

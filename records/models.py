@@ -128,14 +128,32 @@ class LAO(models.Model):
         Type.SAO: "อบต.",
         Type.SPECIAL: "",
     }
-    # The DLA registry's own words for each type.
-    REGISTRY_WORDS = {
-        "อบจ.": Type.PAO,
-        "เทศบาลนคร": Type.CITY,
-        "เทศบาลเมือง": Type.TOWN,
-        "เทศบาลตำบล": Type.SUBDISTRICT,
-        "อบต.": Type.SAO,
-        "ท้องถิ่นรูปแบบพิเศษ": Type.SPECIAL,
+    # The DLA registry's own word for each type, and the type each word names in a registry file.
+    TYPE_WORDS = {
+        Type.PAO: "อบจ.",
+        Type.CITY: "เทศบาลนคร",
+        Type.TOWN: "เทศบาลเมือง",
+        Type.SUBDISTRICT: "เทศบาลตำบล",
+        Type.SAO: "อบต.",
+        Type.SPECIAL: "ท้องถิ่นรูปแบบพิเศษ",
+    }
+    REGISTRY_WORDS = {word: lao_type for lao_type, word in TYPE_WORDS.items()}
+    # The type in full, as official texts name an LAO ("องค์การบริหารส่วนตำบลนาป่า").
+    FULL_TYPE_NAMES = {
+        Type.PAO: "องค์การบริหารส่วนจังหวัด",
+        Type.CITY: "เทศบาลนคร",
+        Type.TOWN: "เทศบาลเมือง",
+        Type.SUBDISTRICT: "เทศบาลตำบล",
+        Type.SAO: "องค์การบริหารส่วนตำบล",
+        Type.SPECIAL: "",
+    }
+    # The title of the LAO's head, to whom a letter to the LAO is addressed.
+    HEAD_TITLES = {
+        Type.PAO: "นายกองค์การบริหารส่วนจังหวัด",
+        Type.CITY: "นายกเทศมนตรีนคร",
+        Type.TOWN: "นายกเทศมนตรีเมือง",
+        Type.SUBDISTRICT: "นายกเทศมนตรีตำบล",
+        Type.SAO: "นายกองค์การบริหารส่วนตำบล",
     }
 
     code = models.CharField(_("DLA code"), max_length=7, unique=True)
@@ -204,10 +222,30 @@ class LAO(models.Model):
     def __str__(self) -> str:
         return self.display_name
 
+    @classmethod
+    def written_name(cls, lao_type: str, name_th: str) -> str:
+        """The name as officials write it: type abbreviation then name, no space ("อบต.นาป่า");
+        for rows read without the model (exports, the API, the key figures)."""
+        return f"{cls.ABBREVIATIONS[lao_type]}{name_th}"
+
     @property
     def display_name(self) -> str:
-        """The name as officials write it: type abbreviation then name, no space."""
-        return f"{self.ABBREVIATIONS[self.type]}{self.name_th}"
+        return self.written_name(self.type, self.name_th)
+
+    @property
+    def full_name(self) -> str:
+        """The name in full, as a letter writes it: "องค์การบริหารส่วนตำบลนาป่า",
+        "เทศบาลตำบลวังชมภู", "กรุงเทพมหานคร"."""
+        return f"{self.FULL_TYPE_NAMES[self.type]}{self.name_th}"
+
+    @property
+    def head_title(self) -> str:
+        """Whom a letter to the LAO is addressed to: "นายกองค์การบริหารส่วนตำบลนาป่า"; for the
+        special forms, Bangkok's governor and Pattaya's mayor."""
+        if self.type == self.Type.SPECIAL:
+            bangkok = "กรุงเทพมหานคร"
+            return f"ผู้ว่าราชการ{bangkok}" if self.name_th == bangkok else f"นายก{self.name_th}"
+        return f"{self.HEAD_TITLES[self.type]}{self.name_th}"
 
     @property
     def province(self) -> Province:

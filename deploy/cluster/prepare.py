@@ -42,7 +42,6 @@ def prepare() -> dict:
     department = user_model.objects.get(username="department")
     _, token = token_issue(user=department, name="cluster test", by=department)
 
-    words = {kind: word for word, kind in LAO.REGISTRY_WORDS.items()}
     websites, rows = {}, []
     laos = (
         LAO.objects.filter(district_id=clerk.lao.district_id)
@@ -60,7 +59,7 @@ def prepare() -> dict:
                     lao.district.name_th,
                     subdistrict.name_th,
                     lao.code,
-                    words[lao.type],
+                    LAO.TYPE_WORDS[lao.type],
                     lao.name_th,
                     lao.office_house_no,
                     lao.office_moo or "",
