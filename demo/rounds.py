@@ -89,7 +89,7 @@ def _forward(result: RoundsSeedResult, letter: Circular, *, office: str, **field
     """A letter forwarding ``letter`` (written by ``office``) down the chain, citing it under
     อ้างถึง as officials do: "หนังสือ<office> ที่ <its reference> ลงวันที่ <its date>"."""
     cited = f"หนังสือ{office} ที่ {letter.reference} ลงวันที่ {_thai_date(letter.date)}"
-    return _letter(result, forwards=letter, subject=SUBJECT, references=[cited], **fields)
+    return _letter(result, forwards=letter, subject=letter.subject, references=[cited], **fields)
 
 
 def _historic_chain(result: RoundsSeedResult) -> Circular:
@@ -184,32 +184,30 @@ def _round(
     result.rounds_created += made
     for number, province in enumerate(Province.objects.filter(code__in=province_codes), start=1):
         serial = to_thai_digits(f"{fiscal_year % 100}{number:02d}")  # one per year and province
-        letter = _letter(
+        letter = _forward(
             result,
+            department,
+            office="กรมส่งเสริมการปกครองท้องถิ่น",
             reference=f"{letter_prefix(province)} ๐๐๓๗.๓/ว {serial}",
             level=Circular.Level.PROVINCE,
             province=province,
-            forwards=department,
             date=date + datetime.timedelta(days=5),
-            subject=department.subject,
             issuer=f"ผู้ว่าราชการ{province.display_name}",
             addressees=["นายอำเภอ ทุกอำเภอ", f"นายกองค์การบริหารส่วน{province.display_name}"],
-            references=[f"หนังสือกรมส่งเสริมการปกครองท้องถิ่น ที่ {reference}"],
             deadline=deadline - datetime.timedelta(days=5),
         )
         for district in province.districts.filter(laos__isnull=False).distinct():
-            _letter(
+            _forward(
                 result,
+                letter,
+                office=province.display_name,
                 reference=f"{letter_prefix(province)} "
                 f"๐๐๒๓.{to_thai_digits(str(int(district.code[2:])))}/ว {serial}",
                 level=Circular.Level.DISTRICT,
                 district=district,
-                forwards=letter,
                 date=date + datetime.timedelta(days=9),
-                subject=department.subject,
                 issuer=f"นาย{district.display_name}",
                 addressees=["นายกเทศมนตรีตำบล ทุกแห่ง", "นายกองค์การบริหารส่วนตำบล ทุกแห่ง"],
-                references=[f"หนังสือ{province.display_name} ที่ {letter.reference}"],
                 deadline=deadline - datetime.timedelta(days=7),
             )
     existing = set(round_.participants.values_list("lao_id", flat=True))

@@ -8,6 +8,7 @@ from django.utils import timezone
 from accounts import access
 from accounts.models import User
 from deadlines.models import Circular, Round, RoundLAO, Transition
+from lgdata.thai import be_date, to_thai_digits
 from records.models import Record
 
 
@@ -110,3 +111,19 @@ class DemoLetterNumbersTestCase(TestCase):
             ["หนังสือจังหวัดเพชรบูรณ์ ที่ พช ๐๐๓๗.๓/ว ๔๗๗๙ ลงวันที่ ๓๐ พฤศจิกายน ๒๕๕๕"],
         )
         self.assertEqual(district.forwards, province)
+
+    def test_a_rounds_letters_cite_the_letter_they_forward_with_its_date(self):
+        call_command("seed_demo", "--provinces", "67", "--fill", "0", stdout=io.StringIO())
+        letters = Circular.objects.filter(level="district", forwards__forwards__round__isnull=False)
+        self.assertTrue(letters.exists())
+        for letter in letters.select_related("forwards"):
+            with self.subTest(letter=letter.reference):
+                forwarded = letter.forwards
+                self.assertEqual(
+                    letter.references,
+                    [
+                        f"หนังสือจังหวัดเพชรบูรณ์ ที่ {forwarded.reference} "
+                        f"ลงวันที่ {to_thai_digits(be_date(forwarded.date))}"
+                    ],
+                )
+                self.assertEqual(letter.subject, forwarded.forwards.subject)
