@@ -13,6 +13,7 @@ Run with `make upgrade-check`; DATABASE_URL names the server (default: postgres 
 Prints what it compares and exits 1 on any difference.
 """
 
+import functools
 import os
 import subprocess
 import sys
@@ -136,12 +137,9 @@ def main() -> int:
         if "No migrations to apply." not in upgrade.stdout:
             failures.append(f"the upgrade on SQLite applied migrations:\n{upgrade.stdout}")
 
-        compared = {**CATALOGUE, "row counts": None}
-        for what, sql in compared.items():
-            upgraded, fresh = (
-                table_rows(db) if sql is None else psql(db, sql)
-                for db in (names["old"], names["new"])
-            )
+        readers = {what: functools.partial(psql, sql=sql) for what, sql in CATALOGUE.items()}
+        for what, read in {**readers, "row counts": table_rows}.items():
+            upgraded, fresh = read(names["old"]), read(names["new"])
             print(f"{what}: {len(upgraded)} upgraded, {len(fresh)} new")
             if upgraded != fresh:
                 only_old = sorted(set(upgraded) - set(fresh))

@@ -1,6 +1,8 @@
 """The code cites the repository's own documents: every ``docs/….md`` it names exists, and it
 names no document outside the repository and no issue number (a reader has neither)."""
 
+import fnmatch
+import os
 import re
 from pathlib import Path
 
@@ -17,14 +19,16 @@ OUTSIDE = re.compile(
 
 
 def sources() -> list[Path]:
-    found = set()
-    for pattern in SOURCES:
-        found |= {
-            path
-            for path in ROOT.rglob(pattern)
-            if path.is_file() and not SKIPPED & set(path.relative_to(ROOT).parts)
-        }
-    return sorted(found - {Path(__file__).resolve()})
+    """The repository's source files, in one walk that never enters the skipped folders."""
+    found = []
+    for folder, subfolders, files in os.walk(ROOT):
+        subfolders[:] = sorted(d for d in subfolders if d not in SKIPPED)
+        found += [
+            Path(folder) / name
+            for name in sorted(files)
+            if any(fnmatch.fnmatch(name, pattern) for pattern in SOURCES)
+        ]
+    return [path for path in found if path != Path(__file__).resolve()]
 
 
 def citations() -> tuple[list[str], list[str]]:
