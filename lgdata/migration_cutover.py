@@ -4,7 +4,7 @@ Merged migrations list the ones they replace (`replaces`). A database that appli
 those counts the merged one as applied, and a new one applies it whole. A database that
 applied some but not all would get neither: Django drops the merged migration from its plan
 and the rest of the graph no longer says what is missing. Such a database is upgraded first
-with the last release that still holds the originals (docs/DEPLOYMENT.md, "Upgrading").
+with the last release that still holds the originals (docs/DEPLOYMENT.md, "Merged migrations").
 """
 
 from django.core.management.base import CommandError
@@ -39,5 +39,5 @@ def refuse_partial(using: str = "default") -> None:
             + "; ".join(found)
             + f". Upgrade it first with release {LAST_RELEASE_WITH_ORIGINALS} "
             f"(git checkout {LAST_RELEASE_WITH_ORIGINALS} && python manage.py migrate), "
-            "then migrate with this release. See docs/DEPLOYMENT.md, 'Upgrading'."
+            "then migrate with this release. See docs/DEPLOYMENT.md, 'Merged migrations'."
         )
